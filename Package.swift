@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Module graph (arrows point one way only, see docs/architecture.md):
+//   tracejit (CLI) -> TracejitCLI -> Runtime -> Frontend -> Bytecode
+let releaseFlags: [SwiftSetting] = [
+    .unsafeFlags(["-Xllvm", "-generate-arange-section"]),
+]
+
+let package = Package(
+    name: "tracejit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "tracejit", targets: ["tracejit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "Bytecode", swiftSettings: releaseFlags),
+        .target(name: "Frontend", dependencies: ["Bytecode"], swiftSettings: releaseFlags),
+        .target(name: "Runtime", dependencies: ["Bytecode", "Frontend"], swiftSettings: releaseFlags),
+        .target(
+            name: "TracejitCLI",
+            dependencies: [
+                "Bytecode", "Frontend", "Runtime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: releaseFlags),
+        .executableTarget(name: "tracejit", dependencies: ["TracejitCLI"], swiftSettings: releaseFlags),
+        .testTarget(name: "BytecodeTests", dependencies: ["Bytecode", "Frontend"]),
+        .testTarget(name: "FrontendTests", dependencies: ["Bytecode", "Frontend"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Bytecode", "Frontend", "Runtime"]),
+        .testTarget(name: "CLITests", dependencies: ["TracejitCLI", "Bytecode", "Frontend"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

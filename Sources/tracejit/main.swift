@@ -1,0 +1,3 @@
+import TracejitCLI
+
+TracejitCommand.main()
