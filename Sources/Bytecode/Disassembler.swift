@@ -230,10 +230,10 @@ public enum Disassembler {
     }
 
     private static func leftPad(_ s: String, _ w: Int, with c: Character = " ") -> String {
-        s.count >= w ? s : String(repeating: c, count: w - s.count) + s
+        s.utf8.count >= w ? s : String(repeating: c, count: w - s.utf8.count) + s
     }
 
     private static func rightPad(_ s: String, _ w: Int) -> String {
-        s.count >= w ? s : s + String(repeating: " ", count: w - s.count)
+        s.utf8.count >= w ? s : s + String(repeating: " ", count: w - s.utf8.count)
     }
 }
