@@ -1,10 +1,14 @@
 -- unreferenced suspended coroutines are garbage collected
+-- (garbage is created inside a helper function so that no dead stack slot of a live frame refers to it)
 local weak = setmetatable({}, {__mode = "v"})
-for i = 1, 10 do
-  local co = coroutine.create(function() local big = {} for k = 1, 100 do big[k] = k end coroutine.yield() end)
-  coroutine.resume(co)
-  weak[i] = co
+local function spawn_all()
+  for i = 1, 10 do
+    local co = coroutine.create(function() local big = {} for k = 1, 100 do big[k] = k end coroutine.yield() end)
+    coroutine.resume(co)
+    weak[i] = co
+  end
 end
+spawn_all()
 local keep = weak[3]
 collectgarbage()
 collectgarbage()
