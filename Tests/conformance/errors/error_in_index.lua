@@ -7,7 +7,7 @@ print(t.ok)
 print(pcall(function() return t.boom end))
 local level2 = setmetatable({}, {__index = function(_, k) error("bad key " .. k, 2) end})
 print(pcall(function()
-  return level2.x    -- line 9 blamed
+  return level2.x    -- this line is blamed (level 2)
 end))
 local strict = setmetatable({}, {__newindex = function(_, k) error("assignment to undeclared " .. k, 2) end})
 print(pcall(function() strict.v = 1 end))
