@@ -1,7 +1,7 @@
 -- table constructors
 local t = {1, 2, 3; 4, 5}
 print(#t, t[4])
-t = {[1] = "a", [2] = "b", "c"}          -- positional wins for [1]
+t = {[3] = "a", [2] = "b", "c"}          -- no repeated keys: assignment order in constructors is unspecified
 print(t[1], t[2])
 t = {x = 1, ["y"] = 2, [3 + 1] = 4, [true] = "t"}
 print(t.x, t.y, t[4], t[true])
