@@ -373,6 +373,7 @@ final class FuncState {
             let j = close ? emitAD(.UCLO, label.nactvar, 0) : emitJump()
             try fixJump(j, label.pc)
             if label.jmpPC >= 0 {
+                try bumpFrame(label.nactvar + 1)
                 code[label.jmpPC] = Instruction(.LOOP, a: label.nactvar, d: 0)
                 try fixJump(label.jmpPC, pc)
             }

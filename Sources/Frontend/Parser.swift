@@ -552,6 +552,7 @@ final class Parser {
         let f = fs
         try lex.next()
         f.markTarget()
+        try f.bumpFrame(f.nactvar + 1)
         let start = f.emitAD(.LOOP, f.nactvar, Limits.jumpBias)
         let exit = try cond()
         f.enterBlock(isLoop: true)
@@ -567,6 +568,7 @@ final class Parser {
     private func repeatStat(_ line: Int) throws {
         let f = fs
         f.markTarget()
+        try f.bumpFrame(f.nactvar + 1)
         let start = f.emitAD(.LOOP, f.nactvar, Limits.jumpBias)
         f.enterBlock(isLoop: true)
         f.enterBlock(isLoop: false)
