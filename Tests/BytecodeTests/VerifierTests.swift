@@ -244,7 +244,7 @@ final class VerifierTests: XCTestCase {
     func testSourceNamesAgree() {
         let child = makeProto(source: "other.lua", line: 1, lastLine: 1, frame: 0, code: [I(.RET0, 0, 0)])
         assertRejects(makeProto(frame: 1, code: [I(.RET0, 0, 0)], protos: [child]),
-                      "source name \"other.lua\" differs from the main function's \"prog.lua\"", viaFile: false)
+                      "source name \"other.lua\" differs from the main function's \"@prog.lua\"", viaFile: false)
     }
 
     func testNestingDepth() {
