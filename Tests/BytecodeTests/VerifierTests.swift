@@ -222,6 +222,8 @@ final class VerifierTests: XCTestCase {
 
     func testLineRange() {
         assertRejects(makeProto(line: 5, lastLine: 4, frame: 0, code: [I(.RET0, 0, 0)]), "bad line range 5-4")
+        assertRejects(makeProto(line: 5, lastLine: 1 << 31, frame: 0, code: [I(.RET0, 0, 0)], stripped: true),
+                      "bad line range 5-2147483648", viaFile: false)
     }
 
     func testUpvalueDescriptors() {
