@@ -107,58 +107,27 @@ final class EndToEndTests: XCTestCase {
 }
 
 final class CompiledListingTests: XCTestCase {
-    /// A snapshot of the listing of a small compiled program. It changes when the code generator
-    /// does; the failure message shows the new listing to review and paste.
-    func testListingOfASmallProgram() throws {
-        let source = """
-            local function count(t, x)
-              local n = 0
-              for i = 1, #t do
-                if t[i] == x then n = n + 1 end
-              end
-              return n
-            end
-            local words = {"a", "b", "a"}
-            print(count(words, "a"), ...)
-
-            """
-        let p = try ProgramLoader.compile(source: Array(source.utf8), chunkName: "@small.lua")
-        let listing = Disassembler.listing(try BytecodeFile.load(BytecodeWriter.write(p)))
-        let expected = """
-            -- BYTECODE -- main small.lua:0-0
-            -- 0 params, vararg, frame 6, 14 instructions, 3 constants, 0 upvalues, 1 function
-            -- locals: 0 count [0001, 0013)  1 words [0006, 0013)
-            0000     7    FNEW        0   0          ; 0=count  small.lua:1
-            0001     8    TNEW        1   3   0
-            0002     8    KSTR        2   0          ; "a"
-            0003     8    KSTR        3   1          ; "b"
-            0004     8    KSTR        4   0          ; "a"
-            0005     8    SETLIST     1   4   1      ; 1=words  batch 1
-            0006     9    GGET        2   2          ; "print"
-            0007     9    MOV         3   0          ; 0=count
-            0008     9    MOV         4   1          ; 1=words
-            0009     9    KSTR        5   0          ; "a"
-            0010     9    CALL        3   3   2
-            0011     9    VARG        4   0
-            0012     9    CALL        2   0   1
-            0013     9    RET0        0
-            
-            -- BYTECODE -- main>0 small.lua:1-7
-            -- 2 params, frame 8, 11 instructions, 1 constant, 0 upvalues, 0 functions
-            -- locals: 0 t [0000, 0011)  1 x [0000, 0011)  2 n [0001, 0011)  3 (for index) [0004, 0010)  4 (for limit) [0004, 0010)  5 (for step) [0004, 0010)  6 i [0005, 0009)
-            0000     2    KSHORT      2   0          ; 2=n
-            0001     3    KSHORT      3   1
-            0002     3    LEN         4   0          ; 0=t
-            0003     3    KSHORT      5   1          ; 5=(for step)
-            0004     3    FORPREP     3 => 0010      ; 3=(for index)
-            0005     4 => TGETV       7   0   6      ; 0=t  6=i
-            0006     4    ISNEV       7   1          ; 1=x
-            0007     4    JMP         0 => 0009
-            0008     4    ADDVN       2   2   0      ; 2=n  1
-            0009     3 => FORLOOP     3 => 0005      ; 3=(for index)
-            0010     6 => RET1        2              ; 2=n
-
-            """
-        XCTAssertEqual(listing, expected, "new listing:\n\(listing)")
+    /// Golden listings: each `Tests/Listings/NAME.lua` is compiled, written, read back and listed; the
+    /// listing must equal `Tests/Listings/NAME.dis`. They change when the code generator does: rerun with
+    /// TRACEJIT_BLESS=1 to rewrite them, then review the diff.
+    func testGoldenListings() throws {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Listings")
+        let bless = ProcessInfo.processInfo.environment["TRACEJIT_BLESS"] == "1"
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+            .filter { $0.hasSuffix(".lua") }.sorted()
+        XCTAssertFalse(names.isEmpty)
+        for name in names {
+            let src = dir.appendingPathComponent(name)
+            let p = try ProgramLoader.compile(source: try ProgramLoader.readFile(src.path), chunkName: "@" + name)
+            let listing = Disassembler.listing(try BytecodeFile.load(BytecodeWriter.write(p)))
+            let golden = dir.appendingPathComponent(String(name.dropLast(4)) + ".dis")
+            if bless {
+                try ProgramLoader.writeFile(golden.path, Array(listing.utf8))
+                continue
+            }
+            let expected = String(decoding: (try? ProgramLoader.readFile(golden.path)) ?? [], as: UTF8.self)
+            XCTAssertEqual(listing, expected, "\(name): listing changed (TRACEJIT_BLESS=1 rewrites it):\n\(listing)")
+        }
     }
 }
