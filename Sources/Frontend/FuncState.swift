@@ -177,13 +177,13 @@ final class FuncState {
     // MARK: Locals
 
     func addLocal(_ name: Int32, _ offset: Int) throws {
-        if nactvar + offset + 1 > 200 { throw limitError(200, "local variables") }
         pendingLocals.append(name)
     }
     var pendingLocals: [Int32] = []
 
     /// Activates the pending locals (their registers are already filled).
-    func activateLocals(_ n: Int) {
+    func activateLocals(_ n: Int) throws {
+        if nactvar + n > 200 { throw limitError(200, "local variables") }
         for i in 0..<n {
             locals.append(LocalVar(name: pendingLocals[i], register: nactvar, startPC: pc, endPC: -1))
             actvars.append(locals.count - 1)

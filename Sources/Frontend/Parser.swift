@@ -154,7 +154,7 @@ final class Parser {
                 }
             } while try !nfs.isVararg && testNext(Int(UInt8(ascii: ",")))
         }
-        nfs.activateLocals(nparams)
+        try nfs.activateLocals(nparams)
         nfs.numParams = nparams
         try nfs.reserveRegs(nparams)
         try checkNext(Int(UInt8(ascii: ")")))
@@ -389,9 +389,10 @@ final class Parser {
                     pending = 0
                 }
             }
+            let reg = f.freereg
             if (tok == Tok.name || tok == Tok.kGoto), try lex.lookahead() == Int(UInt8(ascii: "=")) {
                 var k = ExpDesc(.str, Int(try checkName()))
-                try recordField(treg, &k)
+                try recordField(treg, &k, reg)
                 nh += 1
             } else if tok == Int(UInt8(ascii: "[")) {
                 try lex.next()
@@ -399,7 +400,7 @@ final class Parser {
                 try expr(&k)
                 try f.exp2val(&k)
                 try checkNext(Int(UInt8(ascii: "]")))
-                try recordField(treg, &k)
+                try recordField(treg, &k, reg)
                 nh += 1
             } else {
                 try expr(&v)
@@ -424,9 +425,8 @@ final class Parser {
     }
 
     /// `name = v` or `[k] = v` in a constructor.
-    private func recordField(_ treg: Int, _ k: inout ExpDesc) throws {
+    private func recordField(_ treg: Int, _ k: inout ExpDesc, _ reg: Int) throws {
         let f = fs
-        let reg = f.freereg
         try checkNext(Int(UInt8(ascii: "=")))
         var kind = KeyKind.reg
         var key = 0
@@ -632,11 +632,11 @@ final class Parser {
             f.emitAD(.KSHORT, f.freereg, 1)
             try f.reserveRegs(1)
         }
-        f.activateLocals(3)
+        try f.activateLocals(3)
         try checkNext(Tok.kDo)
         let prep = f.emitAD(.FORPREP, base, 0)
         f.enterBlock(isLoop: false)
-        f.activateLocals(1)
+        try f.activateLocals(1)
         try f.reserveRegs(1)
         try chunk()
         try f.leaveBlock()
@@ -665,14 +665,14 @@ final class Parser {
         let n = try exprList(&e)
         try adjustAssign(3, n, &e)
         _ = eline
-        f.activateLocals(3)
+        try f.activateLocals(3)
         try f.bumpFrame(base + 3 + 3)
         try checkNext(Tok.kDo)
         let jmp = f.emitJump()
         f.markTarget()
         let bodyStart = f.pc
         f.enterBlock(isLoop: false)
-        f.activateLocals(nvars)
+        try f.activateLocals(nvars)
         try f.reserveRegs(nvars)
         try chunk()
         try f.leaveBlock()
@@ -709,7 +709,7 @@ final class Parser {
         try f.addLocal(try checkName(), 0)
         let reg = f.freereg
         try f.reserveRegs(1)
-        f.activateLocals(1)
+        try f.activateLocals(1)
         var b = ExpDesc(.void)
         try body(&b, isMethod: false, line: lex.line)
         try f.exp2reg(&b, reg)
@@ -727,7 +727,7 @@ final class Parser {
         var nexps = 0
         if try testNext(Int(UInt8(ascii: "="))) { nexps = try exprList(&e) }
         try adjustAssign(nvars, nexps, &e)
-        f.activateLocals(nvars)
+        try f.activateLocals(nvars)
     }
 
     private func adjustAssign(_ nvars: Int, _ nexps: Int, _ e: inout ExpDesc) throws {
@@ -814,10 +814,9 @@ final class Parser {
             var nv = ExpDesc(.void)
             try suffixedExp(&nv)
             if nv.kind == .local { try checkConflict(&lhs, nv) }
+            if level + lhs.count > maxLevels { throw f.limitError(maxLevels, "variable names") }
             lhs.append(nv)
-            try enterLevel()
             try assignment(&lhs)
-            leaveLevel()
             lhs.removeLast()
         } else {
             try checkNext(Int(UInt8(ascii: "=")))

@@ -7,6 +7,21 @@ import Bytecode
 final class DumpTool: XCTestCase {
     func testDumpFromEnvironment() throws {
         guard let path = ProcessInfo.processInfo.environment["FRONTEND_DUMP"] else { return }
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+            for f in try FileManager.default.contentsOfDirectory(atPath: path).sorted() where f.hasSuffix(".lua") {
+                print("FILE", f)
+                fflush(stdout)
+                let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path + "/" + f)))
+                do {
+                    let p = try Compiler.compile(bytes, chunkName: "@" + f)
+                    for problem in structuralProblems(p) { print("PROBLEM", f, problem) }
+                } catch {
+                    print("ERROR", error)
+                }
+            }
+            return
+        }
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         do {
             let p = try Compiler.compile(bytes, chunkName: "@" + path)
