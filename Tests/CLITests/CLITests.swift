@@ -97,12 +97,6 @@ final class CLITests: XCTestCase {
         }
     }
 
-    func testShebangLineIsSkipped() {
-        XCTAssertEqual(ProgramLoader.skipShebang(Array("#!/usr/bin/tracejit\nprint(1)".utf8)), Array("\nprint(1)".utf8))
-        XCTAssertEqual(ProgramLoader.skipShebang(Array("print(1)".utf8)), Array("print(1)".utf8))
-        XCTAssertEqual(ProgramLoader.skipShebang(Array("# only".utf8)), [])
-    }
-
     func testCompileRewritesBytecodeAndStrips() throws {
         let input = try writeFile("p.bc", BytecodeWriter.write(sampleProto()))
         let out = try CLI.compile(input: input, output: dir + "/s.bc", strip: true)
@@ -188,6 +182,18 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(fromFile.source, "@" + input)
         XCTAssertNotNil(fromFile.debug)
         XCTAssertEqual(try CLI.disassemble(path: out), try CLI.disassemble(path: input))
+    }
+
+    func testChunksFromMemory() throws {
+        let bc = BytecodeWriter.write(sampleProto())
+        XCTAssertEqual(try ProgramLoader.load(chunk: bc, chunkName: "=(load)"), sampleProto())
+        var bad = bc
+        bad.removeLast()
+        XCTAssertThrowsError(try ProgramLoader.load(chunk: bad, chunkName: "=(load)")) { e in
+            XCTAssertTrue(CLI.message(for: e).hasPrefix("(load): malformed bytecode at offset"), CLI.message(for: e))
+        }
+        let p = try ProgramLoader.load(chunk: Array("return 1".utf8), chunkName: "return 1")
+        XCTAssertEqual(p.source, "return 1")
     }
 
     func testShebangSourceCompilesWithItsLineNumbers() throws {
