@@ -18,8 +18,9 @@ private let fieldsPerFlush = Limits.fieldsPerFlush
 final class Parser {
     let lex: Lexer
     let source: String
-    var fs: FuncState
-    private var level = 0
+    @exclusivity(unchecked) var fs: FuncState
+    @exclusivity(unchecked) private var level = 0
+    @exclusivity(unchecked) private var lhs: [ExpDesc] = []  // assignment targets being parsed (a stack)
     private let idSelf: Int32
     private let forNames: [Int32]
 
@@ -799,13 +800,17 @@ final class Parser {
             fs.code[v.info].setC(1)
             return
         }
-        var lhs = [v]
-        try assignment(&lhs)
+        let base = lhs.count
+        lhs.append(v)
+        defer { lhs.removeSubrange(base...) }
+        try assignment(base)
     }
 
-    private func assignment(_ lhs: inout [ExpDesc]) throws {
+    /// Targets lhs[base...] are parsed; the last one is being checked.
+    private func assignment(_ base: Int) throws {
         let f = fs
         let v = lhs[lhs.count - 1]
+        let nvars = lhs.count - base
         switch v.kind {
         case .local, .upval, .global, .indexed: break
         default: throw lex.errorNear("syntax error")
@@ -813,17 +818,17 @@ final class Parser {
         if try testNext(Int(UInt8(ascii: ","))) {
             var nv = ExpDesc(.void)
             try suffixedExp(&nv)
-            if nv.kind == .local { try checkConflict(&lhs, nv) }
-            if level + lhs.count > maxLevels { throw f.limitError(maxLevels, "variable names") }
+            if nv.kind == .local { try checkConflict(base, nv) }
+            if level + nvars > maxLevels { throw f.limitError(maxLevels, "variable names") }
             lhs.append(nv)
-            try assignment(&lhs)
+            try assignment(base)
             lhs.removeLast()
         } else {
             try checkNext(Int(UInt8(ascii: "=")))
             var e = ExpDesc(.void)
             let nexps = try exprList(&e)
-            if nexps != lhs.count {
-                try adjustAssign(lhs.count, nexps, &e)
+            if nexps != nvars {
+                try adjustAssign(nvars, nexps, &e)
             } else {
                 f.setOneRet(&e)
                 try f.storeVar(v, &e)
@@ -836,11 +841,11 @@ final class Parser {
 
     /// A local assigned later in the list is read as a table or key of an earlier target: that
     /// target uses a copy of its old value.
-    private func checkConflict(_ lhs: inout [ExpDesc], _ v: ExpDesc) throws {
+    private func checkConflict(_ base: Int, _ v: ExpDesc) throws {
         let f = fs
         let extra = f.freereg
         var conflict = false
-        for i in 0..<lhs.count where lhs[i].kind == .indexed {
+        for i in base..<lhs.count where lhs[i].kind == .indexed {
             if lhs[i].info == v.info {
                 conflict = true
                 lhs[i].info = extra
