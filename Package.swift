@@ -27,10 +27,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: releaseFlags),
+        // Sampling profiler: C signal handler + ring (CSampler), libdw for symbols, Swift on top.
+        .target(
+            name: "CSampler",
+            cSettings: [.unsafeFlags(["-g", "-gdwarf-aranges", "-fno-omit-frame-pointer"])],
+            linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("z")]),
+        .systemLibrary(name: "CLibdw", pkgConfig: "libdw", providers: [.apt(["libdw-dev"])]),
+        .target(name: "Profiler", dependencies: ["CSampler", "CLibdw"], swiftSettings: releaseFlags),
         .executableTarget(name: "tracejit", dependencies: ["TracejitCLI"], swiftSettings: releaseFlags),
         .testTarget(name: "BytecodeTests", dependencies: ["Bytecode", "Frontend"]),
         .testTarget(name: "FrontendTests", dependencies: ["Bytecode", "Frontend"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Bytecode", "Frontend", "Runtime"]),
+        .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "CSampler"]),
         .testTarget(name: "CLITests", dependencies: ["TracejitCLI", "Bytecode", "Frontend"]),
     ],
     swiftLanguageModes: [.v5]

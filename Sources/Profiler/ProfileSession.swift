@@ -1,0 +1,84 @@
+// ProfileSession.swift: what `tracejit run --profile` calls: start before the program, stop and
+// report after. Everything the CLI needs is here so the CLI stays a thin argument parser.
+
+import CSampler
+import Foundation
+
+public struct ProfileOptions: Sendable {
+    public var sampler = SamplerConfiguration()
+    public var mode: ProfileBuilder.Mode = .lua
+    /// Where the text report goes: nil = stderr, "" = nowhere.
+    public var reportPath: String?
+    public var flamegraphPath: String?
+    public var foldedPath: String?
+    public var speedscopePath: String?
+    public var pprofPath: String?
+    /// nil: color when the report goes to a TTY.
+    public var color: Bool?
+    public var reportWidth = 100
+
+    public init() {}
+}
+
+public final class ProfileSession {
+    public let options: ProfileOptions
+    public let source: SampleSource
+    private let sampler: Sampler
+    private var started = false
+
+    /// `source` is where the VM publishes its state; the interpreter must store into
+    /// `source.pointer` while it runs.
+    public init(options: ProfileOptions = ProfileOptions(), source: SampleSource = SampleSource()) {
+        var opts = options
+        if opts.mode == .mixed && opts.sampler.nativeWalk == .none { opts.sampler.nativeWalk = .framePointers }
+        self.options = opts
+        self.source = source
+        self.sampler = Sampler(configuration: opts.sampler, source: UnsafePointer(source.pointer))
+    }
+
+    /// Call on the VM thread, right before running the program.
+    public func start() throws {
+        try sampler.start()
+        started = true
+    }
+
+    /// Call on the VM thread after the program ends (also after it failed). Symbolizes and
+    /// builds the profile; libdwfl runs only here, never while sampling.
+    public func stop(luaNamer: LuaFrameNaming? = nil, jitRegistry: JITCodeRegistry? = nil,
+                     interpreterSymbols: [String] = []) -> Profile {
+        let raw = sampler.stop()
+        started = false
+        var b = ProfileBuilder(mode: options.mode, luaNamer: luaNamer, jitRegistry: jitRegistry)
+        if options.mode == .mixed { b.symbolizer = Symbolizer() }
+        b.interpreterSymbols = interpreterSymbols
+        return b.build(raw)
+    }
+
+    /// Writes the report and every requested export.
+    public func writeOutputs(_ p: Profile) throws {
+        if let path = options.flamegraphPath { try write(FlameGraphSVG().render(p), to: path) }
+        if let path = options.foldedPath { try write(FoldedStacks.render(p), to: path) }
+        if let path = options.speedscopePath { try Speedscope.render(p).write(to: URL(fileURLWithPath: path)) }
+        if let path = options.pprofPath { try Pprof.render(p).write(to: URL(fileURLWithPath: path)) }
+        switch options.reportPath {
+        case .some(""): break
+        case .some(let path):
+            try write(TextReport(width: options.reportWidth, color: options.color ?? false).render(p), to: path)
+        case .none:
+            let color = options.color ?? (isatty(2) != 0)
+            FileHandle.standardError.write(Data(TextReport(width: options.reportWidth, color: color).render(p).utf8))
+        }
+    }
+
+    private func write(_ s: String, to path: String) throws {
+        try Data(s.utf8).write(to: URL(fileURLWithPath: path))
+    }
+}
+
+/// `tracejit flamegraph diff before.folded after.folded -o diff.svg`.
+public func differentialFlameGraph(beforeFolded: String, afterFolded: String,
+                                   title: String = "tracejit differential flame graph") throws -> String {
+    let before = try FoldedStacks.profile(fromFolded: beforeFolded)
+    let after = try FoldedStacks.profile(fromFolded: afterFolded)
+    return FlameGraphSVG(title: title).renderDiff(before: before, after: after)
+}

@@ -1,0 +1,169 @@
+import CSampler
+import Foundation
+import XCTest
+
+@testable import Profiler
+
+/// CPU-bound Swift work with a name the symbolizer must find (demangled).
+@inline(never)
+func profilerTestSwiftSpin(_ n: Int) -> Double {
+    var x = 1.0
+    for i in 0..<n {
+        x = x * 1.000_000_1 + Double(i & 7)
+        if x > 1e9 { x -= 1e9 }
+    }
+    return x
+}
+
+final class SamplerTests: XCTestCase {
+    /// A fake VM state: two Lua frames, interpreting.
+    final class FakeVM {
+        let source = SampleSource()
+        let frames = UnsafeMutablePointer<tj_lua_frame_link>.allocate(capacity: 2)
+        init() {
+            frames[0] = tj_lua_frame_link(caller: nil, proto_id: 0, pc: 5)
+            frames[1] = tj_lua_frame_link(caller: frames, proto_id: 7, pc: 42)
+            source.pointer.pointee.frame = UnsafePointer(frames + 1)
+            source.pointer.pointee.state = UInt32(TJ_VM_INTERP)
+        }
+        deinit { frames.deallocate() }
+    }
+
+    func runSampled(_ cfg: SamplerConfiguration, vm: FakeVM, cpuSeconds: Double = 0.3,
+                    work: () -> Void) throws -> RawProfile {
+        let sampler = Sampler(configuration: cfg, source: UnsafePointer(vm.source.pointer))
+        try sampler.start()
+        let t0 = tj_thread_cpu_ns()
+        while Double(tj_thread_cpu_ns() - t0) < cpuSeconds * 1e9 { work() }
+        return sampler.stop()
+    }
+
+    func names(_ raw: RawProfile, _ sym: Symbolizer) -> [[String]] {
+        raw.samples.map { s in s.native.enumerated().map { sym.symbolize($0.element, isReturnAddress: $0.offset > 0).name } }
+    }
+
+    func checkCommon(_ raw: RawProfile, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertGreaterThan(raw.sampleCount, 10, file: file, line: line)
+        XCTAssertEqual(raw.stats.dropped, 0, file: file, line: line)
+        for s in raw.samples {
+            XCTAssertEqual(s.state, UInt32(TJ_VM_INTERP), file: file, line: line)
+            XCTAssertEqual(s.lua, [RawSample.luaFrame(proto: 7, pc: 42), RawSample.luaFrame(proto: 0, pc: 5)],
+                           file: file, line: line)
+        }
+        // weights account for the CPU time sampled: missed periods are weighted in, not lost
+        let covered = Double(raw.totalWeight) * Double(raw.stats.period_ns)
+        XCTAssertEqual(covered, Double(raw.stats.cpu_ns), accuracy: 0.25 * Double(raw.stats.cpu_ns),
+                       file: file, line: line)
+        XCTAssertEqual(UInt64(raw.totalWeight - raw.sampleCount), raw.stats.missed_periods, file: file, line: line)
+    }
+
+    func testFramePointerSamplingFindsCAndSwiftFunctions() throws {
+        let vm = FakeVM()
+        var cfg = SamplerConfiguration()
+        cfg.nativeWalk = .framePointers
+        var flip = false
+        let raw = try runSampled(cfg, vm: vm) {
+            flip.toggle()
+            if flip { _ = tj_test_busy_loop(200_000) } else { _ = profilerTestSwiftSpin(200_000) }
+        }
+        checkCommon(raw)
+        let sym = Symbolizer()
+        XCTAssertTrue(sym.isAvailable)
+        let stacks = names(raw, sym)
+        XCTAssertTrue(stacks.contains { $0.first == "tj_test_busy_leaf" }, "\(stacks.prefix(5))")
+        // the caller is found through the leaf's frame pointer
+        XCTAssertTrue(stacks.contains { $0.count > 1 && $0[0] == "tj_test_busy_leaf" && $0[1] == "tj_test_busy_loop" })
+        XCTAssertTrue(stacks.contains { $0.contains { $0.contains("profilerTestSwiftSpin") } })
+        // and all the way up to this test method (demangled)
+        XCTAssertTrue(stacks.contains { $0.contains { $0.contains("testFramePointerSamplingFindsCAndSwiftFunctions") } })
+        print("sampler: \(raw.timerName), \(raw.sampleCount) samples, weight \(raw.totalWeight), " +
+              "cpu \(Double(raw.stats.cpu_ns) / 1e9) s, handler \(raw.stats.handler_ns / max(raw.stats.samples, 1)) ns/sample")
+    }
+
+    func testLibunwindSamplingFindsCAndSwiftFunctions() throws {
+        XCTAssertEqual(tj_unwind_load(), 1, tj_unwind_error().map { String(cString: $0) } ?? "")
+        let vm = FakeVM()
+        var cfg = SamplerConfiguration()
+        cfg.nativeWalk = .libunwind
+        let raw = try runSampled(cfg, vm: vm) { _ = tj_test_busy_loop(200_000) }
+        checkCommon(raw)
+        let stacks = names(raw, Symbolizer())
+        XCTAssertTrue(stacks.contains { $0.count > 1 && $0[0] == "tj_test_busy_leaf" && $0[1] == "tj_test_busy_loop" })
+        XCTAssertTrue(stacks.contains { $0.contains { $0.contains("testLibunwindSamplingFindsCAndSwiftFunctions") } })
+        XCTAssertTrue(raw.samples.allSatisfy { $0.flags & UInt32(TJ_SAMPLE_NATIVE_LIBUNWIND) != 0 })
+        print("sampler+libunwind: \(raw.sampleCount) samples, handler \(raw.stats.handler_ns / max(raw.stats.samples, 1)) ns/sample")
+    }
+
+    func testSetitimerFallbackSamples() throws {
+        let vm = FakeVM()
+        var cfg = SamplerConfiguration()
+        cfg.timer = .itimer
+        cfg.nativeWalk = .none
+        let raw = try runSampled(cfg, vm: vm) { _ = tj_test_busy_loop(200_000) }
+        XCTAssertEqual(raw.stats.timer, UInt32(TJ_TIMER_ITIMER.rawValue))
+        XCTAssertEqual(raw.timerName, "setitimer(ITIMER_PROF)")
+        checkCommon(raw)
+        XCTAssertTrue(raw.samples.allSatisfy { $0.native.isEmpty })
+    }
+
+    func testPerfTimerIsUsedWhenPermittedAndStartTwiceFails() throws {
+        let vm = FakeVM()
+        let sampler = Sampler(configuration: SamplerConfiguration(), source: UnsafePointer(vm.source.pointer))
+        try sampler.start()
+        XCTAssertThrowsError(try Sampler().start()) { XCTAssertEqual($0 as? SamplerError, .alreadyRunning) }
+        _ = tj_test_busy_loop(1_000_000)
+        let raw = sampler.stop()
+        if raw.stats.perf_errno == 0 {
+            XCTAssertEqual(raw.timerName, "perf task-clock")
+        } else {
+            XCTAssertEqual(raw.timerName, "setitimer(ITIMER_PROF)")  // perf refused here: fell back
+        }
+        XCTAssertEqual(tj_sampler_running(), 0)
+    }
+
+    func testSmallRingCountsDropsInsteadOfLosingThemSilently() throws {
+        let vm = FakeVM()
+        var cfg = SamplerConfiguration()
+        cfg.ringCapacity = 2
+        cfg.drainIntervalMicroseconds = 200_000  // drain slower than samples arrive
+        cfg.hz = 2000
+        let raw = try runSampled(cfg, vm: vm, cpuSeconds: 0.2) { _ = tj_test_busy_loop(100_000) }
+        XCTAssertGreaterThan(raw.stats.dropped, 0)
+        XCTAssertEqual(UInt64(raw.sampleCount) + raw.stats.dropped, raw.stats.signals)
+    }
+
+    /// fp walk and libunwind from the same signal frame agree on the frames above libc.
+    func testFramePointerWalkAgreesWithLibunwind() {
+        XCTAssertEqual(tj_unwind_load(), 1)
+        var fp = [UInt64](repeating: 0, count: 32), uw = [UInt64](repeating: 0, count: 32)
+        var nf: Int32 = 0, nu: Int32 = 0
+        XCTAssertEqual(tj_probe_walks(&fp, &nf, &uw, &nu, 32), 0)
+        XCTAssertGreaterThan(nf, 3)
+        XCTAssertGreaterThan(nu, 3)
+        XCTAssertEqual(fp[0], uw[0])  // the interrupted pc
+        let sym = Symbolizer()
+        let f = fp.prefix(Int(nf)).enumerated().map { sym.symbolize($0.element, isReturnAddress: $0.offset > 0).name }
+        let u = uw.prefix(Int(nu)).enumerated().map { sym.symbolize($0.element, isReturnAddress: $0.offset > 0).name }
+        // libc's pthread_kill may lack a frame pointer, so compare from our own C frame upward
+        guard let fi = f.firstIndex(of: "tj_probe_walks"), let ui = u.firstIndex(of: "tj_probe_walks") else {
+            return XCTFail("tj_probe_walks missing: fp \(f) libunwind \(u)")
+        }
+        let k = min(4, f.count - fi, u.count - ui)
+        XCTAssertGreaterThanOrEqual(k, 3)
+        XCTAssertEqual(Array(fp[fi..<fi + k]), Array(uw[ui..<ui + k]), "fp \(f) libunwind \(u)")
+        XCTAssertTrue(f[fi..<fi + k].contains { $0.contains("testFramePointerWalkAgreesWithLibunwind") })
+    }
+
+    /// Reports the per-walk cost from a real signal frame (figures for docs/profiler.md; no
+    /// assertion on time).
+    func testMeasureWalkCosts() {
+        let fp = tj_measure_walk_ns(TJ_NATIVE_FP, 20000, 0)
+        let uwGlobal = tj_measure_walk_ns(TJ_NATIVE_LIBUNWIND, 2000, 0)
+        let uwThread = tj_measure_walk_ns(TJ_NATIVE_LIBUNWIND, 2000, 1)
+        XCTAssertGreaterThan(fp, 0)
+        XCTAssertGreaterThan(uwGlobal, 0)
+        XCTAssertGreaterThan(uwThread, 0)
+        print(String(format: "walk cost: frame pointers %.0f ns, libunwind (global cache) %.0f ns, libunwind (per-thread cache) %.0f ns",
+                     fp, uwGlobal, uwThread))
+    }
+}
