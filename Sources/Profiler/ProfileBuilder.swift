@@ -58,7 +58,7 @@ public struct ProfileBuilder {
         if s.luaTruncated { lua.append(ProfileFrame(kind: .vm, name: "[truncated]")) }
         for (depth, packed) in s.lua.enumerated().reversed() {
             var f = luaFrame(proto: UInt32(truncatingIfNeeded: packed >> 32), pc: UInt32(truncatingIfNeeded: packed))
-            if depth == 0 && state == .jit { f.kind = .jit }
+            if depth == 0 && state == .jit && mode == .lua { f.kind = .jit }
             lua.append(f)
         }
         switch mode {
@@ -74,7 +74,13 @@ public struct ProfileBuilder {
             }
             return lua
         case .mixed:
-            return splice(lua: lua, native: nativeFrames(s), state: state)
+            let native = nativeFrames(s)
+            // the trace's own frame names the innermost Lua function: do not show it twice
+            if let j = native.first(where: { $0.kind == .jit }), let last = lua.last,
+               last.name == j.name, last.file == j.file, last.definedLine == j.definedLine {
+                lua.removeLast()
+            }
+            return splice(lua: lua, native: native, state: state)
         }
     }
 
