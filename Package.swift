@@ -3,6 +3,7 @@ import PackageDescription
 
 // Module graph (arrows point one way only, see docs/architecture.md):
 //   tracejit (CLI) -> TracejitCLI -> Runtime -> Frontend -> Bytecode
+//                                    Runtime -> CVM (C object layouts, VM state for the signal handler)
 let releaseFlags: [SwiftSetting] = [
     .unsafeFlags(["-Xllvm", "-generate-arange-section"]),
 ]
@@ -19,7 +20,8 @@ let package = Package(
     targets: [
         .target(name: "Bytecode", swiftSettings: releaseFlags),
         .target(name: "Frontend", dependencies: ["Bytecode"], swiftSettings: releaseFlags),
-        .target(name: "Runtime", dependencies: ["Bytecode", "Frontend"], swiftSettings: releaseFlags),
+        .target(name: "CVM", cSettings: [.unsafeFlags(["-gdwarf-aranges"])]),
+        .target(name: "Runtime", dependencies: ["Bytecode", "Frontend", "CVM"], swiftSettings: releaseFlags),
         .target(
             name: "TracejitCLI",
             dependencies: [
