@@ -32,15 +32,16 @@ let package = Package(
         // Sampling profiler: C signal handler + ring (CSampler), libdw for symbols, Swift on top.
         .target(
             name: "CSampler",
+            dependencies: ["CVM"],
             cSettings: [.unsafeFlags(["-g", "-gdwarf-aranges", "-fno-omit-frame-pointer"])],
             linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("z")]),
         .systemLibrary(name: "CLibdw", pkgConfig: "libdw", providers: [.apt(["libdw-dev"])]),
-        .target(name: "Profiler", dependencies: ["CSampler", "CLibdw"], swiftSettings: releaseFlags),
+        .target(name: "Profiler", dependencies: ["CVM", "CSampler", "CLibdw"], swiftSettings: releaseFlags),
         .executableTarget(name: "tracejit", dependencies: ["TracejitCLI"], swiftSettings: releaseFlags),
         .testTarget(name: "BytecodeTests", dependencies: ["Bytecode", "Frontend"]),
         .testTarget(name: "FrontendTests", dependencies: ["Bytecode", "Frontend"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Bytecode", "Frontend", "Runtime"]),
-        .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "CSampler"]),
+        .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "CSampler", "CVM"]),
         .testTarget(name: "CLITests", dependencies: ["TracejitCLI", "Bytecode", "Frontend"]),
     ],
     swiftLanguageModes: [.v5]

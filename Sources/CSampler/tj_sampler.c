@@ -128,18 +128,53 @@ static int walk_libunwind(ucontext_t *uc, uint64_t *ips, int max, int *truncated
   return n;
 }
 
-int tj_walk_lua_frames(const tj_sample_source *src, tj_sample *s, int max) {
-  const tj_lua_frame_link *f = src ? src->frame : NULL;
+tj_frame_layout tj_sampler_frame_layout;
+
+static inline uint32_t pc_index(const tj_proto *p, const uint32_t *pc) {
+  if (!p || !pc || !p->code || pc < p->code || pc >= p->code + p->ncode) return TJ_PC_UNKNOWN;
+  return (uint32_t)(pc - p->code);
+}
+
+int tj_walk_lua_frames(const tj_vmstate_t *vm, const tj_frame_layout *layout, tj_sample *s, int max) {
   int n = 0;
+  s->n_lua = 0;
+  if (!vm) return 0;
+  uint32_t tag = vm->tag;
+  s->state = tag;
+  s->aux = tag == TJ_VMSTATE_TRACE ? vm->trace : tag == TJ_VMSTATE_LIBRARY ? vm->libfunc : 0;
   if (max > TJ_MAX_LUA_FRAMES) max = TJ_MAX_LUA_FRAMES;
-  while (f && n < max) {
-    if (((uintptr_t)f & (_Alignof(tj_lua_frame_link) - 1)) != 0) break; /* torn or bogus link */
-    s->lua[n].proto_id = f->proto_id;
-    s->lua[n].pc = f->pc;
+  if (max <= 0) return 0;
+  const tj_proto *running = vm->proto;
+  if (running) {
+    s->lua[n].proto_id = running->id;
+    s->lua[n].pc = pc_index(running, vm->pc);
     n++;
-    f = f->caller;
   }
-  if (f && n == max) s->flags |= TJ_SAMPLE_LUA_TRUNCATED;
+  const tj_thread *th = vm->thread;
+  if (layout && layout->valid && th && th->interp && layout->ci_stride) {
+    const char *co = (const char *)th->interp;
+    const char *cis = *(const char *const *)(co + layout->co_cis);
+    intptr_t count = *(const intptr_t *)(co + layout->co_count);
+    if (!cis || count < 0) count = 0;
+    int skipped_running = running == NULL;
+    for (intptr_t i = count - 1; i >= 0; i--) {
+      const char *ci = cis + (size_t)i * layout->ci_stride;
+      uint32_t flags = *(const uint32_t *)(ci + layout->ci_flags);
+      if (!(flags & layout->lua_flag)) continue; /* native frame: its callee state is the tag */
+      const tj_lfunc *cl = *(const tj_lfunc *const *)(ci + layout->ci_closure);
+      const tj_proto *p = cl ? cl->proto : NULL;
+      if (!p) continue;
+      if (!skipped_running) { /* the innermost Lua record is the running frame, taken from vm */
+        skipped_running = 1;
+        if (p == running) continue;
+      }
+      if (n == max) { s->flags |= TJ_SAMPLE_LUA_TRUNCATED; break; }
+      const uint32_t *pc = *(const uint32_t *const *)(ci + layout->ci_pc);
+      s->lua[n].proto_id = p->id;
+      s->lua[n].pc = pc ? pc_index(p, pc - 1) : TJ_PC_UNKNOWN; /* saved pc is the next instruction */
+      n++;
+    }
+  }
   s->n_lua = (uint16_t)n;
   return n;
 }
@@ -159,7 +194,8 @@ static struct {
   int64_t credit_ns;
   uint64_t start_cpu_ns;
   tj_ring *ring;
-  const tj_sample_source *src;
+  const tj_vmstate_t *vm;
+  const tj_frame_layout *layout;
   tj_sampler_stats st;
   int perf_errno;
 } S = { .perf_fd = -1 };
@@ -191,14 +227,11 @@ static void take_sample(ucontext_t *uc) {
   if (!s) {
     tj_ring_add_dropped(S.ring, (uint32_t)w);
   } else {
-    const tj_sample_source *src = S.src;
-    s->state = src ? src->state : TJ_VM_IDLE;
-    s->aux = src ? src->aux : 0;
     s->weight = (uint32_t)w;
     s->flags = 0;
     s->reserved = 0;
     s->cpu_ns = t0 - S.start_cpu_ns;
-    tj_walk_lua_frames(src, s, S.max_lua);
+    tj_walk_lua_frames(S.vm, S.layout, s, S.max_lua);
     int trunc = 0, n = 0;
     if (S.native == TJ_NATIVE_FP) {
       n = walk_fp(uc, S.stack_hi, s->native, S.max_native, &trunc);
@@ -337,7 +370,7 @@ static int open_perf_timer(uint64_t period_ns) {
 
 int tj_sampler_running(void) { return atomic_load(&S.active); }
 
-int tj_sampler_start(const tj_sampler_config *cfg, tj_ring *ring, const tj_sample_source *src) {
+int tj_sampler_start(const tj_sampler_config *cfg, tj_ring *ring, const tj_vmstate_t *vm) {
   if (atomic_load(&S.active)) return -EBUSY;
   if (!ring) return -EINVAL;
   uint32_t hz = cfg && cfg->hz ? cfg->hz : 1000;
@@ -347,7 +380,8 @@ int tj_sampler_start(const tj_sampler_config *cfg, tj_ring *ring, const tj_sampl
   S.max_lua = cfg && cfg->max_lua && cfg->max_lua <= TJ_MAX_LUA_FRAMES ? (int)cfg->max_lua : TJ_MAX_LUA_FRAMES;
   S.max_native = cfg && cfg->max_native && cfg->max_native <= TJ_MAX_NATIVE_FRAMES ? (int)cfg->max_native : TJ_MAX_NATIVE_FRAMES;
   S.ring = ring;
-  S.src = src;
+  S.vm = vm ? vm : &tj_vm_state;
+  S.layout = cfg && cfg->layout ? cfg->layout : &tj_sampler_frame_layout;
   S.vm_tid = (int)syscall(SYS_gettid);
   S.stack_hi = thread_stack_top();
   S.period_ns = 1000000000ull / hz;

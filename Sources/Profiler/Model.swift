@@ -12,9 +12,9 @@ public enum FrameKind: String, Sendable, CaseIterable, Codable {
     case lua, jit, native, gc, vm
 }
 
-/// The VM state tag of a sample (mirrors TJ_VM_* in tj_sampler.h).
+/// The VM state tag of a sample (mirrors TJ_VMSTATE_* in tj_vm.h).
 public enum VMState: Int, Sendable, CaseIterable, Comparable {
-    case idle = 0, interpreted = 1, jit = 2, gc = 3, compiler = 4, library = 5
+    case idle = 0, interpreted = 1, jit = 2, gc = 3, compiler = 4, library = 5, recorder = 6
 
     public init(tag: UInt32) { self = VMState(rawValue: Int(tag)) ?? .idle }
 
@@ -26,6 +26,7 @@ public enum VMState: Int, Sendable, CaseIterable, Comparable {
         case .gc: return "GC"
         case .compiler: return "trace compiler"
         case .library: return "library functions"
+        case .recorder: return "trace recorder"
         }
     }
 

@@ -21,10 +21,11 @@ public struct LuaFrameInfo: Hashable, Sendable {
     }
 }
 
-/// Implemented by the runtime (prototype table + line info).
+/// Implemented by the runtime (prototype table + line info). `pc` may be TJ_PC_UNKNOWN
+/// (0xFFFF_FFFF) when the sampler caught a frame mid-update: name the function, line 0.
 public protocol LuaFrameNaming {
     func luaFrame(proto: UInt32, pc: UInt32) -> LuaFrameInfo?
-    /// Name of library function `id` (TJ_VM_LIBFUNC samples), e.g. "string.format".
+    /// Name of library function `id` (TJ_VMSTATE_LIBRARY samples), e.g. "string.format".
     func builtinName(_ id: UInt32) -> String?
 }
 

@@ -66,6 +66,7 @@ public struct ProfileBuilder {
             switch state {
             case .gc: lua.append(ProfileFrame(kind: .gc, name: "[gc]"))
             case .compiler: lua.append(ProfileFrame(kind: .vm, name: "[trace compiler]"))
+            case .recorder: lua.append(ProfileFrame(kind: .vm, name: "[trace recorder]"))
             case .library:
                 let n = luaNamer?.builtinName(s.aux) ?? "builtin#\(s.aux)"
                 lua.append(ProfileFrame(kind: .native, name: n))

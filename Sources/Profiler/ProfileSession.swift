@@ -2,6 +2,7 @@
 // report after. Everything the CLI needs is here so the CLI stays a thin argument parser.
 
 import CSampler
+import CVM
 import Foundation
 
 public struct ProfileOptions: Sendable {
@@ -22,18 +23,17 @@ public struct ProfileOptions: Sendable {
 
 public final class ProfileSession {
     public let options: ProfileOptions
-    public let source: SampleSource
     private let sampler: Sampler
     private var started = false
 
-    /// `source` is where the VM publishes its state; the interpreter must store into
-    /// `source.pointer` while it runs.
-    public init(options: ProfileOptions = ProfileOptions(), source: SampleSource = SampleSource()) {
+    /// `frameLayout` comes from the runtime (how its call records are laid out); `vmState` is
+    /// for tests (nil: the VM's global `tj_vm_state`).
+    public init(options: ProfileOptions = ProfileOptions(), frameLayout: FrameLayout? = nil,
+                vmState: UnsafePointer<tj_vmstate_t>? = nil) {
         var opts = options
         if opts.mode == .mixed && opts.sampler.nativeWalk == .none { opts.sampler.nativeWalk = .framePointers }
         self.options = opts
-        self.source = source
-        self.sampler = Sampler(configuration: opts.sampler, source: UnsafePointer(source.pointer))
+        self.sampler = Sampler(configuration: opts.sampler, vmState: vmState, frameLayout: frameLayout)
     }
 
     /// Call on the VM thread, right before running the program.

@@ -5,6 +5,7 @@
 // drain thread and the caller's thread: it never runs in a signal handler.
 
 import CSampler
+import CVM
 import Foundation
 
 /// How to sample. Defaults: 1000 Hz of the VM thread's CPU time, perf events when permitted,
@@ -123,22 +124,40 @@ public enum SamplerError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// Owns the C struct the VM publishes its state into (stable address for the signal handler).
-public final class SampleSource: @unchecked Sendable {
-    public let pointer: UnsafeMutablePointer<tj_sample_source>
+/// Where the interpreter keeps its call records, so the signal handler can walk caller frames
+/// (mirrors tj_frame_layout; the runtime fills it from MemoryLayout offsets of its own structs).
+public struct FrameLayout: Sendable, Equatable {
+    public var callRecordStride: Int
+    public var recordsPointerOffset: Int   // in the block at tj_thread.interp
+    public var recordCountOffset: Int      // Int (intptr_t) in that block
+    public var pcOffset: Int               // saved pc (next instruction) in a record
+    public var closureOffset: Int          // tj_lfunc pointer in a record (nil for natives)
+    public var flagsOffset: Int            // UInt32 flags in a record
+    public var luaFlag: UInt32             // flags bit of Lua records
 
-    public init() {
-        pointer = .allocate(capacity: 1)
-        pointer.initialize(to: tj_sample_source(state: UInt32(TJ_VM_IDLE), aux: 0, frame: nil))
+    public init(callRecordStride: Int, recordsPointerOffset: Int, recordCountOffset: Int, pcOffset: Int,
+                closureOffset: Int, flagsOffset: Int, luaFlag: UInt32) {
+        self.callRecordStride = callRecordStride
+        self.recordsPointerOffset = recordsPointerOffset
+        self.recordCountOffset = recordCountOffset
+        self.pcOffset = pcOffset
+        self.closureOffset = closureOffset
+        self.flagsOffset = flagsOffset
+        self.luaFlag = luaFlag
     }
 
-    deinit { pointer.deallocate() }
+    var c: tj_frame_layout {
+        tj_frame_layout(valid: 1, ci_stride: UInt32(callRecordStride), co_cis: UInt32(recordsPointerOffset),
+                        co_count: UInt32(recordCountOffset), ci_pc: UInt32(pcOffset), ci_closure: UInt32(closureOffset),
+                        ci_flags: UInt32(flagsOffset), lua_flag: luaFlag)
+    }
 }
 
 /// A sampling session over the calling thread. Call start() and stop() on the thread to sample.
 public final class Sampler: @unchecked Sendable {
     public let configuration: SamplerConfiguration
-    private let source: UnsafePointer<tj_sample_source>?
+    private let vmState: UnsafePointer<tj_vmstate_t>?
+    private let layout: UnsafeMutablePointer<tj_frame_layout>
     private var ring: OpaquePointer?
     private let lock = NSLock()
     private var aggregator = SampleAggregator()
@@ -147,15 +166,20 @@ public final class Sampler: @unchecked Sendable {
     private let drainDone = DispatchSemaphore(value: 0)
     private var startWall: UInt64 = 0
 
+    /// `vmState`: where the VM publishes its state (nil: CVM's global `tj_vm_state`);
+    /// `frameLayout`: how to walk caller frames (nil: only the running frame is sampled).
     public init(configuration: SamplerConfiguration = SamplerConfiguration(),
-                source: UnsafePointer<tj_sample_source>? = nil) {
+                vmState: UnsafePointer<tj_vmstate_t>? = nil, frameLayout: FrameLayout? = nil) {
         self.configuration = configuration
-        self.source = source
+        self.vmState = vmState
+        layout = .allocate(capacity: 1)
+        layout.initialize(to: frameLayout?.c ?? tj_frame_layout())
     }
 
     deinit {
         if running { _ = stop() }
         if let r = ring { tj_ring_destroy(r) }
+        layout.deallocate()
     }
 
     public func start() throws {
@@ -181,11 +205,12 @@ public final class Sampler: @unchecked Sendable {
         cfg.max_lua = UInt32(clamping: configuration.maxLuaDepth)
         cfg.max_native = UInt32(clamping: configuration.maxNativeDepth)
         cfg.unwind_per_thread_cache = configuration.libunwindPerThreadCache ? 1 : 0
+        cfg.layout = UnsafePointer(layout)
         aggregator = SampleAggregator()
         aggregator.profile.startTime = Date()
         stopRequested = false
         startWall = tj_monotonic_ns()
-        let rc = tj_sampler_start(&cfg, ring, source)
+        let rc = tj_sampler_start(&cfg, ring, vmState)
         if rc != 0 { throw SamplerError.startFailed(errno: -rc) }
         running = true
         let thread = Thread { [self] in self.drainLoop() }

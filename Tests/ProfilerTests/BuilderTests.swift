@@ -1,4 +1,5 @@
 import CSampler
+import CVM
 import XCTest
 
 @testable import Profiler
@@ -17,12 +18,12 @@ final class BuilderTests: XCTestCase {
     func testLuaModeNamesFramesAndAddsStateFrames() {
         let b = ProfileBuilder(mode: .lua, luaNamer: FakeLuaNamer())
         let p = b.build(raw([
-            (RawSample(state: UInt32(TJ_VM_INTERP), lua: [f(2, 4), f(1, 2), f(0, 0)]), 3),
-            (RawSample(state: UInt32(TJ_VM_TRACE), aux: 3, lua: [f(2, 8), f(0, 0)]), 2),
-            (RawSample(state: UInt32(TJ_VM_GC), lua: [f(1, 2), f(0, 0)]), 1),
-            (RawSample(state: UInt32(TJ_VM_LIBFUNC), aux: 4, lua: [f(0, 0)]), 1),
-            (RawSample(state: UInt32(TJ_VM_COMPILE), lua: [f(9, 1)]), 1),
-            (RawSample(state: UInt32(TJ_VM_INTERP), flags: UInt32(TJ_SAMPLE_LUA_TRUNCATED), lua: [f(2, 0)]), 1),
+            (RawSample(state: UInt32(TJ_VMSTATE_INTERP), lua: [f(2, 4), f(1, 2), f(0, 0)]), 3),
+            (RawSample(state: UInt32(TJ_VMSTATE_TRACE), aux: 3, lua: [f(2, 8), f(0, 0)]), 2),
+            (RawSample(state: UInt32(TJ_VMSTATE_GC), lua: [f(1, 2), f(0, 0)]), 1),
+            (RawSample(state: UInt32(TJ_VMSTATE_LIBRARY), aux: 4, lua: [f(0, 0)]), 1),
+            (RawSample(state: UInt32(TJ_VMSTATE_COMPILE), lua: [f(9, 1)]), 1),
+            (RawSample(state: UInt32(TJ_VMSTATE_INTERP), flags: UInt32(TJ_SAMPLE_LUA_TRUNCATED), lua: [f(2, 0)]), 1),
         ]))
         XCTAssertEqual(p.stacks[0].frames.map(\.label), ["main chunk (prog.lua)", "work (prog.lua:3)", "hot (prog.lua:10)"])
         XCTAssertEqual(p.stacks[0].frames.map(\.line), [1, 5, 13])
@@ -43,9 +44,9 @@ final class BuilderTests: XCTestCase {
         var b = ProfileBuilder(mode: .mixed, luaNamer: FakeLuaNamer(), jitRegistry: FakeJIT(), symbolizer: sym)
         b.interpreterSymbols = ["interp_run"]
         // native innermost first: memcpy (interrupted pc) <- interp_run <- main
-        let s1 = RawSample(state: UInt32(TJ_VM_INTERP), lua: [f(1, 2), f(0, 0)], native: [0x401, 0x202, 0x103])
+        let s1 = RawSample(state: UInt32(TJ_VMSTATE_INTERP), lua: [f(1, 2), f(0, 0)], native: [0x401, 0x202, 0x103])
         // in JIT code called from the interpreter
-        let s2 = RawSample(state: UInt32(TJ_VM_TRACE), aux: 3, lua: [f(0, 0)], native: [0x9010, 0x202, 0x103])
+        let s2 = RawSample(state: UInt32(TJ_VMSTATE_TRACE), aux: 3, lua: [f(0, 0)], native: [0x9010, 0x202, 0x103])
         let p = b.build(raw([(s1, 1), (s2, 1)]))
         XCTAssertEqual(p.stacks[0].frames.map(\.label), ["main", "interp_run", "main chunk (prog.lua)", "work (prog.lua:3)", "memcpy"])
         XCTAssertEqual(p.stacks[0].frames.map(\.kind), [.native, .native, .lua, .lua, .native])
@@ -56,14 +57,14 @@ final class BuilderTests: XCTestCase {
         XCTAssertTrue(sym.calls.contains { $0 == (0x202, true) })
         XCTAssertFalse(sym.calls.contains { $0.0 == 0x9010 })
         // a trace in `hot` with `hot` also the innermost published Lua frame: shown once, as JIT
-        let s3 = RawSample(state: UInt32(TJ_VM_TRACE), aux: 3, lua: [f(2, 8), f(0, 0)], native: [0x9010, 0x202, 0x103])
+        let s3 = RawSample(state: UInt32(TJ_VMSTATE_TRACE), aux: 3, lua: [f(2, 8), f(0, 0)], native: [0x9010, 0x202, 0x103])
         XCTAssertEqual(b.build(raw([(s3, 1)])).stacks[0].frames.map(\.label),
                        ["main", "interp_run", "main chunk (prog.lua)", "hot (prog.lua:10)_[j]"])
     }
 
     func testMixedModeWithoutInterpreterFramePutsLuaAtTheRoot() {
         let b = ProfileBuilder(mode: .mixed, luaNamer: FakeLuaNamer(), symbolizer: FakeSymbolizer())
-        let p = b.build(raw([(RawSample(state: UInt32(TJ_VM_GC), lua: [f(0, 0)], native: [0x301, 0x103]), 1)]))
+        let p = b.build(raw([(RawSample(state: UInt32(TJ_VMSTATE_GC), lua: [f(0, 0)], native: [0x301, 0x103]), 1)]))
         XCTAssertEqual(p.stacks[0].frames.map(\.label), ["main chunk (prog.lua)", "main", "gc_mark", "[gc]"])
     }
 

@@ -1,4 +1,5 @@
 import CSampler
+import CVM
 import Foundation
 import XCTest
 
@@ -181,12 +182,9 @@ final class ExportTests: XCTestCase {
         o.foldedPath = dir.appendingPathComponent("f.folded").path
         o.speedscopePath = dir.appendingPathComponent("f.json").path
         o.pprofPath = dir.appendingPathComponent("f.pb.gz").path
-        let session = ProfileSession(options: o)
-        let frames = UnsafeMutablePointer<tj_lua_frame_link>.allocate(capacity: 1)
-        defer { frames.deallocate() }
-        frames[0] = tj_lua_frame_link(caller: nil, proto_id: 2, pc: 4)
-        session.source.pointer.pointee.frame = UnsafePointer(frames)
-        session.source.pointer.pointee.state = UInt32(TJ_VM_INTERP)
+        let vm = FakeVM()
+        vm.setStack([(2, 4)])
+        let session = ProfileSession(options: o, frameLayout: FakeVM.layout, vmState: vm.state)
         try session.start()
         let t0 = tj_thread_cpu_ns()
         while tj_thread_cpu_ns() - t0 < 100_000_000 { _ = tj_test_busy_loop(100_000) }

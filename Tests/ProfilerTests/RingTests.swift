@@ -1,4 +1,5 @@
 import CSampler
+import CVM
 import XCTest
 
 @testable import Profiler
@@ -114,29 +115,68 @@ final class RingTests: XCTestCase {
 }
 
 final class LuaFrameWalkTests: XCTestCase {
-    func testWalkIsInnermostFirstAndMarksTruncation() {
-        let frames = UnsafeMutablePointer<tj_lua_frame_link>.allocate(capacity: 3)
-        defer { frames.deallocate() }
-        frames[0] = tj_lua_frame_link(caller: nil, proto_id: 0, pc: 10)           // main chunk
-        frames[1] = tj_lua_frame_link(caller: frames, proto_id: 1, pc: 20)
-        frames[2] = tj_lua_frame_link(caller: frames + 1, proto_id: 2, pc: 30)  // innermost
-        let src = SampleSource()
-        src.pointer.pointee.state = UInt32(TJ_VM_INTERP)
-        src.pointer.pointee.frame = UnsafePointer(frames + 2)
+    func walk(_ vm: FakeVM, layout: FrameLayout? = FakeVM.layout, max: Int32 = 64) -> tj_sample {
         var s = tj_sample()
-        XCTAssertEqual(tj_walk_lua_frames(src.pointer, &s, 64), 3)
-        XCTAssertEqual([s.lua.0.proto_id, s.lua.1.proto_id, s.lua.2.proto_id], [2, 1, 0])
-        XCTAssertEqual([s.lua.0.pc, s.lua.1.pc, s.lua.2.pc], [30, 20, 10])
+        var l = layout?.c ?? tj_frame_layout()
+        tj_walk_lua_frames(vm.state, &l, &s, max)
+        return s
+    }
+
+    func frames(_ s: tj_sample) -> [[UInt32]] {
+        withUnsafeBytes(of: s.lua) { b in
+            let f = b.bindMemory(to: tj_lua_frame.self)
+            return (0..<Int(s.n_lua)).map { [f[$0].proto_id, f[$0].pc] }
+        }
+    }
+
+    func testWalkIsInnermostFirstFromTheCallRecords() {
+        let vm = FakeVM()
+        vm.setStack([(0, 10), (1, 20), (nil, 0), (2, 30)])  // main -> work -> pcall (native) -> hot
+        let s = walk(vm)
+        XCTAssertEqual(frames(s), [[2, 30], [1, 20], [0, 10]])
+        XCTAssertEqual(s.state, UInt32(TJ_VMSTATE_INTERP))
         XCTAssertEqual(s.flags & UInt32(TJ_SAMPLE_LUA_TRUNCATED), 0)
+    }
 
-        var t = tj_sample()
-        XCTAssertEqual(tj_walk_lua_frames(src.pointer, &t, 2), 2)
-        XCTAssertEqual(t.n_lua, 2)
-        XCTAssertNotEqual(t.flags & UInt32(TJ_SAMPLE_LUA_TRUNCATED), 0)
+    func testWalkMarksTruncation() {
+        let vm = FakeVM()
+        vm.setStack((0..<10).map { (Optional($0 % 4), $0) })
+        let s = walk(vm, max: 4)
+        XCTAssertEqual(s.n_lua, 4)
+        XCTAssertEqual(frames(s).map { $0[1] }, [9, 8, 7, 6])
+        XCTAssertNotEqual(s.flags & UInt32(TJ_SAMPLE_LUA_TRUNCATED), 0)
+    }
 
-        src.pointer.pointee.frame = nil
-        var u = tj_sample()
-        XCTAssertEqual(tj_walk_lua_frames(src.pointer, &u, 64), 0)
-        XCTAssertEqual(tj_walk_lua_frames(nil, &u, 64), 0)
+    func testLibraryAndTraceStatesCarryTheirNumber() {
+        let vm = FakeVM()
+        vm.setStack([(0, 3), (nil, 0)])  // main chunk calling a builtin
+        vm.state.pointee.tag = UInt32(TJ_VMSTATE_LIBRARY)
+        vm.state.pointee.libfunc = 17
+        var s = walk(vm)
+        XCTAssertEqual(s.aux, 17)
+        XCTAssertEqual(frames(s), [[0, 3]])
+        vm.state.pointee.tag = UInt32(TJ_VMSTATE_TRACE)
+        vm.state.pointee.trace = 5
+        s = walk(vm)
+        XCTAssertEqual(s.state, UInt32(TJ_VMSTATE_TRACE))
+        XCTAssertEqual(s.aux, 5)
+    }
+
+    func testWithoutLayoutOnlyTheRunningFrameAndTornStateIsSafe() {
+        let vm = FakeVM()
+        vm.setStack([(0, 10), (1, 20)])
+        XCTAssertEqual(frames(walk(vm, layout: nil)), [[1, 20]])
+        // pc outside the prototype's code (mid-update): recorded as unknown, not dereferenced
+        vm.state.pointee.pc = UnsafePointer(vm.code[0])
+        XCTAssertEqual(frames(walk(vm)), [[1, TJ_PC_UNKNOWN], [0, 10]])
+        // no running proto, no thread, negative count: no crash, short stacks
+        vm.state.pointee.proto = nil
+        XCTAssertEqual(frames(walk(vm)), [[1, 20], [0, 10]])
+        vm.co.pointee.count = -3
+        XCTAssertEqual(frames(walk(vm)), [])
+        vm.state.pointee.thread = nil
+        XCTAssertEqual(frames(walk(vm)), [])
+        var s = tj_sample()
+        XCTAssertEqual(tj_walk_lua_frames(nil, nil, &s, 64), 0)
     }
 }

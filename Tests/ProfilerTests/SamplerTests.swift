@@ -1,4 +1,5 @@
 import CSampler
+import CVM
 import Foundation
 import XCTest
 
@@ -15,23 +16,19 @@ func profilerTestSwiftSpin(_ n: Int) -> Double {
     return x
 }
 
-final class SamplerTests: XCTestCase {
-    /// A fake VM state: two Lua frames, interpreting.
-    final class FakeVM {
-        let source = SampleSource()
-        let frames = UnsafeMutablePointer<tj_lua_frame_link>.allocate(capacity: 2)
-        init() {
-            frames[0] = tj_lua_frame_link(caller: nil, proto_id: 0, pc: 5)
-            frames[1] = tj_lua_frame_link(caller: frames, proto_id: 7, pc: 42)
-            source.pointer.pointee.frame = UnsafePointer(frames + 1)
-            source.pointer.pointee.state = UInt32(TJ_VM_INTERP)
-        }
-        deinit { frames.deallocate() }
+extension FakeVM {
+    /// main chunk (proto 0, pc 5) -> proto 3 at pc 42, interpreting.
+    static func twoFrames() -> FakeVM {
+        let vm = FakeVM()
+        vm.setStack([(0, 5), (3, 42)])
+        return vm
     }
+}
 
+final class SamplerTests: XCTestCase {
     func runSampled(_ cfg: SamplerConfiguration, vm: FakeVM, cpuSeconds: Double = 0.3,
                     work: () -> Void) throws -> RawProfile {
-        let sampler = Sampler(configuration: cfg, source: UnsafePointer(vm.source.pointer))
+        let sampler = Sampler(configuration: cfg, vmState: vm.state, frameLayout: FakeVM.layout)
         try sampler.start()
         let t0 = tj_thread_cpu_ns()
         while Double(tj_thread_cpu_ns() - t0) < cpuSeconds * 1e9 { work() }
@@ -46,8 +43,8 @@ final class SamplerTests: XCTestCase {
         XCTAssertGreaterThan(raw.sampleCount, 10, file: file, line: line)
         XCTAssertEqual(raw.stats.dropped, 0, file: file, line: line)
         for s in raw.samples {
-            XCTAssertEqual(s.state, UInt32(TJ_VM_INTERP), file: file, line: line)
-            XCTAssertEqual(s.lua, [RawSample.luaFrame(proto: 7, pc: 42), RawSample.luaFrame(proto: 0, pc: 5)],
+            XCTAssertEqual(s.state, UInt32(TJ_VMSTATE_INTERP), file: file, line: line)
+            XCTAssertEqual(s.lua, [RawSample.luaFrame(proto: 3, pc: 42), RawSample.luaFrame(proto: 0, pc: 5)],
                            file: file, line: line)
         }
         // weights account for the CPU time sampled: missed periods are weighted in, not lost
@@ -58,7 +55,7 @@ final class SamplerTests: XCTestCase {
     }
 
     func testFramePointerSamplingFindsCAndSwiftFunctions() throws {
-        let vm = FakeVM()
+        let vm = FakeVM.twoFrames()
         var cfg = SamplerConfiguration()
         cfg.nativeWalk = .framePointers
         var flip = false
@@ -82,7 +79,7 @@ final class SamplerTests: XCTestCase {
 
     func testLibunwindSamplingFindsCAndSwiftFunctions() throws {
         XCTAssertEqual(tj_unwind_load(), 1, tj_unwind_error().map { String(cString: $0) } ?? "")
-        let vm = FakeVM()
+        let vm = FakeVM.twoFrames()
         var cfg = SamplerConfiguration()
         cfg.nativeWalk = .libunwind
         let raw = try runSampled(cfg, vm: vm) { _ = tj_test_busy_loop(200_000) }
@@ -95,7 +92,7 @@ final class SamplerTests: XCTestCase {
     }
 
     func testSetitimerFallbackSamples() throws {
-        let vm = FakeVM()
+        let vm = FakeVM.twoFrames()
         var cfg = SamplerConfiguration()
         cfg.timer = .itimer
         cfg.nativeWalk = .none
@@ -107,8 +104,8 @@ final class SamplerTests: XCTestCase {
     }
 
     func testPerfTimerIsUsedWhenPermittedAndStartTwiceFails() throws {
-        let vm = FakeVM()
-        let sampler = Sampler(configuration: SamplerConfiguration(), source: UnsafePointer(vm.source.pointer))
+        let vm = FakeVM.twoFrames()
+        let sampler = Sampler(configuration: SamplerConfiguration(), vmState: vm.state)
         try sampler.start()
         XCTAssertThrowsError(try Sampler().start()) { XCTAssertEqual($0 as? SamplerError, .alreadyRunning) }
         _ = tj_test_busy_loop(1_000_000)
@@ -122,7 +119,7 @@ final class SamplerTests: XCTestCase {
     }
 
     func testSmallRingCountsDropsInsteadOfLosingThemSilently() throws {
-        let vm = FakeVM()
+        let vm = FakeVM.twoFrames()
         var cfg = SamplerConfiguration()
         cfg.ringCapacity = 2
         cfg.drainIntervalMicroseconds = 200_000  // drain slower than samples arrive

@@ -16,36 +16,31 @@
 extern "C" {
 #endif
 
-/* ---- What the VM publishes (provisional until CVM's tj_vm.h lands) ---------------------------
- * The interpreter keeps one tj_sample_source per VM thread and updates it with plain stores
- * (followed by a compiler-only signal fence where order matters). The SIGPROF handler runs on
- * the same thread, so it sees the state as of an instruction boundary of that thread.
+#include "tj_vm.h"
+
+/* ---- What the VM publishes --------------------------------------------------------------------
+ * The VM state is CVM's `tj_vm_state` (tj_vmstate_t: tag, trace, thread, base, proto, pc,
+ * libfunc). The handler runs on the VM thread itself, so it sees that state as of an instruction
+ * boundary of the interrupted thread.
  *
- * Frame chain format: `frame` points at the innermost Lua frame of the running coroutine; each
- * link names its prototype and the pc it is executing (for callers: the pc of the call) and
- * points to its caller's link, NULL at the outermost frame. The walk (tj_walk_lua_frames) is a
- * separate function so it can follow the interpreter's real frame layout once that is fixed. */
-enum {
-  TJ_VM_IDLE = 0,      /* not running Lua (startup, between runs) */
-  TJ_VM_INTERP = 1,    /* interpreting bytecode */
-  TJ_VM_TRACE = 2,     /* running compiled trace `aux` */
-  TJ_VM_GC = 3,        /* in the garbage collector */
-  TJ_VM_COMPILE = 4,   /* recording or compiling a trace */
-  TJ_VM_LIBFUNC = 5,   /* in a library (builtin) function, `aux` = builtin id */
-  TJ_VM_NSTATES = 6
-};
+ * Caller frames live in the interpreter's call records (one per active call, reached from
+ * thread->interp). Their layout is the interpreter's (a Swift struct), so the interpreter
+ * describes it once at startup in a tj_frame_layout (offsets from MemoryLayout<...>.offset(of:))
+ * and the walk follows the description. Until it is filled in (`valid == 0`) only the innermost
+ * frame (tj_vm_state.proto/pc) is sampled. */
+typedef struct tj_frame_layout {
+  uint32_t valid;       /* nonzero once filled in */
+  uint32_t ci_stride;   /* bytes per call record */
+  uint32_t co_cis;      /* offset, in the block at thread->interp, of the call-record array pointer */
+  uint32_t co_count;    /* offset of the number of records (intptr_t) */
+  uint32_t ci_pc;       /* offset in a record of the saved pc (const uint32_t *: next instruction) */
+  uint32_t ci_closure;  /* offset of the closure (tj_lfunc *, NULL for native frames) */
+  uint32_t ci_flags;    /* offset of the flags word (uint32_t) */
+  uint32_t lua_flag;    /* flags bit set in Lua frames' records */
+} tj_frame_layout;
 
-typedef struct tj_lua_frame_link {
-  const struct tj_lua_frame_link *caller; /* NULL at the outermost frame */
-  uint32_t proto_id;                      /* prototype id (index into the program's protos) */
-  uint32_t pc;                            /* bytecode pc executing in this frame */
-} tj_lua_frame_link;
-
-typedef struct tj_sample_source {
-  volatile uint32_t state;                      /* TJ_VM_* */
-  volatile uint32_t aux;                        /* trace number / builtin id, per state */
-  const tj_lua_frame_link *volatile frame;      /* innermost Lua frame, NULL if none */
-} tj_sample_source;
+/* The layout the sampler uses when tj_sampler_config.layout is NULL; the interpreter fills it. */
+extern tj_frame_layout tj_sampler_frame_layout;
 
 /* ---- Sample records ---------------------------------------------------------------------- */
 #define TJ_MAX_LUA_FRAMES 64
@@ -63,8 +58,8 @@ typedef struct tj_lua_frame {
 } tj_lua_frame;
 
 typedef struct tj_sample {
-  uint32_t state;     /* TJ_VM_* at the sample */
-  uint32_t aux;       /* trace number / builtin id */
+  uint32_t state;     /* TJ_VMSTATE_* at the sample */
+  uint32_t aux;       /* trace number (TRACE) / builtin index (LIBRARY) */
   uint32_t weight;    /* timer periods this sample stands for (>= 1; > 1 after missed periods) */
   uint32_t flags;     /* TJ_SAMPLE_* */
   uint16_t n_lua;     /* valid entries in lua[] */
@@ -75,9 +70,17 @@ typedef struct tj_sample {
   uint64_t native[TJ_MAX_NATIVE_FRAMES]; /* innermost first: [0] = interrupted pc, then return addresses */
 } tj_sample;
 
-/* Walks the published Lua frame chain into s->lua (innermost first), at most `max` frames;
- * sets TJ_SAMPLE_LUA_TRUNCATED when frames remain. Async-signal-safe. Returns the count. */
-int tj_walk_lua_frames(const tj_sample_source *src, tj_sample *s, int max);
+/* The pc value recorded when a frame's pc is out of its prototype's code (torn state). */
+#define TJ_PC_UNKNOWN 0xFFFFFFFFu
+
+/* Fills s->state/aux from the VM state and walks its Lua frames into s->lua (innermost first, at
+ * most `max`): the running frame from vm->proto/pc, callers from the running coroutine's call
+ * records as `layout` describes them (skipped when layout is NULL or not valid). Sets
+ * TJ_SAMPLE_LUA_TRUNCATED when frames remain. Async-signal-safe; every pointer is checked for
+ * NULL and every count clamped, so a torn state gives a short stack, not a crash, as long as the
+ * pointers themselves point at live VM memory (they do: the VM never frees a running frame's
+ * objects). Returns the number of Lua frames. */
+int tj_walk_lua_frames(const tj_vmstate_t *vm, const tj_frame_layout *layout, tj_sample *s, int max);
 
 /* ---- The ring (opaque; SPSC: the handler produces, one drain thread consumes) ------------ */
 typedef struct tj_ring tj_ring;
@@ -109,6 +112,7 @@ typedef struct tj_sampler_config {
   uint32_t max_lua;           /* 0 means TJ_MAX_LUA_FRAMES */
   uint32_t max_native;        /* 0 means TJ_MAX_NATIVE_FRAMES */
   uint32_t unwind_per_thread_cache; /* libunwind: UNW_CACHE_PER_THREAD instead of GLOBAL */
+  const tj_frame_layout *layout;    /* NULL: &tj_sampler_frame_layout */
 } tj_sampler_config;
 
 typedef struct tj_sampler_stats {
@@ -129,9 +133,10 @@ typedef struct tj_sampler_stats {
   uint32_t native;         /* tj_native_walk used */
 } tj_sampler_stats;
 
-/* Starts sampling the calling thread. Returns 0, or a negative errno (-EBUSY when already
- * running, -ENOENT when libunwind was asked for and cannot be loaded). */
-int tj_sampler_start(const tj_sampler_config *cfg, tj_ring *ring, const tj_sample_source *src);
+/* Starts sampling the calling thread, reading VM state from `vm` (NULL: &tj_vm_state). Returns 0,
+ * or a negative errno (-EBUSY when already running, -ENOENT when libunwind was asked for and
+ * cannot be loaded). */
+int tj_sampler_start(const tj_sampler_config *cfg, tj_ring *ring, const tj_vmstate_t *vm);
 /* Stops the timer (the handler stays installed but inert), fills *out if not NULL. */
 int tj_sampler_stop(tj_sampler_stats *out);
 int tj_sampler_running(void);
