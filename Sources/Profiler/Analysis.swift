@@ -37,12 +37,15 @@ extension Profile {
             }
     }
 
-    /// Self weight per source line of the innermost frame that has a known line (Lua or native
-    /// with debug info); synthetic frames (GC, compiler) are skipped.
+    /// Self weight per source line of the innermost real frame (synthetic GC/VM frames are looked
+    /// through, so GC time is charged to the Lua line that allocated). Samples whose innermost real
+    /// frame has no line information (native code without debug info) are left out rather than
+    /// charged to a caller.
     public func lineStats() -> [LineStat] {
         var w: [ProfileFrame: Int] = [:]
         for s in stacks {
-            guard let f = s.frames.last(where: { $0.line > 0 && !$0.file.isEmpty }) else { continue }
+            guard let f = s.frames.last(where: { $0.kind != .gc && $0.kind != .vm }),
+                  f.line > 0, !f.file.isEmpty else { continue }
             w[f, default: 0] += s.weight
         }
         return w.map { LineStat(function: $0.key, weight: $0.value) }

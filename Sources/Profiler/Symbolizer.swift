@@ -83,7 +83,8 @@ public final class Symbolizer: NativeSymbolizing {
         return name.withCString { p -> String in
             guard let out = swift_demangle(p, strlen(p), nil, nil, 0) else { return name }
             defer { free(out) }
-            return String(cString: out)
+            // "Swift.Int" -> "Int": the standard library's module prefix only adds width
+            return String(cString: out).replacingOccurrences(of: "Swift.", with: "")
         }
     }
 }

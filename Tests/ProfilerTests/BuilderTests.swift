@@ -85,6 +85,10 @@ final class BuilderTests: XCTestCase {
         XCTAssertEqual(lines.first?.weight, 40)
         // gc frames have no line: the sample's line is the Lua caller's
         XCTAssertEqual(lines.first { $0.function.location == "prog.lua:5" }?.weight, 5)
+        // a native leaf without line info is not charged to its Lua caller's line
+        let native = ProfileFrame(kind: .native, name: "memcpy")
+        let q = Profile(stacks: [WeightedStack(frames: [Fixture.main, Fixture.work(9), native], weight: 4)])
+        XCTAssertEqual(q.lineStats(), [])
     }
 
     func testRecursionCountsOnceInTotal() {

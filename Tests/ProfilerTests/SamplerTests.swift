@@ -151,6 +151,40 @@ final class SamplerTests: XCTestCase {
         XCTAssertTrue(f[fi..<fi + k].contains { $0.contains("testFramePointerWalkAgreesWithLibunwind") })
     }
 
+    /// Reports what sampling at 1 kHz costs a CPU-bound loop: min CPU time over interleaved rounds
+    /// of the same work, unprofiled and profiled. A measurement, not a test: it runs only with
+    /// TJ_PROFILER_MEASURE=1 (about 20 s) and asserts nothing about time.
+    func testMeasureSamplingOverhead() throws {
+        guard ProcessInfo.processInfo.environment["TJ_PROFILER_MEASURE"] != nil else {
+            throw XCTSkip("set TJ_PROFILER_MEASURE=1 to measure sampling overhead")
+        }
+        let vm = FakeVM.twoFrames()
+        let work: UInt64 = 60_000_000
+        var none = SamplerConfiguration(); none.nativeWalk = .none
+        var fp = SamplerConfiguration(); fp.nativeWalk = .framePointers
+        var uw = SamplerConfiguration(); uw.nativeWalk = .libunwind
+        let configs: [(String, SamplerConfiguration?)] = [("base", nil), ("Lua only", none), ("fp", fp), ("libunwind", uw)]
+        var best = [Double](repeating: .infinity, count: configs.count)
+        var handler = [Double](repeating: 0, count: configs.count)
+        for _ in 0..<6 {
+            for (i, (_, cfg)) in configs.enumerated() {
+                let s = cfg.map { Sampler(configuration: $0, vmState: vm.state, frameLayout: FakeVM.layout) }
+                try s?.start()
+                let t0 = tj_thread_cpu_ns()
+                _ = tj_test_busy_loop(work)
+                let t = Double(tj_thread_cpu_ns() - t0) / 1e9
+                if let raw = s?.stop(), t < best[i] {
+                    handler[i] = Double(raw.stats.handler_ns) / Double(max(raw.stats.samples, 1))
+                }
+                best[i] = min(best[i], t)
+            }
+        }
+        for i in 1..<configs.count {
+            print(String(format: "overhead at 1 kHz, %@: %+.2f%% CPU (handler body %.0f ns/sample)",
+                         configs[i].0, 100 * (best[i] / best[0] - 1), handler[i]))
+        }
+    }
+
     /// Reports the per-walk cost from a real signal frame (figures for docs/profiler.md; no
     /// assertion on time).
     func testMeasureWalkCosts() {

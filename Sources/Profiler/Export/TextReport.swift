@@ -56,7 +56,7 @@ public struct TextReport {
         let header = "  " + lpad("self", 7) + " " + lpad("total", 7) + " " + lpad("samples", 9) + "  " +
             pad("function", nameW) + "  " + "location"
         func row(_ s: FunctionStat, _ weight: Int) -> String {
-            let name = shorten(s.function.label, nameW)
+            let name = truncateEnd(s.function.label, nameW)
             let loc = shorten(location(of: s.function), locW)
             let line = "  " + pct(s.selfWeight) + "  " + pct(s.totalWeight) + " " + lpad(String(weight), 9) + "  " +
                 pad(name, nameW) + "  " + loc
@@ -99,7 +99,13 @@ public struct TextReport {
 func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
 func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
 
-/// Shortens to at most n characters, eliding the middle.
+/// Cuts to at most n characters, marking the cut with "…" (function names: the start names them).
+func truncateEnd(_ s: String, _ n: Int) -> String {
+    if s.count <= n { return s }
+    return n <= 1 ? String(s.prefix(n)) : String(s.prefix(n - 1)) + "…"
+}
+
+/// Shortens to at most n characters, eliding the middle (paths: both ends matter).
 func shorten(_ s: String, _ n: Int) -> String {
     if s.count <= n { return s }
     if n <= 3 { return String(s.prefix(n)) }
