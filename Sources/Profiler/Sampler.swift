@@ -76,8 +76,10 @@ public struct RawProfile: Sendable {
 struct SampleAggregator {
     var index: [RawSample: Int] = [:]
     var profile = RawProfile()
+    var observer: ((RawSample, Int) -> Void)?
 
     mutating func add(_ s: RawSample, weight: Int) {
+        observer?(s, weight)
         if let i = index[s] {
             profile.weights[i] += weight
             profile.counts[i] += 1
@@ -166,6 +168,10 @@ public final class Sampler: @unchecked Sendable {
     private let drainDone = DispatchSemaphore(value: 0)
     private var startWall: UInt64 = 0
 
+    /// Called on the drain thread for every record as it leaves the ring, while sampling runs
+    /// (e.g. HotLoopDetector.credit). Set it before start().
+    public var sampleObserver: ((RawSample, Int) -> Void)?
+
     /// `vmState`: where the VM publishes its state (nil: CVM's global `tj_vm_state`);
     /// `frameLayout`: how to walk caller frames (nil: only the running frame is sampled).
     public init(configuration: SamplerConfiguration = SamplerConfiguration(),
@@ -207,6 +213,7 @@ public final class Sampler: @unchecked Sendable {
         cfg.unwind_per_thread_cache = configuration.libunwindPerThreadCache ? 1 : 0
         cfg.layout = UnsafePointer(layout)
         aggregator = SampleAggregator()
+        aggregator.observer = sampleObserver
         aggregator.profile.startTime = Date()
         stopRequested = false
         startWall = tj_monotonic_ns()
