@@ -16,6 +16,10 @@ public struct ProfileOptions: Sendable {
     public var pprofPath: String?
     /// nil: color when the report goes to a TTY.
     public var color: Bool?
+    /// nil: frame pointers in Lua mode (only the interrupted pc is used, for JIT attribution),
+    /// libunwind in mixed mode (complete stacks through code without frame pointers); see
+    /// docs/profiler.md for the measured costs.
+    public var nativeWalk: SamplerConfiguration.NativeWalk?
     public var reportWidth = 100
 
     public init() {}
@@ -31,7 +35,7 @@ public final class ProfileSession {
     public init(options: ProfileOptions = ProfileOptions(), frameLayout: FrameLayout? = nil,
                 vmState: UnsafePointer<tj_vmstate_t>? = nil) {
         var opts = options
-        if opts.mode == .mixed && opts.sampler.nativeWalk == .none { opts.sampler.nativeWalk = .framePointers }
+        opts.sampler.nativeWalk = opts.nativeWalk ?? (opts.mode == .mixed ? .libunwind : .framePointers)
         self.options = opts
         self.sampler = Sampler(configuration: opts.sampler, vmState: vmState, frameLayout: frameLayout)
     }

@@ -149,6 +149,12 @@ final class SamplerTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(k, 3)
         XCTAssertEqual(Array(fp[fi..<fi + k]), Array(uw[ui..<ui + k]), "fp \(f) libunwind \(u)")
         XCTAssertTrue(f[fi..<fi + k].contains { $0.contains("testFramePointerWalkAgreesWithLibunwind") })
+        if ProcessInfo.processInfo.environment["TJ_PROFILER_DEBUG"] != nil {
+            print("FP:\n  " + f.joined(separator: "\n  "))
+            print("UW:\n  " + u.joined(separator: "\n  "))
+            let m = fp.prefix(Int(nf)).map { sym.symbolize($0, isReturnAddress: true).module }
+            print(m)
+        }
     }
 
     /// Reports what sampling at 1 kHz costs a CPU-bound loop: min CPU time over interleaved rounds
@@ -194,7 +200,43 @@ final class SamplerTests: XCTestCase {
         XCTAssertGreaterThan(fp, 0)
         XCTAssertGreaterThan(uwGlobal, 0)
         XCTAssertGreaterThan(uwThread, 0)
-        print(String(format: "walk cost: frame pointers %.0f ns, libunwind (global cache) %.0f ns, libunwind (per-thread cache) %.0f ns",
-                     fp, uwGlobal, uwThread))
+        var a = [UInt64](repeating: 0, count: 64), b = [UInt64](repeating: 0, count: 64)
+        var na: Int32 = 0, nb: Int32 = 0
+        tj_probe_walks(&a, &na, &b, &nb, 64)
+        print(String(format: "walk cost: frame pointers %.0f ns (%d frames), libunwind (global cache) %.0f ns (%d frames), libunwind (per-thread cache) %.0f ns",
+                     fp, na, uwGlobal, nb, uwThread))
+    }
+}
+
+/// Attribution: work split 3:1 between two Lua functions (published through the fake VM state,
+/// as the interpreter will) gets those shares within 5 points.
+final class AttributionTests: XCTestCase {
+    func testThreeToOneSharesAreAttributed() throws {
+        let vm = FakeVM()
+        let session = ProfileSession(options: {
+            var o = ProfileOptions()
+            o.sampler.hz = 2000
+            o.nativeWalk = SamplerConfiguration.NativeWalk.none
+            return o
+        }(), frameLayout: FakeVM.layout, vmState: vm.state)
+        try session.start()
+        let t0 = tj_thread_cpu_ns()
+        while tj_thread_cpu_ns() - t0 < 800_000_000 {
+            vm.setStack([(0, 1), (2, 4)])  // main chunk -> hot
+            _ = tj_test_busy_loop(300_000)
+            vm.setStack([(0, 2), (3, 6)])  // main chunk -> cold
+            _ = tj_test_busy_loop(100_000)
+        }
+        let p = session.stop(luaNamer: FakeLuaNamer())
+        let stats = p.functionStats()
+        let total = Double(p.totalWeight)
+        let hot = Double(stats.first { $0.function.name == "hot" }?.selfWeight ?? 0) / total
+        let cold = Double(stats.first { $0.function.name == "cold" }?.selfWeight ?? 0) / total
+        XCTAssertGreaterThan(p.sampleCount, 500)
+        XCTAssertEqual(hot, 0.75, accuracy: 0.05, "hot \(hot) cold \(cold)")
+        XCTAssertEqual(cold, 0.25, accuracy: 0.05, "hot \(hot) cold \(cold)")
+        XCTAssertEqual(stats.first { $0.function.name == "main chunk" }?.totalWeight, p.totalWeight)
+        // and the hot line is found: hot's pc 4 -> line 10 + 2 + 1
+        XCTAssertEqual(p.lineStats().first?.function.location, "prog.lua:13")
     }
 }
