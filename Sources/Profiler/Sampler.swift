@@ -116,11 +116,13 @@ public enum SamplerError: Error, CustomStringConvertible, Equatable {
     case alreadyRunning
     case outOfMemory
     case startFailed(errno: Int32)
+    case libunwindUnavailable(String)
 
     public var description: String {
         switch self {
         case .alreadyRunning: return "the sampler is already running"
         case .outOfMemory: return "cannot allocate the sample ring"
+        case .libunwindUnavailable(let why): return "cannot walk native stacks with libunwind: \(why)"
         case .startFailed(let e): return "cannot start the sampler: \(String(cString: strerror(e)))"
         }
     }
@@ -218,6 +220,9 @@ public final class Sampler: @unchecked Sendable {
         stopRequested = false
         startWall = tj_monotonic_ns()
         let rc = tj_sampler_start(&cfg, ring, vmState)
+        if rc == -ENOENT && configuration.nativeWalk == .libunwind {
+            throw SamplerError.libunwindUnavailable(tj_unwind_error().map { String(cString: $0) } ?? "not loaded")
+        }
         if rc != 0 { throw SamplerError.startFailed(errno: -rc) }
         running = true
         let thread = Thread { [self] in self.drainLoop() }
