@@ -135,6 +135,13 @@ static inline uint32_t pc_index(const tj_proto *p, const uint32_t *pc) {
   return (uint32_t)(pc - p->code);
 }
 
+/* The call records are the truth about which frames exist; tj_vm_state is the freshest pc of the
+ * running frame. So: frames come from the records (top down, natives skipped); the top record, when
+ * it is the running Lua frame, takes vm->pc; every other Lua record takes its saved pc - 1 (the saved
+ * pc is the next instruction, so this is the CALL). A record pushed a moment before vm->proto was
+ * switched (the signal landed mid-call) has a proto different from vm->proto: it then uses its own
+ * saved pc, which the range check turns into TJ_PC_UNKNOWN if not yet written. Without a layout
+ * (or records) only the running frame from vm->proto/pc is sampled. */
 int tj_walk_lua_frames(const tj_vmstate_t *vm, const tj_frame_layout *layout, tj_sample *s, int max) {
   int n = 0;
   s->n_lua = 0;
@@ -145,35 +152,39 @@ int tj_walk_lua_frames(const tj_vmstate_t *vm, const tj_frame_layout *layout, tj
   if (max > TJ_MAX_LUA_FRAMES) max = TJ_MAX_LUA_FRAMES;
   if (max <= 0) return 0;
   const tj_proto *running = vm->proto;
-  if (running) {
-    s->lua[n].proto_id = running->id;
-    s->lua[n].pc = pc_index(running, vm->pc);
-    n++;
-  }
+  const uint32_t *running_pc = vm->pc;
   const tj_thread *th = vm->thread;
-  if (layout && layout->valid && th && th->interp && layout->ci_stride) {
+  if (layout && layout->valid && layout->ci_stride && th && th->interp) {
     const char *co = (const char *)th->interp;
     const char *cis = *(const char *const *)(co + layout->co_cis);
     intptr_t count = *(const intptr_t *)(co + layout->co_count);
     if (!cis || count < 0) count = 0;
-    int skipped_running = running == NULL;
+    int budget = 4 * TJ_MAX_LUA_FRAMES + 64; /* records examined, natives included */
     for (intptr_t i = count - 1; i >= 0; i--) {
+      if (budget-- == 0) { s->flags |= TJ_SAMPLE_LUA_TRUNCATED; break; }
       const char *ci = cis + (size_t)i * layout->ci_stride;
       uint32_t flags = *(const uint32_t *)(ci + layout->ci_flags);
-      if (!(flags & layout->lua_flag)) continue; /* native frame: its callee state is the tag */
+      if (!(flags & layout->lua_flag)) continue;
       const tj_lfunc *cl = *(const tj_lfunc *const *)(ci + layout->ci_closure);
       const tj_proto *p = cl ? cl->proto : NULL;
       if (!p) continue;
-      if (!skipped_running) { /* the innermost Lua record is the running frame, taken from vm */
-        skipped_running = 1;
-        if (p == running) continue;
-      }
       if (n == max) { s->flags |= TJ_SAMPLE_LUA_TRUNCATED; break; }
-      const uint32_t *pc = *(const uint32_t *const *)(ci + layout->ci_pc);
+      uint32_t pc;
+      if (i == count - 1 && p == running) {
+        pc = pc_index(p, running_pc);
+      } else {
+        const uint32_t *saved = *(const uint32_t *const *)(ci + layout->ci_pc);
+        pc = saved ? pc_index(p, saved - 1) : TJ_PC_UNKNOWN;
+      }
       s->lua[n].proto_id = p->id;
-      s->lua[n].pc = pc ? pc_index(p, pc - 1) : TJ_PC_UNKNOWN; /* saved pc is the next instruction */
+      s->lua[n].pc = pc;
       n++;
     }
+  }
+  if (n == 0 && running) {
+    s->lua[0].proto_id = running->id;
+    s->lua[0].pc = pc_index(running, running_pc);
+    n = 1;
   }
   s->n_lua = (uint16_t)n;
   return n;

@@ -162,6 +162,23 @@ final class LuaFrameWalkTests: XCTestCase {
         XCTAssertEqual(s.aux, 5)
     }
 
+    func testCallerOfABuiltinUsesItsSavedPc() {
+        let vm = FakeVM()
+        vm.setStack([(0, 10), (1, 20), (nil, 0)])  // proto 1 called a builtin at pc 20
+        vm.state.pointee.tag = UInt32(TJ_VMSTATE_LIBRARY)
+        vm.state.pointee.pc = UnsafePointer(vm.code[1] + 5)  // published at an earlier back-edge
+        XCTAssertEqual(frames(walk(vm)), [[1, 20], [0, 10]])
+    }
+
+    func testMidCallSwitchKeepsTheCallStructure() {
+        let vm = FakeVM()
+        vm.setStack([(0, 10), (1, 20)])
+        // the callee's record is pushed, vm_state still names the caller, its pc not yet written
+        vm.records[2] = FakeVM.CallRecord(pc: nil, closure: vm.closures[2], flags: FakeVM.luaFlag)
+        vm.co.pointee.count = 3
+        XCTAssertEqual(frames(walk(vm)), [[2, TJ_PC_UNKNOWN], [1, 20], [0, 10]])
+    }
+
     func testWithoutLayoutOnlyTheRunningFrameAndTornStateIsSafe() {
         let vm = FakeVM()
         vm.setStack([(0, 10), (1, 20)])

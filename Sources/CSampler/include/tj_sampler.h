@@ -74,8 +74,9 @@ typedef struct tj_sample {
 #define TJ_PC_UNKNOWN 0xFFFFFFFFu
 
 /* Fills s->state/aux from the VM state and walks its Lua frames into s->lua (innermost first, at
- * most `max`): the running frame from vm->proto/pc, callers from the running coroutine's call
- * records as `layout` describes them (skipped when layout is NULL or not valid). Sets
+ * most `max`) from the running coroutine's call records as `layout` describes them, the running
+ * frame's pc from vm->pc (only the running frame, from vm->proto/pc, when layout is NULL or not
+ * valid). Sets
  * TJ_SAMPLE_LUA_TRUNCATED when frames remain. Async-signal-safe; every pointer is checked for
  * NULL and every count clamped, so a torn state gives a short stack, not a crash, as long as the
  * pointers themselves point at live VM memory (they do: the VM never frees a running frame's
