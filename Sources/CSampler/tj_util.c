@@ -1,6 +1,8 @@
 /* tj_util.c: clocks, gzip through zlib, and a known CPU-bound function for the sampler tests. */
 #include "tj_sampler.h"
 
+#define _GNU_SOURCE
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -76,4 +78,20 @@ __attribute__((noinline)) double tj_test_busy_loop(uint64_t iterations) {
   for (uint64_t done = 0; done < iterations; done += 4096) x = tj_test_busy_leaf(x, 4096);
   __asm__ volatile("" ::: "memory");
   return x;
+}
+
+typedef char *(*cxa_demangle_fn)(const char *, char *, size_t *, int *);
+
+char *tj_cxx_demangle(const char *mangled) {
+  static cxa_demangle_fn fn;
+  static int looked;
+  if (!looked) {
+    fn = (cxa_demangle_fn)dlsym(RTLD_DEFAULT, "__cxa_demangle");
+    looked = 1;
+  }
+  if (!fn || !mangled) return NULL;
+  int status = 0;
+  char *out = fn(mangled, NULL, NULL, &status);
+  if (status != 0) { free(out); return NULL; }
+  return out;
 }

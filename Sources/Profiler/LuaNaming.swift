@@ -43,8 +43,17 @@ public final class BytecodeFrameNamer: LuaFrameNaming {
 
     public func luaFrame(proto: UInt32, pc: UInt32) -> LuaFrameInfo? {
         guard let p = protos[proto] else { return nil }
-        return LuaFrameInfo(name: name(of: p), source: p.source, line: p.line(at: Int(pc)) ?? 0,
-                            definedLine: p.lineDefined)
+        return LuaFrameInfo(name: name(of: p), source: BytecodeFrameNamer.displaySource(p.source),
+                            line: p.line(at: Int(pc)) ?? 0, definedLine: p.lineDefined)
+    }
+
+    /// A chunk name as profiles show it: "@prog.lua" -> "prog.lua", "=stdin" -> "stdin", source
+    /// text -> [string "first line..."] (as Lua's messages abbreviate it).
+    public static func displaySource(_ chunk: String) -> String {
+        if chunk.hasPrefix("@") || chunk.hasPrefix("=") { return String(chunk.dropFirst()) }
+        let first = chunk.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let cut = first.count > 40 || first.count < chunk.count
+        return "[string \"" + String(first.prefix(40)) + (cut ? "..." : "") + "\"]"
     }
 
     public func builtinName(_ id: UInt32) -> String? { Int(id) < builtins.count ? builtins[Int(id)] : nil }

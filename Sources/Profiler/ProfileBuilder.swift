@@ -17,8 +17,15 @@ public struct ProfileBuilder {
     public var luaNamer: LuaFrameNaming?
     public var jitRegistry: JITCodeRegistry?
     public var symbolizer: NativeSymbolizing?
-    /// Substrings of native symbol names that mark the interpreter's dispatch function(s).
+    /// The interpreter's dispatch function(s): a native frame matches when its name, or its base
+    /// name (the demangled name before the first "("), equals one of these or ends with "." + it
+    /// ("LuaVM.run" matches "Runtime.LuaVM.run(...) throws -> Bool" but not "LuaVM.runOnBigStack").
     public var interpreterSymbols: [String] = []
+
+    static func matches(_ name: String, _ wanted: [String]) -> Bool {
+        let base = name.firstIndex(of: "(").map { String(name[..<$0]) } ?? name
+        return wanted.contains { w in name == w || base == w || base.hasSuffix("." + w) }
+    }
     /// Native frames whose names contain one of these are dropped in mixed mode (the sampler's
     /// own plumbing, if it ever shows up).
     public var hiddenNativeSymbols: [String] = ["on_sigprof", "__restore_rt"]
@@ -120,7 +127,7 @@ public struct ProfileBuilder {
             native.append(ProfileFrame(kind: .gc, name: "[gc]"))
         }
         guard !interpreterSymbols.isEmpty,
-              let at = native.firstIndex(where: { f in f.kind == .native && interpreterSymbols.contains { f.name.contains($0) } })
+              let at = native.firstIndex(where: { $0.kind == .native && ProfileBuilder.matches($0.name, interpreterSymbols) })
         else { return lua + native }
         return Array(native[...at]) + lua + Array(native[(at + 1)...])
     }

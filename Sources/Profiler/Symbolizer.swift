@@ -78,6 +78,13 @@ public final class Symbolizer: NativeSymbolizing {
 
     /// Swift symbols come back mangled; swift_demangle (libswiftCore) makes them readable.
     public static func demangle(_ name: String) -> String {
+        if name.hasPrefix("_Z") {  // C++ (the Swift runtime is C++)
+            return name.withCString { p -> String in
+                guard let out = tj_cxx_demangle(p) else { return name }
+                defer { free(out) }
+                return String(cString: out)
+            }
+        }
         guard name.hasPrefix("$s") || name.hasPrefix("_T") || name.hasPrefix("$S") || name.hasPrefix("_$s")
         else { return name }
         return name.withCString { p -> String in

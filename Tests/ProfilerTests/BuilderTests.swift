@@ -62,6 +62,15 @@ final class BuilderTests: XCTestCase {
                        ["main", "interp_run", "main chunk (prog.lua)", "hot (prog.lua:10)_[j]"])
     }
 
+    func testInterpreterSymbolMatching() {
+        let w = ["LuaVM.run"]
+        XCTAssertTrue(ProfileBuilder.matches("Runtime.LuaVM.run(UnsafeMutablePointer<tj_thread>) throws -> Bool", w))
+        XCTAssertTrue(ProfileBuilder.matches("LuaVM.run", w))
+        XCTAssertFalse(ProfileBuilder.matches("Runtime.LuaVM.runOnBigStack(() throws -> Int) throws -> Int", w))
+        XCTAssertFalse(ProfileBuilder.matches("closure #1 () throws -> Int in Runtime.LuaVM.run(Runtime.Value)", w))
+        XCTAssertTrue(ProfileBuilder.matches("interp_run", ["interp_run"]))
+    }
+
     func testMixedModeWithoutInterpreterFramePutsLuaAtTheRoot() {
         let b = ProfileBuilder(mode: .mixed, luaNamer: FakeLuaNamer(), symbolizer: FakeSymbolizer())
         let p = b.build(raw([(RawSample(state: UInt32(TJ_VMSTATE_GC), lua: [f(0, 0)], native: [0x301, 0x103]), 1)]))
@@ -96,5 +105,14 @@ final class BuilderTests: XCTestCase {
         let p = Profile(stacks: [WeightedStack(frames: [r, r, r], weight: 7)])
         XCTAssertEqual(p.functionStats().first?.totalWeight, 7)
         XCTAssertEqual(p.functionStats().first?.selfWeight, 7)
+    }
+}
+
+final class DemangleTests: XCTestCase {
+    func testSwiftAndCxxNamesAreDemangled() {
+        XCTAssertEqual(Symbolizer.demangle("$sSi1poiyS2i_SitFZ"), "static Int.+ infix(Int, Int) -> Int")
+        XCTAssertEqual(Symbolizer.demangle("_ZN5swift4testEv"), "swift::test()")
+        XCTAssertEqual(Symbolizer.demangle("memcpy"), "memcpy")
+        XCTAssertEqual(Symbolizer.demangle("_Znotvalid"), "_Znotvalid")
     }
 }

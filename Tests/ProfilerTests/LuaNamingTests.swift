@@ -43,6 +43,10 @@ final class LuaNamingTests: XCTestCase {
                        ["main chunk", "g", "l", "M.f", "M:m", "(anonymous)"])
         XCTAssertEqual(n.luaFrame(proto: 0, pc: 7), LuaFrameInfo(name: "main chunk", source: "prog.lua", line: 8, definedLine: 0))
         XCTAssertEqual(n.luaFrame(proto: 4, pc: 0)?.definedLine, 4)
+        XCTAssertEqual(BytecodeFrameNamer.displaySource("@dir/prog.lua"), "dir/prog.lua")
+        XCTAssertEqual(BytecodeFrameNamer.displaySource("=stdin"), "stdin")
+        XCTAssertEqual(BytecodeFrameNamer.displaySource("return 1"), "[string \"return 1\"]")
+        XCTAssertEqual(BytecodeFrameNamer.displaySource("x = 1\ny = 2"), "[string \"x = 1...\"]")
         XCTAssertEqual(n.luaFrame(proto: 4, pc: 0xFFFF_FFFF)?.line, 0)  // TJ_PC_UNKNOWN
         XCTAssertNil(n.luaFrame(proto: 99, pc: 0))
         XCTAssertEqual(n.builtinName(1), "string.rep")

@@ -170,6 +170,10 @@ void tj_free(void *p);
  * the sampler must find `tj_test_busy_leaf` in symbolized stacks. */
 double tj_test_busy_loop(uint64_t iterations);
 
+/* C++ names ("_ZN..."): __cxa_demangle found with dlsym (libstdc++ is loaded by the Swift
+ * runtime but not linked directly). Returns a malloc'd string or NULL. Not for signal handlers. */
+char *tj_cxx_demangle(const char *mangled);
+
 /* Swift runtime demangler, exported by libswiftCore. Returns a malloc'd string or NULL. */
 char *swift_demangle(const char *mangled_name, size_t mangled_name_length, char *output_buffer,
                      size_t *output_buffer_size, uint32_t flags);
