@@ -107,6 +107,8 @@ public struct Profile: Sendable {
     public var droppedWeight: Int
     public var timer: String             // "perf task-clock" / "setitimer" / "synthetic"
     public var startTime: Date
+    /// CPU seconds spent inside the signal handler's body (kernel delivery not included).
+    public var handlerSeconds: Double = 0
 
     public init(stacks: [WeightedStack], sampleCount: Int? = nil, periodNanoseconds: UInt64 = 1_000_000,
                 requestedHz: Int = 1000, cpuSeconds: Double? = nil, wallSeconds: Double? = nil,

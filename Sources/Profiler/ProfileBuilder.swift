@@ -46,15 +46,16 @@ public struct ProfileBuilder {
         }
         let st = raw.stats
         let hz = Int(st.hz)
-        return Profile(
+        var p = Profile(
             stacks: stacks, sampleCount: raw.sampleCount,
             periodNanoseconds: st.period_ns > 0 ? st.period_ns : 1_000_000,
             requestedHz: hz > 0 ? hz : 1000,
             cpuSeconds: st.cpu_ns > 0 ? Double(st.cpu_ns) / 1e9 : nil,
             wallSeconds: raw.wallSeconds > 0 ? raw.wallSeconds : nil,
             missedPeriods: Int(st.missed_periods), dropped: Int(st.dropped), droppedWeight: Int(st.dropped_weight),
-            timer: raw.timerName, startTime: raw.startTime
-        ).merged()
+            timer: raw.timerName, startTime: raw.startTime)
+        p.handlerSeconds = Double(st.handler_ns) / 1e9
+        return p.merged()
     }
 
     /// Root-first frames of one sample.

@@ -166,6 +166,9 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(text.contains("…"))  // the long Swift name was shortened, not wrapped
         let interp = lines.first { $0.hasPrefix("  interpreted") }
         XCTAssertTrue(interp?.contains("   95   84.1%") ?? false, String(interp ?? ""))
+        var costly = p
+        costly.handlerSeconds = 0.000_21
+        XCTAssertTrue(TextReport().render(costly).contains("sampler cost: 2.0 µs per sample in the handler (0.19% of CPU)"))
         let colored = TextReport(width: 100, color: true).render(p)
         XCTAssertTrue(colored.contains("\u{1B}[1m"))
         let dropped = Profile(stacks: p.stacks, dropped: 4, droppedWeight: 4)

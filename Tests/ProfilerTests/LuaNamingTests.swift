@@ -5,7 +5,7 @@ import XCTest
 
 final class LuaNamingTests: XCTestCase {
     func fn(_ line: Int, params: Int = 0, locals: [String] = []) -> Proto {
-        Proto(source: "prog.lua", lineDefined: line, lastLineDefined: line + 2, numParams: params, isVararg: false,
+        Proto(source: "@prog.lua", lineDefined: line, lastLineDefined: line + 2, numParams: params, isVararg: false,
               frameSize: 2, code: [Instruction(.RET0, a: 0, d: 1)], constants: [], upvalues: [], protos: [],
               debug: DebugInfo(lineInfo: [Int32(line + 1)],
                                locals: locals.enumerated().map { LocalVarInfo(name: $0.element, register: $0.offset, startPC: 0, endPC: 1) }))
@@ -27,7 +27,7 @@ final class LuaNamingTests: XCTestCase {
             Instruction(.FNEW, a: 3, d: 4), Instruction(.CALL, a: 3, b: 2, c: 1), // 8, 9
             Instruction(.RET0, a: 0, d: 1),                                       // 10
         ]
-        return Proto(source: "prog.lua", lineDefined: 0, lastLineDefined: 0, numParams: 0, isVararg: true, frameSize: 5,
+        return Proto(source: "@prog.lua", lineDefined: 0, lastLineDefined: 0, numParams: 0, isVararg: true, frameSize: 5,
                      code: code, constants: [.string(Array("g".utf8)), .string(Array("M".utf8)), .string(Array("f".utf8)), .string(Array("m".utf8))],
                      upvalues: [], protos: [fn(1), fn(2), fn(3), fn(4, params: 1, locals: ["self"]), fn(5)],
                      debug: DebugInfo(lineInfo: (0..<11).map { Int32($0 + 1) },

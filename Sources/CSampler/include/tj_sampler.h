@@ -156,6 +156,10 @@ int tj_probe_walks(uint64_t *fp_ips, int *fp_n, uint64_t *uw_ips, int *uw_n, int
  * returns the mean nanoseconds per walk (monotonic clock), or a negative value on error. */
 double tj_measure_walk_ns(tj_native_walk which, int iterations, int per_thread_cache);
 
+/* Sends `iterations` SIGPROFs to the calling thread, each handled by an empty handler body;
+ * returns the thread CPU nanoseconds per signal (pthread_kill + delivery + sigreturn). */
+double tj_measure_signal_ns(int iterations);
+
 /* ---- Small helpers ---------------------------------------------------------------------- */
 uint64_t tj_thread_cpu_ns(void);
 uint64_t tj_monotonic_ns(void);

@@ -32,6 +32,10 @@ public struct TextReport {
                           p.sampleCount, p.totalWeight, periodMs, p.cpuSeconds, p.wallSeconds))
         out.append(String(format: "  timer: %@ at %d Hz requested, %.0f Hz achieved; %d missed periods; %d dropped",
                           p.timer, p.requestedHz, p.achievedHz, p.missedPeriods, p.dropped))
+        if p.handlerSeconds > 0 && p.sampleCount > 0 {
+            out.append(String(format: "  sampler cost: %.1f µs per sample in the handler (%.2f%% of CPU), plus signal delivery",
+                              p.handlerSeconds * 1e6 / Double(p.sampleCount), 100 * p.handlerSeconds / max(p.cpuSeconds, 1e-9)))
+        }
         if p.dropped > 0 {
             out.append(c("33", "  warning: \(p.dropped) samples (\(p.droppedWeight) periods) were dropped: the ring was full"))
         }
