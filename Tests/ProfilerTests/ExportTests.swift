@@ -106,6 +106,7 @@ final class ExportTests: XCTestCase {
 
     func testSpeedscopeDecodesRootFirst() throws {
         let data = try Speedscope.render(Fixture.profile())
+        XCTAssertTrue(String(decoding: data, as: UTF8.self).contains("\"https://www.speedscope.app/"))
         let obj = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         XCTAssertEqual(obj?["$schema"] as? String, "https://www.speedscope.app/file-format-schema.json")
         let file = try JSONDecoder().decode(Speedscope.File.self, from: data)

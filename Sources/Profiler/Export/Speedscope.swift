@@ -65,7 +65,7 @@ public enum Speedscope {
 
     public static func render(_ p: Profile, name: String = "tracejit") throws -> Data {
         let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys]
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try enc.encode(file(p, name: name))
     }
 }
