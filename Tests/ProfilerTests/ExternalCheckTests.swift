@@ -86,4 +86,80 @@ final class ExternalCheckTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.output)
         XCTAssertEqual(r.output, "")
     }
+
+    /// Runs the flame graph's own script under node with a minimal DOM stand-in: zoom, reset and
+    /// search must change the frames as a browser would show them.
+    func testFlameGraphScriptZoomSearchReset() throws {
+        let svg = try temp("s.svg", Data(FlameGraphSVG(width: 1200).render(Fixture.profile()).utf8))
+        let harness = try temp("h.js", Data(FlameGraphScriptHarness.source.utf8))
+        defer { try? FileManager.default.removeItem(atPath: svg); try? FileManager.default.removeItem(atPath: harness) }
+        guard let r = try run("node", [harness, svg]) else { throw XCTSkip("node not installed") }
+        XCTAssertEqual(r.status, 0, r.output)
+        let lines = Dictionary(uniqueKeysWithValues: r.output.split(separator: "\n").compactMap { l -> (String, String)? in
+            guard let eq = l.firstIndex(of: "=") else { return nil }
+            return (String(l[..<eq]), String(l[l.index(after: eq)...]))
+        })
+        XCTAssertEqual(lines["frames"], "7", r.output)
+        // zoomed to work (85 of 110): it and its ancestors fill the width, its child scales, cold hides
+        XCTAssertEqual(lines["zoom.work.width"], "1180.00", r.output)
+        XCTAssertEqual(lines["zoom.main.width"], "1180.00", r.output)
+        XCTAssertEqual(lines["zoom.hot.width"], String(format: "%.2f", 60.0 / 85.0 * 1180), r.output)
+        XCTAssertEqual(lines["zoom.cold.class"], "f hide", r.output)
+        XCTAssertEqual(lines["zoom.reset.class"], "btn", r.output)
+        XCTAssertEqual(lines["hover.details"]?.hasPrefix("work (prog.lua:3) (85 samples"), true, r.output)
+        // reset restores the whole profile
+        XCTAssertEqual(lines["reset.cold.class"], "f", r.output)
+        XCTAssertEqual(lines["reset.work.width"], String(format: "%.2f", 85.0 / 110.0 * 1180), r.output)
+        XCTAssertEqual(lines["reset.reset.class"], "btn hide", r.output)
+        // search: both hot frames (interpreted 60, JIT 10) highlighted, union share reported
+        XCTAssertEqual(lines["search.matched"], "Matched: 63.6%", r.output)
+        XCTAssertEqual(lines["search.hot.fill"], "rgb(230,0,230)", r.output)
+        XCTAssertEqual(lines["search.cleared.fill.restored"], "true", r.output)
+    }
+}
+
+enum FlameGraphScriptHarness {
+    static let source = #"""
+    const fs = require('fs');
+    const svg = fs.readFileSync(process.argv[2], 'utf8');
+    const script = svg.match(/<!\[CDATA\[([\s\S]*?)\]\]>/)[1];
+    function unxml(s) { return s.replace(/&lt;/g,'<').replace(/&gt;/g,'>').replace(/&quot;/g,'"').replace(/&apos;/g,"'").replace(/&amp;/g,'&'); }
+    function attrs(s) { const o = {}; s.replace(/([\w-]+)="([^"]*)"/g, (m, k, v) => { o[k] = unxml(v); }); return o; }
+    function el(a) { return { attrs: a, kids: {}, textContent: '',
+      getAttribute(k) { return this.attrs[k]; }, setAttribute(k, v) { this.attrs[k] = String(v); },
+      getElementsByTagName(t) { return this.kids[t] || []; } }; }
+    const gs = [];
+    const re = /<g class="f" ([^>]*)><title>([^<]*)<\/title><rect ([^>]*)\/><text ([^>]*)>([^<]*)<\/text><\/g>/g;
+    let m;
+    while ((m = re.exec(svg))) {
+      const g = el(Object.assign({ class: 'f' }, attrs(m[1])));
+      const t = el({}); t.textContent = unxml(m[2]);
+      const x = el(attrs(m[4])); x.textContent = unxml(m[5]);
+      g.kids = { title: [t], rect: [el(attrs(m[3]))], text: [x] };
+      gs.push(g);
+    }
+    const byId = { details: el({}), reset: el({ class: 'btn hide' }), matched: el({}), search: el({}) };
+    global.document = { getElementsByTagName: t => t === 'g' ? gs : [], getElementById: id => byId[id], addEventListener() {} };
+    global.prompt = () => null;
+    (0, eval)(script);
+    tjInit(null);
+    const find = n => gs.find(g => g.attrs['data-n'] === n);
+    const main = find('main chunk (prog.lua)'), work = find('work (prog.lua:3)'),
+          hot = find('hot (prog.lua:10)'), cold = find('cold (prog.lua:20)');
+    const w = g => g.kids.rect[0].attrs.width;
+    const out = [];
+    out.push('frames=' + gs.length);
+    work.onmouseover(); out.push('hover.details=' + byId.details.textContent);
+    work.onclick();
+    out.push('zoom.work.width=' + w(work), 'zoom.main.width=' + w(main), 'zoom.hot.width=' + w(hot),
+             'zoom.cold.class=' + cold.attrs.class, 'zoom.reset.class=' + byId.reset.attrs.class);
+    tjReset();
+    out.push('reset.cold.class=' + cold.attrs.class, 'reset.work.width=' + w(work), 'reset.reset.class=' + byId.reset.attrs.class);
+    const before = hot.kids.rect[0].attrs.fill;
+    tjSearch('hot');
+    out.push('search.matched=' + byId.matched.textContent, 'search.hot.fill=' + hot.kids.rect[0].attrs.fill);
+    tjSearch('');
+    out.push('search.cleared.fill.restored=' + (hot.kids.rect[0].attrs.fill === before));
+    console.log(out.join('\n'));
+    """#
 }
