@@ -235,9 +235,12 @@ final class AttributionTests: XCTestCase {
         let total = Double(p.totalWeight)
         let hot = Double(stats.first { $0.function.name == "hot" }?.selfWeight ?? 0) / total
         let cold = Double(stats.first { $0.function.name == "cold" }?.selfWeight ?? 0) / total
-        XCTAssertGreaterThan(p.sampleCount, 500)
-        XCTAssertEqual(hot, 0.75, accuracy: 0.05, "hot \(hot) cold \(cold)")
-        XCTAssertEqual(cold, 0.25, accuracy: 0.05, "hot \(hot) cold \(cold)")
+        // perf events give ~1600 samples here (sigma ~1 point); the setitimer fallback is capped at
+        // the 250 Hz tick (~200 samples, sigma ~3 points), so it gets a wider band
+        let band = p.timer == "perf task-clock" ? 0.05 : 0.09
+        XCTAssertGreaterThan(p.sampleCount, p.timer == "perf task-clock" ? 500 : 50)
+        XCTAssertEqual(hot, 0.75, accuracy: band, "hot \(hot) cold \(cold)")
+        XCTAssertEqual(cold, 0.25, accuracy: band, "hot \(hot) cold \(cold)")
         XCTAssertEqual(stats.first { $0.function.name == "main chunk" }?.totalWeight, p.totalWeight)
         // and the hot line is found: hot's pc 4 -> line 10 + 2 + 1
         XCTAssertEqual(p.lineStats().first?.function.location, "prog.lua:13")
