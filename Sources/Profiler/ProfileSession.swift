@@ -40,6 +40,13 @@ public final class ProfileSession {
         self.sampler = Sampler(configuration: opts.sampler, vmState: vmState, frameLayout: frameLayout)
     }
 
+    /// Delivered every record on the drain thread while sampling (e.g. HotLoopDetector.credit);
+    /// set before start().
+    public var sampleObserver: ((RawSample, Int) -> Void)? {
+        get { sampler.sampleObserver }
+        set { sampler.sampleObserver = newValue }
+    }
+
     /// Call on the VM thread, right before running the program.
     public func start() throws {
         try sampler.start()
