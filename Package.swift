@@ -3,6 +3,7 @@ import PackageDescription
 
 // Module graph (arrows point one way only, see docs/architecture.md):
 //   tracejit (CLI) -> TracejitCLI -> Runtime -> Frontend -> Bytecode
+//                                    Runtime -> CVM (C object layouts, VM state for the signal handler)
 let releaseFlags: [SwiftSetting] = [
     .unsafeFlags(["-Xllvm", "-generate-arange-section"]),
 ]
@@ -19,7 +20,8 @@ let package = Package(
     targets: [
         .target(name: "Bytecode", swiftSettings: releaseFlags),
         .target(name: "Frontend", dependencies: ["Bytecode"], swiftSettings: releaseFlags),
-        .target(name: "Runtime", dependencies: ["Bytecode", "Frontend"], swiftSettings: releaseFlags),
+        .target(name: "CVM", cSettings: [.unsafeFlags(["-gdwarf-aranges"])]),
+        .target(name: "Runtime", dependencies: ["Bytecode", "Frontend", "CVM"], swiftSettings: releaseFlags),
         .target(
             name: "TracejitCLI",
             dependencies: [
@@ -27,10 +29,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: releaseFlags),
+        // Sampling profiler: C signal handler + ring (CSampler), libdw for symbols, Swift on top.
+        .target(
+            name: "CSampler",
+            dependencies: ["CVM"],
+            cSettings: [.unsafeFlags(["-g", "-gdwarf-aranges", "-fno-omit-frame-pointer"])],
+            linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("z")]),
+        .systemLibrary(name: "CLibdw", pkgConfig: "libdw", providers: [.apt(["libdw-dev"])]),
+        .target(name: "Profiler", dependencies: ["Bytecode", "CVM", "CSampler", "CLibdw"], swiftSettings: releaseFlags),
         .executableTarget(name: "tracejit", dependencies: ["TracejitCLI"], swiftSettings: releaseFlags),
         .testTarget(name: "BytecodeTests", dependencies: ["Bytecode", "Frontend"]),
         .testTarget(name: "FrontendTests", dependencies: ["Bytecode", "Frontend"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Bytecode", "Frontend", "Runtime"]),
+        .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "CSampler", "CVM", "Bytecode"]),
         .testTarget(name: "CLITests", dependencies: ["TracejitCLI", "Bytecode", "Frontend"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,0 +1,116 @@
+// Hotness.swift: sampling-driven hot-loop detection (ARCHITECTURE decision 7).
+//
+// A sample taken while interpreting credits the innermost loop around the sampled pc of the
+// running frame; once a loop's credit reaches the threshold it is reported hot (once), and the
+// runtime marks it so the interpreter starts recording the next time it reaches that header.
+// Samples in traces, the GC, the compiler or library functions credit nothing: only interpreted
+// time is evidence that a loop needs compiling.
+//
+// Loop extents come from the bytecode (docs/bytecode.md, "Loops"): FORLOOP and ITERL jump back to
+// their body start (extent: target ... header); LOOP sits at the top and jumps past the loop's
+// last instruction (extent: header ... target-1). Loops nest properly, so the innermost loop around
+// pc is the smallest extent containing it.
+
+import Bytecode
+import CVM
+
+/// For each pc of one prototype, the innermost loop header around it.
+public struct LoopMap: Sendable, Equatable {
+    /// innermost[pc] = header pc of the innermost loop containing pc, or -1.
+    public let innermost: [Int32]
+    /// (header pc, first pc, last pc) of every loop, in code order of the header.
+    public let loops: [(header: Int, first: Int, last: Int)]
+
+    public static func == (a: LoopMap, b: LoopMap) -> Bool {
+        a.innermost == b.innermost && a.loops.map { [$0.header, $0.first, $0.last] } == b.loops.map { [$0.header, $0.first, $0.last] }
+    }
+
+    public init(code: [Instruction]) {
+        var loops: [(header: Int, first: Int, last: Int)] = []
+        for (pc, ins) in code.enumerated() {
+            guard let op = Opcode(rawValue: ins.opByte) else { continue }
+            let target = pc + 1 + ins.jumpOffset
+            switch op {
+            case .FORLOOP, .ITERL:
+                if target >= 0 && target <= pc { loops.append((pc, target, pc)) }
+            case .LOOP:
+                if target > pc && target <= code.count { loops.append((pc, pc, target - 1)) }
+            default: break
+            }
+        }
+        var inner = [Int32](repeating: -1, count: code.count)
+        // paint outer (longer) loops first so inner ones overwrite them
+        for l in loops.sorted(by: { $0.last - $0.first > $1.last - $1.first }) {
+            for pc in l.first...l.last { inner[pc] = Int32(l.header) }
+        }
+        self.innermost = inner
+        self.loops = loops
+    }
+
+    /// The header of the innermost loop around `pc`, if any.
+    @inline(__always) public func loop(around pc: Int) -> Int? {
+        guard pc >= 0 && pc < innermost.count else { return nil }
+        let h = innermost[pc]
+        return h >= 0 ? Int(h) : nil
+    }
+}
+
+public struct LoopID: Hashable, Sendable, CustomStringConvertible {
+    public var proto: UInt32
+    public var header: Int
+    public init(proto: UInt32, header: Int) {
+        self.proto = proto
+        self.header = header
+    }
+    public var description: String { "proto#\(proto)@\(header)" }
+}
+
+/// Credits samples to loops; reports each loop once when its credit reaches `threshold`.
+/// Not thread-safe: feed it from one thread (the sampler's drain thread, or a test).
+public final class HotLoopDetector {
+    public let threshold: Int
+    private let loopMap: (UInt32) -> LoopMap?
+    private var maps: [UInt32: LoopMap?] = [:]
+    public private(set) var credit: [LoopID: Int] = [:]
+    public private(set) var hot: Set<LoopID> = []
+    /// Called once per loop when it becomes hot.
+    public var onHot: ((LoopID) -> Void)?
+
+    /// `loopMap(protoId)` gives the prototype's loop map (nil for unknown ids); it is asked once
+    /// per prototype and cached.
+    public init(threshold: Int, loopMap: @escaping (UInt32) -> LoopMap?) {
+        self.threshold = max(threshold, 1)
+        self.loopMap = loopMap
+    }
+
+    /// Credits one sample; returns the loop that became hot because of it, if any.
+    @discardableResult
+    public func credit(_ s: RawSample, weight: Int = 1) -> LoopID? {
+        guard s.state == UInt32(TJ_VMSTATE_INTERP), let top = s.lua.first else { return nil }
+        return credit(proto: UInt32(truncatingIfNeeded: top >> 32), pc: Int(UInt32(truncatingIfNeeded: top)), weight: weight)
+    }
+
+    @discardableResult
+    public func credit(proto: UInt32, pc: Int, weight: Int = 1) -> LoopID? {
+        let map: LoopMap?
+        if let m = maps[proto] {
+            map = m
+        } else {
+            map = loopMap(proto)
+            maps[proto] = map
+        }
+        guard let header = map?.loop(around: pc) else { return nil }
+        let id = LoopID(proto: proto, header: header)
+        let c = credit[id, default: 0] + weight
+        credit[id] = c
+        if c >= threshold && !hot.contains(id) {
+            hot.insert(id)
+            onHot?(id)
+            return id
+        }
+        return nil
+    }
+
+    /// Forget a prototype's loop map (e.g. after the runtime replaced it).
+    public func invalidate(proto: UInt32) { maps[proto] = nil }
+}

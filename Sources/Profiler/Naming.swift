@@ -1,0 +1,74 @@
+// Naming.swift: the interfaces through which the profiler names what it sampled.
+//
+// The runtime names Lua frames (prototype id + pc -> function, source, line), the JIT names
+// addresses inside compiled traces (trace number, code range, code offset -> bytecode pc), and
+// a native symbolizer (libdwfl here, fakes in tests) names everything else. Profiler defines the
+// protocols; the conformances live with the code that knows the answers (wired by the CLI), so
+// the dependency arrows keep pointing one way.
+
+/// What the runtime knows about a Lua frame.
+public struct LuaFrameInfo: Hashable, Sendable {
+    public var name: String        // "fib", "Point:len", "main chunk", "?"
+    public var source: String      // chunk name, e.g. "nbody.lua"
+    public var line: Int           // source line of the pc (0 unknown)
+    public var definedLine: Int    // line where the function is defined (0 for the main chunk)
+
+    public init(name: String, source: String, line: Int, definedLine: Int) {
+        self.name = name
+        self.source = source
+        self.line = line
+        self.definedLine = definedLine
+    }
+}
+
+/// Implemented by the runtime (prototype table + line info). `pc` may be TJ_PC_UNKNOWN
+/// (0xFFFF_FFFF) when the sampler caught a frame mid-update: name the function, line 0.
+public protocol LuaFrameNaming {
+    func luaFrame(proto: UInt32, pc: UInt32) -> LuaFrameInfo?
+    /// Name of library function `id` (TJ_VMSTATE_LIBRARY samples), e.g. "string.format".
+    func builtinName(_ id: UInt32) -> String?
+}
+
+extension LuaFrameNaming {
+    public func builtinName(_ id: UInt32) -> String? { nil }
+}
+
+/// Where a native address lies inside JIT code.
+public struct JITCodeLocation: Hashable, Sendable {
+    public var trace: Int                 // trace number
+    public var codeRange: Range<UInt64>   // the trace's machine code
+    public var proto: UInt32              // prototype the bytecode pc belongs to
+    public var pc: UInt32                 // bytecode pc for this code offset
+
+    public init(trace: Int, codeRange: Range<UInt64>, proto: UInt32, pc: UInt32) {
+        self.trace = trace
+        self.codeRange = codeRange
+        self.proto = proto
+        self.pc = pc
+    }
+}
+
+/// Implemented by the JIT's trace registry: code ranges and offset -> bytecode pc maps.
+public protocol JITCodeRegistry {
+    func location(of address: UInt64) -> JITCodeLocation?
+}
+
+/// A named native address.
+public struct NativeSymbol: Hashable, Sendable {
+    public var name: String     // demangled function name, or "module+0xoffset"
+    public var file: String     // source file ("" unknown)
+    public var line: Int        // 0 unknown
+    public var module: String   // shared object or executable basename
+
+    public init(name: String, file: String = "", line: Int = 0, module: String = "") {
+        self.name = name
+        self.file = file
+        self.line = line
+        self.module = module
+    }
+}
+
+/// Names native addresses. `isReturnAddress` asks to look up `address - 1`, inside the call.
+public protocol NativeSymbolizing: AnyObject {
+    func symbolize(_ address: UInt64, isReturnAddress: Bool) -> NativeSymbol
+}

@@ -1,0 +1,266 @@
+// Sampler.swift: starts and stops the C sampler, drains its ring on a background thread and
+// aggregates raw samples (identical records are merged with their weights summed).
+//
+// The SIGPROF handler lives in CSampler (C, async-signal-safe). Swift only ever runs on the
+// drain thread and the caller's thread: it never runs in a signal handler.
+
+import CSampler
+import CVM
+import Foundation
+
+/// How to sample. Defaults: 1000 Hz of the VM thread's CPU time, perf events when permitted,
+/// frame-pointer native stacks (see docs/profiler.md for the measured costs).
+public struct SamplerConfiguration: Sendable {
+    public enum Timer: Sendable { case automatic, perfEvents, itimer }
+    public enum NativeWalk: Sendable { case none, framePointers, libunwind }
+
+    public var hz: Int = 1000
+    public var timer: Timer = .automatic
+    public var nativeWalk: NativeWalk = .framePointers
+    public var maxLuaDepth: Int = Int(TJ_MAX_LUA_FRAMES)
+    public var maxNativeDepth: Int = Int(TJ_MAX_NATIVE_FRAMES)
+    public var ringCapacity: Int = 4096
+    public var drainIntervalMicroseconds: UInt32 = 10_000
+    public var libunwindPerThreadCache: Bool = false
+
+    public init() {}
+}
+
+/// One sample as read from the ring: Lua frames as (proto id << 32 | pc), innermost first, and
+/// native instruction pointers, innermost first (index 0 is the interrupted pc itself).
+public struct RawSample: Hashable, Sendable {
+    public var state: UInt32
+    public var aux: UInt32
+    public var flags: UInt32
+    public var lua: [UInt64]
+    public var native: [UInt64]
+
+    public init(state: UInt32, aux: UInt32 = 0, flags: UInt32 = 0, lua: [UInt64], native: [UInt64] = []) {
+        self.state = state
+        self.aux = aux
+        self.flags = flags
+        self.lua = lua
+        self.native = native
+    }
+
+    public static func luaFrame(proto: UInt32, pc: UInt32) -> UInt64 { UInt64(proto) << 32 | UInt64(pc) }
+    public var luaTruncated: Bool { flags & UInt32(TJ_SAMPLE_LUA_TRUNCATED) != 0 }
+    public var nativeTruncated: Bool { flags & UInt32(TJ_SAMPLE_NATIVE_TRUNCATED) != 0 }
+}
+
+/// Samples with their accounting, before symbolization.
+public struct RawProfile: Sendable {
+    public var samples: [RawSample] = []  // distinct records
+    public var weights: [Int] = []        // summed weight per record
+    public var counts: [Int] = []         // how many records merged into each
+    public var stats = tj_sampler_stats()
+    public var wallSeconds: Double = 0
+    public var startTime = Date()
+
+    public init() {}
+
+    public var sampleCount: Int { counts.reduce(0, +) }
+    public var totalWeight: Int { weights.reduce(0, +) }
+
+    /// The timer actually used, for reports.
+    public var timerName: String {
+        switch stats.timer {
+        case UInt32(TJ_TIMER_PERF.rawValue): return "perf task-clock"
+        case UInt32(TJ_TIMER_ITIMER.rawValue): return "setitimer(ITIMER_PROF)"
+        default: return "synthetic"
+        }
+    }
+}
+
+/// Aggregates samples by identity. Not thread-safe by itself; Sampler guards it with a lock.
+struct SampleAggregator {
+    var index: [RawSample: Int] = [:]
+    var profile = RawProfile()
+    var observer: ((RawSample, Int) -> Void)?
+
+    mutating func add(_ s: RawSample, weight: Int) {
+        observer?(s, weight)
+        if let i = index[s] {
+            profile.weights[i] += weight
+            profile.counts[i] += 1
+        } else {
+            index[s] = profile.samples.count
+            profile.samples.append(s)
+            profile.weights.append(weight)
+            profile.counts.append(1)
+        }
+    }
+
+    /// Moves every waiting record out of the ring.
+    mutating func drain(_ ring: OpaquePointer, buffer: UnsafeMutablePointer<tj_sample>) {
+        let raw = UnsafeRawPointer(buffer)
+        let luaOff = MemoryLayout<tj_sample>.offset(of: \tj_sample.lua)!
+        let nativeOff = MemoryLayout<tj_sample>.offset(of: \tj_sample.native)!
+        while tj_ring_pop(ring, buffer) != 0 {
+            let b = buffer.pointee
+            let luaP = (raw + luaOff).assumingMemoryBound(to: tj_lua_frame.self)
+            let natP = (raw + nativeOff).assumingMemoryBound(to: UInt64.self)
+            let nl = min(Int(b.n_lua), Int(TJ_MAX_LUA_FRAMES))
+            let nn = min(Int(b.n_native), Int(TJ_MAX_NATIVE_FRAMES))
+            var lua = [UInt64]()
+            lua.reserveCapacity(nl)
+            for i in 0..<nl { lua.append(RawSample.luaFrame(proto: luaP[i].proto_id, pc: luaP[i].pc)) }
+            let native = Array(UnsafeBufferPointer(start: natP, count: nn))
+            add(RawSample(state: b.state, aux: b.aux, flags: b.flags, lua: lua, native: native),
+                weight: Int(max(b.weight, 1)))
+        }
+    }
+}
+
+public enum SamplerError: Error, CustomStringConvertible, Equatable {
+    case alreadyRunning
+    case outOfMemory
+    case startFailed(errno: Int32)
+    case libunwindUnavailable(String)
+
+    public var description: String {
+        switch self {
+        case .alreadyRunning: return "the sampler is already running"
+        case .outOfMemory: return "cannot allocate the sample ring"
+        case .libunwindUnavailable(let why): return "cannot walk native stacks with libunwind: \(why)"
+        case .startFailed(let e): return "cannot start the sampler: \(String(cString: strerror(e)))"
+        }
+    }
+}
+
+/// Where the interpreter keeps its call records, so the signal handler can walk caller frames
+/// (mirrors tj_frame_layout; the runtime fills it from MemoryLayout offsets of its own structs).
+public struct FrameLayout: Sendable, Equatable {
+    public var callRecordStride: Int
+    public var recordsPointerOffset: Int   // in the block at tj_thread.interp
+    public var recordCountOffset: Int      // Int (intptr_t) in that block
+    public var pcOffset: Int               // saved pc (next instruction) in a record
+    public var closureOffset: Int          // tj_lfunc pointer in a record (nil for natives)
+    public var flagsOffset: Int            // UInt32 flags in a record
+    public var luaFlag: UInt32             // flags bit of Lua records
+
+    public init(callRecordStride: Int, recordsPointerOffset: Int, recordCountOffset: Int, pcOffset: Int,
+                closureOffset: Int, flagsOffset: Int, luaFlag: UInt32) {
+        self.callRecordStride = callRecordStride
+        self.recordsPointerOffset = recordsPointerOffset
+        self.recordCountOffset = recordCountOffset
+        self.pcOffset = pcOffset
+        self.closureOffset = closureOffset
+        self.flagsOffset = flagsOffset
+        self.luaFlag = luaFlag
+    }
+
+    var c: tj_frame_layout {
+        tj_frame_layout(valid: 1, ci_stride: UInt32(callRecordStride), co_cis: UInt32(recordsPointerOffset),
+                        co_count: UInt32(recordCountOffset), ci_pc: UInt32(pcOffset), ci_closure: UInt32(closureOffset),
+                        ci_flags: UInt32(flagsOffset), lua_flag: luaFlag)
+    }
+}
+
+/// A sampling session over the calling thread. Call start() and stop() on the thread to sample.
+public final class Sampler: @unchecked Sendable {
+    public let configuration: SamplerConfiguration
+    private let vmState: UnsafePointer<tj_vmstate_t>?
+    private let layout: UnsafeMutablePointer<tj_frame_layout>
+    private var ring: OpaquePointer?
+    private let lock = NSLock()
+    private var aggregator = SampleAggregator()
+    private var running = false
+    private var stopRequested = false
+    private let drainDone = DispatchSemaphore(value: 0)
+    private var startWall: UInt64 = 0
+
+    /// Called on the drain thread for every record as it leaves the ring, while sampling runs
+    /// (e.g. HotLoopDetector.credit). Set it before start().
+    public var sampleObserver: ((RawSample, Int) -> Void)?
+
+    /// `vmState`: where the VM publishes its state (nil: CVM's global `tj_vm_state`);
+    /// `frameLayout`: how to walk caller frames (nil: only the running frame is sampled).
+    public init(configuration: SamplerConfiguration = SamplerConfiguration(),
+                vmState: UnsafePointer<tj_vmstate_t>? = nil, frameLayout: FrameLayout? = nil) {
+        self.configuration = configuration
+        self.vmState = vmState
+        layout = .allocate(capacity: 1)
+        layout.initialize(to: frameLayout?.c ?? tj_frame_layout())
+    }
+
+    deinit {
+        if running { _ = stop() }
+        if let r = ring { tj_ring_destroy(r) }
+        layout.deallocate()
+    }
+
+    public func start() throws {
+        if running || tj_sampler_running() != 0 { throw SamplerError.alreadyRunning }
+        if ring == nil {
+            guard let r = tj_ring_create(UInt32(clamping: max(configuration.ringCapacity, 2))) else {
+                throw SamplerError.outOfMemory
+            }
+            ring = r
+        }
+        var cfg = tj_sampler_config()
+        cfg.hz = UInt32(clamping: max(configuration.hz, 1))
+        switch configuration.timer {
+        case .automatic: cfg.timer = TJ_TIMER_AUTO
+        case .perfEvents: cfg.timer = TJ_TIMER_PERF
+        case .itimer: cfg.timer = TJ_TIMER_ITIMER
+        }
+        switch configuration.nativeWalk {
+        case .none: cfg.native = TJ_NATIVE_NONE
+        case .framePointers: cfg.native = TJ_NATIVE_FP
+        case .libunwind: cfg.native = TJ_NATIVE_LIBUNWIND
+        }
+        cfg.max_lua = UInt32(clamping: configuration.maxLuaDepth)
+        cfg.max_native = UInt32(clamping: configuration.maxNativeDepth)
+        cfg.unwind_per_thread_cache = configuration.libunwindPerThreadCache ? 1 : 0
+        cfg.layout = UnsafePointer(layout)
+        aggregator = SampleAggregator()
+        aggregator.observer = sampleObserver
+        aggregator.profile.startTime = Date()
+        stopRequested = false
+        startWall = tj_monotonic_ns()
+        let rc = tj_sampler_start(&cfg, ring, vmState)
+        if rc == -ENOENT && configuration.nativeWalk == .libunwind {
+            throw SamplerError.libunwindUnavailable(tj_unwind_error().map { String(cString: $0) } ?? "not loaded")
+        }
+        if rc != 0 { throw SamplerError.startFailed(errno: -rc) }
+        running = true
+        let thread = Thread { [self] in self.drainLoop() }
+        thread.name = "tracejit-profiler-drain"
+        thread.start()
+    }
+
+    private func drainLoop() {
+        let buffer = UnsafeMutablePointer<tj_sample>.allocate(capacity: 1)
+        defer { buffer.deallocate() }
+        while true {
+            lock.lock()
+            let done = stopRequested
+            if let r = ring { aggregator.drain(r, buffer: buffer) }
+            lock.unlock()
+            if done { break }
+            usleep(configuration.drainIntervalMicroseconds)
+        }
+        drainDone.signal()
+    }
+
+    /// Stops sampling, drains what is left and returns the raw profile.
+    public func stop() -> RawProfile {
+        guard running else { return aggregator.profile }
+        var stats = tj_sampler_stats()
+        tj_sampler_stop(&stats)
+        let wall = tj_monotonic_ns() &- startWall
+        lock.lock()
+        stopRequested = true
+        lock.unlock()
+        drainDone.wait()
+        running = false
+        var p = aggregator.profile
+        p.stats = stats
+        p.wallSeconds = Double(wall) / 1e9
+        aggregator.profile = p
+        return p
+    }
+}
+
+extension tj_sampler_stats: @unchecked @retroactive Sendable {}

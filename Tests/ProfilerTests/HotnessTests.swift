@@ -1,0 +1,73 @@
+import Bytecode
+import CSampler
+import CVM
+import XCTest
+
+@testable import Profiler
+
+final class HotnessTests: XCTestCase {
+    /// 0 FORPREP -> 7 | 1 nop | 2 LOOP (while, to 6) | 3 nop | 4 nop | 5 JMP back to 2 | 6 FORLOOP back to 1
+    /// | 7 nop | 8 nop (ITERC-like) | 9 ITERL back to 8 | 10 RET0
+    static func code() -> [Instruction] {
+        let nop = Instruction(.MOV, a: 0, b: 0, c: 0)
+        return [
+            Instruction(.FORPREP, a: 0, jump: 6),   // 0: past FORLOOP (7)
+            nop,                                     // 1: outer body
+            Instruction(.LOOP, a: 4, jump: 3),      // 2: while header, D past the back-edge (6)
+            nop,                                     // 3
+            nop,                                     // 4
+            Instruction(.JMP, a: 0, jump: -4),      // 5: back-edge to 2
+            Instruction(.FORLOOP, a: 0, jump: -6),  // 6: back to 1
+            nop,                                     // 7
+            nop,                                     // 8: generic-for body
+            Instruction(.ITERL, a: 4, jump: -2),    // 9: back to 8
+            Instruction(.RET0, a: 0, d: 1),         // 10
+        ]
+    }
+
+    func testLoopMapFindsTheInnermostLoop() {
+        let m = LoopMap(code: HotnessTests.code())
+        XCTAssertEqual(m.loops.map { [$0.header, $0.first, $0.last] }, [[2, 2, 5], [6, 1, 6], [9, 8, 9]])
+        XCTAssertEqual((0...10).map { m.loop(around: $0) ?? -1 }, [-1, 6, 2, 2, 2, 2, 6, -1, 9, 9, -1])
+        XCTAssertNil(m.loop(around: 99))
+        XCTAssertNil(m.loop(around: -1))
+        // nonsense jumps (malformed code) are ignored, never trapped on
+        XCTAssertEqual(LoopMap(code: [Instruction(.FORLOOP, a: 0, jump: 5), Instruction(.LOOP, a: 0, jump: -9)]).loops.count, 0)
+    }
+
+    func testSamplesCreditTheInnermostLoopAndReportOnce() {
+        var reported: [LoopID] = []
+        let d = HotLoopDetector(threshold: 3) { $0 == 1 ? LoopMap(code: HotnessTests.code()) : nil }
+        d.onHot = { reported.append($0) }
+        let interp = UInt32(TJ_VMSTATE_INTERP)
+        func s(_ pc: UInt32, state: UInt32 = interp, proto: UInt32 = 1) -> RawSample {
+            RawSample(state: state, lua: [RawSample.luaFrame(proto: proto, pc: pc), RawSample.luaFrame(proto: 0, pc: 3)])
+        }
+        XCTAssertNil(d.credit(s(3)))             // while loop at 2
+        XCTAssertNil(d.credit(s(1)))             // outer for at 6
+        XCTAssertNil(d.credit(s(7)))             // no loop
+        XCTAssertNil(d.credit(s(4, state: UInt32(TJ_VMSTATE_TRACE))))  // in a trace: no credit
+        XCTAssertNil(d.credit(s(4, state: UInt32(TJ_VMSTATE_GC))))
+        XCTAssertNil(d.credit(s(4, proto: 9)))   // unknown prototype
+        XCTAssertEqual(d.credit(s(5), weight: 2), LoopID(proto: 1, header: 2))
+        XCTAssertNil(d.credit(s(5)))             // already hot: reported once
+        XCTAssertEqual(reported, [LoopID(proto: 1, header: 2)])
+        XCTAssertEqual(d.credit[LoopID(proto: 1, header: 2)], 4)
+        XCTAssertEqual(d.credit[LoopID(proto: 1, header: 6)], 1)
+    }
+
+    func testLiveSamplerFeedsTheDetector() throws {
+        let vm = FakeVM()
+        vm.setStack([(0, 1), (1, 4)])  // proto 1 at pc 4: inside the while loop at 2
+        let d = HotLoopDetector(threshold: 20) { $0 == 1 ? LoopMap(code: HotnessTests.code()) : nil }
+        let sampler = Sampler(configuration: SamplerConfiguration(), vmState: vm.state, frameLayout: FakeVM.layout)
+        sampler.sampleObserver = { s, w in d.credit(s, weight: w) }
+        try sampler.start()
+        let t0 = tj_thread_cpu_ns()
+        while tj_thread_cpu_ns() - t0 < 100_000_000 { _ = tj_test_busy_loop(100_000) }
+        let raw = sampler.stop()
+        XCTAssertGreaterThan(raw.sampleCount, 0)
+        XCTAssertEqual(d.credit[LoopID(proto: 1, header: 2)], raw.totalWeight)
+        XCTAssertEqual(d.hot.contains(LoopID(proto: 1, header: 2)), raw.totalWeight >= 20)
+    }
+}

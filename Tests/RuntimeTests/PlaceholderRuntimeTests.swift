@@ -1,5 +1,0 @@
-import XCTest
-
-final class RuntimeTestsSmoke: XCTestCase {
-    func testModuleLinks() { XCTAssertTrue(true) }
-}
