@@ -3,7 +3,7 @@
 -- passing, a compare and two adds per call).
 -- Size: N; fib(N) makes 2 fib(N+1) - 1 calls. Checked against an iterative
 -- computation for any N.
-local N = tonumber(arg and arg[1]) or 39
+local N = tonumber(arg and arg[1]) or 40
 
 local function fib(n)
   if n < 2 then return n end

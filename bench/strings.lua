@@ -4,7 +4,7 @@
 -- replacements, plus upper/lower/rep/reverse/sub/byte.
 -- Measures: string creation and interning, the pattern matcher, library calls.
 -- Size: N log lines.
-local N = tonumber(arg and arg[1]) or 80000
+local N = tonumber(arg and arg[1]) or 64000
 local format, find, match, gsub, gmatch = string.format, string.find, string.match, string.gsub, string.gmatch
 local sub, byte, upper, lower, rep, reverse = string.sub, string.byte, string.upper, string.lower, string.rep, string.reverse
 local concat = table.concat
@@ -86,6 +86,7 @@ local result = format("%d %d %d %d %d %d %d %d %d %d %d %d", level_count.INFO, l
   level_count.WARN, level_count.ERROR, idsum, month_sum, nusers, redacted, capital, words, h, acc)
 local expected = {
   [500] = "261 95 67 77 850725 47777 493 4000 2786 2786 45570 2201",
+  [64000] = "32160 10671 10579 10590 990769 6031080 22299 512000 351925 351925 426115 280955",
   [80000] = "40164 13308 13311 13217 508928 7540922 23146 640000 440073 440073 838900 351148",
 }
 if expected[N] and result ~= expected[N] then
