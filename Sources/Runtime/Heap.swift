@@ -108,6 +108,7 @@ public final class Heap {
         st = .allocate(capacity: 1)
         st.initialize(to: HeapState())
         st.pointee.maxMemory = maxMemory
+        setThreshold()
         for e in MetaEvent.allCases {
             // Cannot fail: far below any sensible ceiling; if it does the name stays unset.
             if let s = try? intern(e.name) {
@@ -144,7 +145,7 @@ public final class Heap {
     /// Memory ceiling in bytes; allocations past it throw HeapError.outOfMemory.
     public var maxMemory: Int {
         get { st.pointee.maxMemory }
-        set { st.pointee.maxMemory = newValue }
+        set { st.pointee.maxMemory = newValue; setThreshold() }
     }
     /// Collect at every checkGC() (and every allocation when allocMayCollect).
     public var stress: Bool {
@@ -249,9 +250,18 @@ public final class Heap {
         return false
     }
 
+    /// Next automatic collection: at live * pause / 100 (at least 64 KB); with a ceiling, no later
+    /// than 7/8 of it (or halfway from the live size to it), so safe-point collections run before
+    /// allocations start failing.
     func setThreshold() {
-        let t = st.pointee.totalBytes / 100 * st.pointee.pause
-        st.pointee.threshold = max(t, 64 * 1024)
+        let live = st.pointee.totalBytes
+        var t = max(live / 100 * st.pointee.pause, 64 * 1024)
+        let m = st.pointee.maxMemory
+        if m != Int.max {
+            let clamp = m - m / 8
+            t = min(t, live < clamp ? clamp : live + (m - live) / 2)
+        }
+        st.pointee.threshold = t
     }
 
     // MARK: marking

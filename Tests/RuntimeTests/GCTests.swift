@@ -210,6 +210,21 @@ final class GCTests: XCTestCase {
         XCTAssertNoThrow(try heap.newTable(narray: 16))
     }
 
+    func testSafePointsCollectBeforeTheCeiling() throws {
+        // allocMayCollect is off: only checkGC() collects, and it must do so before the ceiling.
+        let heap = Heap(maxMemory: 1024 * 1024)
+        let root = try heap.newTable()
+        heap.rootMarker = { h in h.mark(root) }
+        heap.setPause(1000)   // live * pause / 100 alone would be past the ceiling
+        try root.set(int: 1, Value(try heap.newTable(narray: 25_000)), heap)   // ~200 KB live
+        for _ in 0..<200_000 {
+            _ = try heap.newTable(narray: 8)    // garbage
+            heap.checkGC()
+        }
+        XCTAssertGreaterThan(heap.collections, 0)
+        XCTAssertTrue(root.get(int: 1).isTable)
+    }
+
     func testAutomaticCollectionAtSafePoints() throws {
         let heap = Heap()
         let before = heap.collections
