@@ -88,7 +88,7 @@ extension UnsafeMutablePointer where Pointee == tj_table {
     /// Raw get of a number key.
     @inline(__always) public func get(num d: Double) -> Value {
         if d >= 1 && d <= Double(pointee.asize) {
-            let i = Int(d)
+            let i = Int(tj_d2i(d))
             if Double(i) == d { return arrayValues[i &- 1] }
         }
         return getHashNum(d)
@@ -123,7 +123,7 @@ extension UnsafeMutablePointer where Pointee == tj_table {
         if k.isNumber {
             let d = k.number
             if d >= 1 && d <= Double(pointee.asize) {
-                let i = Int(d)
+                let i = Int(tj_d2i(d))
                 if Double(i) == d { return arrayValues + (i &- 1) }
             }
             let kb = d == 0 ? 0 : d.bitPattern
@@ -152,9 +152,20 @@ extension UnsafeMutablePointer where Pointee == tj_table {
     /// Raw set of any key (t[k] = v without metamethods). Throws tableIndexIsNil / tableIndexIsNaN
     /// for bad keys, outOfMemory when growing fails (the table is then unchanged).
     @inline(__always) public func set(_ k: Value, _ v: Value, _ heap: Heap) throws {
-        if k.isString { return try set(str: k.string, v, heap) }
-        if k.isNumber { return try set(num: k.number, v, heap) }
+        if k.isNumber {
+            let d = k.number
+            if d >= 1 && d <= Double(pointee.asize) {
+                let i = Int(tj_d2i(d))
+                if Double(i) == d { arrayValues[i &- 1] = v; return }
+            }
+            return try setHashNum(d, v, heap)
+        }
+        if k.isString { return try setStrSlow(k.string, v, heap) }
         try setOther(k, v, heap)
+    }
+
+    @inline(never) func setStrSlow(_ s: StringRef, _ v: Value, _ heap: Heap) throws {
+        try set(str: s, v, heap)
     }
 
     /// Raw set of an integer key.
@@ -166,7 +177,7 @@ extension UnsafeMutablePointer where Pointee == tj_table {
     /// Raw set of a number key.
     @inline(__always) public func set(num d: Double, _ v: Value, _ heap: Heap) throws {
         if d >= 1 && d <= Double(pointee.asize) {
-            let i = Int(d)
+            let i = Int(tj_d2i(d))
             if Double(i) == d { arrayValues[i &- 1] = v; return }
         }
         try setHashNum(d, v, heap)
@@ -303,7 +314,7 @@ extension UnsafeMutablePointer where Pointee == tj_table {
         if k.isNumber {
             let d = k.number
             if d >= 1 && d <= Double(a) {
-                let i = Int(d)
+                let i = Int(tj_d2i(d))
                 if Double(i) == d { return i }
             }
         }
@@ -422,7 +433,7 @@ extension Heap {
                 guard k.isNumber else { return }
                 let d = k.number
                 guard d >= 0 && d < Double(1 << Heap.maxArrayBits) else { return }
-                let i = Int(d)
+                let i = Int(tj_d2i(d))
                 guard Double(i) == d else { return }
                 if i == 0 { hasZero = true }
                 bins[i > 2 ? (Int.bitWidth - 1 - (i - 1).leadingZeroBitCount) : 0] += 1

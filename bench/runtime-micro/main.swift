@@ -124,3 +124,9 @@ let t0 = now()
 heap.collect()
 print("full collect, 1M live tables: \(String(format: "%.1f", (now() - t0) / 1e6)) ms")
 print("sink \(sink & 1)")
+
+// Out-of-line copies of the fast paths, for reading their machine code (objdump -d).
+@inline(never) public func tjbenchGetValue(_ t: TableRef, _ k: Value) -> Value { t.get(k) }
+@inline(never) public func tjbenchGetInt(_ t: TableRef, _ i: Int) -> Value { t.get(int: i) }
+@inline(never) public func tjbenchGetStr(_ t: TableRef, _ s: StringRef) -> Value { t.get(str: s) }
+@inline(never) public func tjbenchSetValue(_ t: TableRef, _ k: Value, _ v: Value, _ h: Heap) throws { try t.set(k, v, h) }

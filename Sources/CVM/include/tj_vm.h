@@ -244,6 +244,10 @@ extern uint64_t tj_empty_array[2];
 static inline tj_node *tj_empty_node_ptr(void) { return &tj_empty_node; }
 static inline uint64_t *tj_empty_array_ptr(void) { return tj_empty_array; }
 
+/* Truncating double -> int64 conversion without range checks (cvttsd2si); only call it with
+** |d| < 2^63 (table code checks the array range first). */
+static inline int64_t tj_d2i(double d) { return (int64_t)d; }
+
 /* 64 random bits from the kernel (for hash seeds), or a fallback mixing time and addresses. */
 uint64_t tj_random_seed(void);
 
