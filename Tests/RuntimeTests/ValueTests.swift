@@ -44,8 +44,8 @@ final class ValueTests: XCTestCase {
     }
 
     func testNumbersRoundTrip() {
-        let samples: [Double] = [0, -0.0, 1, -1, 0.1, 1e308, -1e308, 5e-324, .infinity, -.infinity,
-                                 .greatestFiniteMagnitude, 2e53, 123456789.125]
+        let samples: [Double] = [0, -0.0, 1, -1, 0.1, 1e308, -1e308, .infinity, -.infinity,
+                                 .greatestFiniteMagnitude, 2e53, 123456789.125, .leastNonzeroMagnitude]
         for d in samples {
             let v = Value(d)
             XCTAssertTrue(v.isNumber, "\(d)")
