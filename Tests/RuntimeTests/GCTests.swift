@@ -300,6 +300,47 @@ final class GCTests: XCTestCase {
         XCTAssertEqual(heap.objectCount, base)
     }
 
+    func testUserdataFinalizers() throws {
+        let heap = Heap()
+        let base = heap.objectCount
+        let mt = try heap.newTable()
+        let gcfn = try heap.newNativeFunction(builtin: 99)
+        try mt.set(str: heap.mmName(.gc), Value(gcfn), heap)
+        let plain = try heap.newTable()   // a metatable without __gc
+        var finalized: [UdataRef] = []
+        var sawPayload: [UInt64] = []
+        heap.finalizer = { u, f in
+            XCTAssertEqual(f.bits, Value(gcfn).bits)
+            finalized.append(u)
+            sawPayload.append(u.payload.load(as: UInt64.self))
+            // What the userdata references is still alive while it is finalized.
+            if finalized.count == 1 { XCTAssertEqual(u.pointee.env?.get(int: 1).number, 5) }
+        }
+        heap.rootMarker = { h in h.mark(mt); h.mark(gcfn); h.mark(plain) }
+        let u1 = try heap.newUserdata(size: 8, metatable: mt)
+        u1.payload.storeBytes(of: 11, as: UInt64.self)
+        let env = try heap.newTable()
+        try env.set(int: 1, Value(5), heap)
+        u1.pointee.env = env
+        _ = try heap.newUserdata(size: 8, metatable: plain)   // no __gc: just freed
+        heap.collect()
+        XCTAssertEqual(finalized, [u1])
+        XCTAssertEqual(sawPayload, [11])
+        XCTAssertEqual(heap.objectCount, base + 3 + 2)   // mt, gcfn, plain + u1 and its env (resurrected)
+        heap.collect()                                   // now really freed, finalizer not called again
+        XCTAssertEqual(finalized.count, 1)
+        XCTAssertEqual(heap.objectCount, base + 3)
+        // Finalizers queued by an allocation-time collection run at the next safe point.
+        heap.allocMayCollect = true
+        heap.stress = true
+        _ = try heap.newUserdata(size: 8, metatable: mt)
+        _ = try heap.newTable()        // collects (stress + allocMayCollect): the userdata is queued
+        XCTAssertEqual(finalized.count, 1)
+        heap.stress = false
+        heap.checkGC()
+        XCTAssertEqual(finalized.count, 2)
+    }
+
     func testGCStatePublished() throws {
         let heap = Heap()
         var seen: UInt32 = 0

@@ -200,9 +200,12 @@ typedef struct tj_thread {
 } tj_thread;
 
 /* Full userdata; payload 16-byte aligned. */
+#define TJ_UDATA_FINALIZED 0x01u   /* its __gc has been queued once; never again */
+
 typedef struct tj_udata {
   TJ_GCHEADER;
-  uint8_t pad[6];
+  uint8_t udflags;              /* 10: TJ_UDATA_* */
+  uint8_t pad[5];
   struct tj_table *metatable;   /* 16 */
   struct tj_table *env;         /* 24 */
   uint64_t len;                 /* 32 */
