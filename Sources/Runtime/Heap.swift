@@ -597,7 +597,7 @@ public final class Heap {
         case GCT.table:
             let t = TableRef(OpaquePointer(o))
             freeTableParts(t)
-            freeRaw(raw, MemoryLayout<tj_table>.size)
+            freeRaw(raw, Heap.tableBlockSize(t))
         case GCT.lfunc:
             let f = LFuncRef(OpaquePointer(o))
             freeRaw(raw, Heap.lfuncSize(Int(f.pointee.nupvals)))

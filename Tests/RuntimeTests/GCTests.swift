@@ -27,6 +27,25 @@ final class GCTests: XCTestCase {
         XCTAssertEqual(heap.totalBytes, baseBytes)
     }
 
+    func testAccountingReturnsToBaseline() throws {
+        let heap = Heap()
+        let baseBytes = heap.totalBytes
+        let base = heap.objectCount
+        // Inline (colocated) array parts, grown out of line, shrunk, hash parts, strings.
+        for n in [1, 2, 7, 255, 256, 1000] {
+            let t = try heap.newTable(narray: n, nhash: n % 5)
+            for i in 1...(n * 3) { try t.set(int: i, Value(i), heap) }
+            for i in 1...(n * 3) where i % 3 != 0 { try t.set(int: i, .nil, heap) }
+            try t.set(Value(try heap.intern("k\(n)")), Value(1), heap)
+            for i in 1...(n * 3) { try t.set(num: Double(i) + 0.5, Value(i), heap) }
+        }
+        _ = try heap.newThread(stackSize: 1000)
+        _ = try heap.newUserdata(size: 100)
+        heap.collect()
+        XCTAssertEqual(heap.totalBytes, baseBytes)
+        XCTAssertEqual(heap.objectCount, base)
+    }
+
     func testCyclesAreCollected() throws {
         let heap = Heap()
         let base = heap.objectCount
