@@ -101,6 +101,23 @@ public final class Heap {
 
     /// Called once per collection to mark the VM's roots with `mark(_:)`.
     public var rootMarker: ((Heap) -> Void)?
+    /// More root providers (e.g. the JIT's trace constants), each called once per collection.
+    var extraRootMarkers: [(id: Int, mark: (Heap) -> Void)] = []
+    var nextRootMarkerId = 1
+
+    /// Adds a root provider called once per collection after `rootMarker`; returns its id.
+    @discardableResult
+    public func addRootMarker(_ f: @escaping (Heap) -> Void) -> Int {
+        let id = nextRootMarkerId
+        nextRootMarkerId += 1
+        extraRootMarkers.append((id, f))
+        return id
+    }
+
+    public func removeRootMarker(_ id: Int) {
+        extraRootMarkers.removeAll { $0.id == id }
+    }
+
     /// Called when the GC traverses a coroutine, after its stack [0, top), env and open upvalues:
     /// mark whatever the interpreter keeps for it elsewhere (e.g. saved frames' functions).
     public var threadMarker: ((Heap, ThreadRef) -> Void)?
@@ -348,6 +365,7 @@ public final class Heap {
         let savedTag = tj_vm_state.tag
         tj_vm_state.tag = UInt32(truncatingIfNeeded: TJ_VMSTATE_GC)
         rootMarker?(self)
+        for r in extraRootMarkers { r.mark(self) }
         var f = st.pointee.pendingFinalizers
         while let o = f { mark(o); f = o.pointee.gcnext }
         propagate()
