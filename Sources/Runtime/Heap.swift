@@ -75,6 +75,7 @@ public enum HeapError: Error, Equatable, CustomStringConvertible {
     @usableFromInline var collections: Int = 0
     @usableFromInline var nextProtoId: UInt32 = 1
     @usableFromInline var mmnames: UnsafeMutablePointer<StringRef?>
+    @usableFromInline var freeLists: UnsafeMutablePointer<UnsafeMutableRawPointer?>
 
     init() {
         strmask = 255
@@ -85,6 +86,8 @@ public enum HeapError: Error, Equatable, CustomStringConvertible {
         mmnames = .allocate(capacity: MetaEvent.allCases.count)
         mmnames.initialize(repeating: nil, count: MetaEvent.allCases.count)
         seed = tj_random_seed() | 1
+        freeLists = .allocate(capacity: Heap.smallLimit / 16 + 1)
+        freeLists.initialize(repeating: nil, count: Heap.smallLimit / 16 + 1)
     }
 }
 
@@ -147,6 +150,8 @@ public final class Heap {
 
     deinit {
         freeAll()
+        releaseFreeLists()
+        st.pointee.freeLists.deallocate()
         st.pointee.strtab.deallocate()
         st.pointee.gray.deallocate()
         st.pointee.mmnames.deallocate()
@@ -217,10 +222,24 @@ public final class Heap {
         if st.pointee.totalBytes &+ size > st.pointee.maxMemory || st.pointee.stress {
             try allocPressure(size)
         }
-        guard let p = malloc(size) else { throw HeapError.outOfMemory }
         st.pointee.totalBytes &+= size
-        return p
+        if size <= Heap.smallLimit {
+            // Small blocks come from per-size-class free lists (16-byte classes), refilled by malloc.
+            let c = (size &+ 15) >> 4
+            if let p = st.pointee.freeLists[c] {
+                st.pointee.freeLists[c] = p.load(as: UnsafeMutableRawPointer?.self)
+                return p
+            }
+            if let p = malloc(c << 4) { return p }
+        } else if let p = malloc(size) {
+            return p
+        }
+        st.pointee.totalBytes &-= size
+        throw HeapError.outOfMemory
     }
+
+    /// Blocks up to this size are recycled through free lists instead of going back to malloc.
+    static let smallLimit = 512
 
     @inline(never) func allocPressure(_ size: Int) throws {
         if st.pointee.allocMayCollect && !st.pointee.inGC && st.pointee.noCollect == 0 {
@@ -231,7 +250,25 @@ public final class Heap {
 
     @inline(__always) func freeRaw(_ p: UnsafeMutableRawPointer, _ size: Int) {
         st.pointee.totalBytes &-= size
-        free(p)
+        if size <= Heap.smallLimit {
+            let c = (size &+ 15) >> 4
+            p.storeBytes(of: st.pointee.freeLists[c], as: UnsafeMutableRawPointer?.self)
+            st.pointee.freeLists[c] = p
+        } else {
+            free(p)
+        }
+    }
+
+    /// Returns the free lists' blocks to malloc (at teardown; also useful after a big phase).
+    public func releaseFreeLists() {
+        for c in 0...(Heap.smallLimit >> 4) {
+            var p = st.pointee.freeLists[c]
+            while let b = p {
+                p = b.load(as: UnsafeMutableRawPointer?.self)
+                free(b)
+            }
+            st.pointee.freeLists[c] = nil
+        }
     }
 
     /// Links a new object on the all-objects list.
