@@ -136,16 +136,16 @@ public final class Heap {
     public init(maxMemory: Int = Int.max) {
         st = .allocate(capacity: 1)
         st.initialize(to: HeapState())
-        st.pointee.maxMemory = maxMemory
-        setThreshold()
         for e in MetaEvent.allCases {
-            // Cannot fail: far below any sensible ceiling; if it does the name stays unset.
+            // No ceiling is set yet, so only a failing malloc could leave a name unset.
             if let s = try? intern(e.name) {
                 s.pointee.marked |= UInt8(TJ_MARK_FIXED)
                 s.pointee.reserved = UInt8(e.rawValue + 1)
                 st.pointee.mmnames[Int(e.rawValue)] = s
             }
         }
+        st.pointee.maxMemory = maxMemory
+        setThreshold()
     }
 
     deinit {

@@ -211,7 +211,7 @@ extension Heap {
     public static let mainStackSlots = 1 << 20
     public static let coroutineStackSlots = 1 << 18
     /// Bytes a coroutine's stack counts for in totalBytes (the reservation itself is virtual).
-    static let stackAccountBytes = 1024
+    static let stackAccountBytes = 4096
 
     /// A coroutine whose stack is a fixed reservation of `stackSize` slots that never moves
     /// (mmap'd with MAP_NORESERVE: pages are committed on first touch, and read as 0.0 until

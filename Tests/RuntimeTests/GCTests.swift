@@ -218,6 +218,12 @@ final class GCTests: XCTestCase {
         XCTAssertTrue(root.get(int: 1).isTable)
     }
 
+    func testTinyCeilingStillHasMetamethodNames() throws {
+        let heap = Heap(maxMemory: 100)
+        XCTAssertEqual(heap.mmName(.index).string, "__index")
+        XCTAssertThrowsError(try heap.newTable(narray: 100)) { XCTAssertEqual($0 as? HeapError, .outOfMemory) }
+    }
+
     func testCeilingWithoutAllocCollectThrowsEvenForGarbage() throws {
         let heap = Heap(maxMemory: 512 * 1024)
         var threw = false
