@@ -76,6 +76,9 @@ public enum HeapError: Error, Equatable, CustomStringConvertible {
     @usableFromInline var nextProtoId: UInt32 = 1
     @usableFromInline var mmnames: UnsafeMutablePointer<StringRef?>
     @usableFromInline var freeLists: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    @usableFromInline var scratch: UnsafeMutablePointer<UInt8>? = nil
+    @usableFromInline var scratchSize: Int = 0
+    @usableFromInline var gcNanoseconds: Int = 0
 
     init() {
         strmask = 255
@@ -152,6 +155,7 @@ public final class Heap {
         freeAll()
         releaseFreeLists()
         st.pointee.freeLists.deallocate()
+        st.pointee.scratch?.deallocate()
         st.pointee.strtab.deallocate()
         st.pointee.gray.deallocate()
         st.pointee.mmnames.deallocate()
@@ -168,6 +172,8 @@ public final class Heap {
     public var stringCount: Int { st.pointee.stringCount }
     /// Number of completed collections.
     public var collections: Int { st.pointee.collections }
+    /// Wall time spent in collections so far (for profiles and statistics).
+    public var gcNanoseconds: Int { st.pointee.gcNanoseconds }
     /// The next automatic collection starts when totalBytes passes this.
     public var threshold: Int {
         get { st.pointee.threshold }
@@ -401,6 +407,8 @@ public final class Heap {
         st.pointee.inGC = true
         let savedTag = tj_vm_state.tag
         tj_vm_state.tag = UInt32(truncatingIfNeeded: TJ_VMSTATE_GC)
+        var t0 = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t0)
         rootMarker?(self)
         for r in extraRootMarkers { r.mark(self) }
         var f = st.pointee.pendingFinalizers
@@ -415,6 +423,9 @@ public final class Heap {
         sweepStrings()
         st.pointee.collections &+= 1
         setThreshold()
+        var t1 = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t1)
+        st.pointee.gcNanoseconds &+= (t1.tv_sec - t0.tv_sec) * 1_000_000_000 + (t1.tv_nsec - t0.tv_nsec)
         tj_vm_state.tag = savedTag
         st.pointee.inGC = false
     }
