@@ -377,3 +377,64 @@ final class GCTests: XCTestCase {
         tj_vm_state.tag = 0
     }
 }
+
+/// Random object graphs: after a collection exactly the objects reachable from the roots remain,
+/// with their contents intact.
+final class GCGraphTests: XCTestCase {
+    func testRandomGraphs() throws {
+        var rng = SplitMix(seed: 2024)
+        for round in 0..<12 {
+            let heap = Heap()
+            let base = heap.objectCount - heap.stringCount
+            let baseStrings = heap.stringCount
+            let roots = try heap.newTable()
+            heap.rootMarker = { h in h.mark(roots) }
+            var tables: [TableRef] = []
+            let n = 200 + Int(rng.next() % 800)
+            for _ in 0..<n { tables.append(try heap.newTable(narray: Int(rng.next() % 4))) }
+            var strings = 0
+            for (i, t) in tables.enumerated() {
+                let edges = Int(rng.next() % 4)
+                for e in 0..<edges {
+                    let target = tables[Int(rng.next() % UInt64(n))]
+                    switch rng.next() % 4 {
+                    case 0: try t.set(int: e + 1, Value(target), heap)
+                    case 1: try t.set(Value(target), Value(i), heap)             // object as key
+                    case 2: t.metatable = target
+                    default:
+                        try t.set(str: try heap.intern("e\(round)_\(i)_\(e)"), Value(target), heap)
+                        strings += 1
+                    }
+                }
+                try t.set(str: try heap.intern("id"), Value(i), heap)
+            }
+            for r in 0..<Int(rng.next() % 5) { try roots.set(int: r + 1, Value(tables[Int(rng.next() % UInt64(n))]), heap) }
+            // Reachability computed independently, through the table API.
+            var reach = Set<UInt>()
+            var work: [TableRef] = [roots]
+            reach.insert(UInt(bitPattern: roots))
+            var liveStrings = Set<UInt>()
+            while let t = work.popLast() {
+                var next: [Value] = []
+                if let m = t.metatable { next.append(Value(m)) }
+                var k = Value.nil
+                while let (key, v) = try t.next(k) { next.append(key); next.append(v); k = key }
+                for v in next {
+                    if v.isTable, reach.insert(UInt(bitPattern: v.table)).inserted { work.append(v.table) }
+                    if v.isString { liveStrings.insert(UInt(bitPattern: v.string)) }
+                }
+            }
+            heap.collect()
+            XCTAssertEqual(heap.objectCount - heap.stringCount, base + reach.count, "round \(round)")
+            XCTAssertEqual(heap.stringCount, baseStrings + liveStrings.count, "round \(round)")
+            for (i, t) in tables.enumerated() where reach.contains(UInt(bitPattern: t)) {
+                XCTAssertEqual(t.get(str: try heap.intern("id")).number, Double(i))
+            }
+            heap.rootMarker = nil
+            heap.collect()
+            XCTAssertEqual(heap.objectCount - heap.stringCount, base)
+            XCTAssertEqual(heap.stringCount, baseStrings)
+            _ = strings
+        }
+    }
+}
