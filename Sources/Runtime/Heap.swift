@@ -47,6 +47,13 @@ public enum HeapError: Error, Equatable, CustomStringConvertible {
 @usableFromInline struct HeapState {
     @usableFromInline var totalBytes: Int = 0
     @usableFromInline var threshold: Int = 256 * 1024
+    /// checkGC() takes its slow path when totalBytes >= trigger: the threshold, 0 in stress mode or
+    /// with finalizers due, Int.max when stopped.
+    @usableFromInline var trigger: Int = 256 * 1024
+    /// allocRaw() takes its slow path when totalBytes + size > allocLimit: maxMemory, or -1 in
+    /// stress mode.
+    @usableFromInline var allocLimit: Int = Int.max
+    @usableFromInline var freeListBytes: Int = 0
     @usableFromInline var maxMemory: Int = Int.max
     @usableFromInline var allgc: GCRef? = nil
     @usableFromInline var threads: ThreadRef? = nil
@@ -177,7 +184,7 @@ public final class Heap {
     /// The next automatic collection starts when totalBytes passes this.
     public var threshold: Int {
         get { st.pointee.threshold }
-        set { st.pointee.threshold = newValue }
+        set { st.pointee.threshold = newValue; updateTriggers() }
     }
     /// Memory ceiling in bytes; allocations past it throw HeapError.outOfMemory.
     public var maxMemory: Int {
@@ -187,7 +194,7 @@ public final class Heap {
     /// Collect at every checkGC() (and every allocation when allocMayCollect).
     public var stress: Bool {
         get { st.pointee.stress }
-        set { st.pointee.stress = newValue }
+        set { st.pointee.stress = newValue; updateTriggers() }
     }
     /// The VM promises every allocation happens at a safe point (all live values rooted).
     public var allocMayCollect: Bool {
@@ -197,7 +204,7 @@ public final class Heap {
     /// collectgarbage("stop") / ("restart"): automatic collections off / on.
     public var isRunning: Bool {
         get { st.pointee.running }
-        set { st.pointee.running = newValue }
+        set { st.pointee.running = newValue; updateTriggers() }
     }
     /// collectgarbage("setpause"): returns the previous value.
     @discardableResult public func setPause(_ p: Int) -> Int {
@@ -225,15 +232,14 @@ public final class Heap {
     /// Allocates `size` bytes of object memory, accounting it. Throws at the ceiling (after a
     /// collection when allowed). The memory is uninitialized.
     @inline(__always) func allocRaw(_ size: Int) throws -> UnsafeMutableRawPointer {
-        if st.pointee.totalBytes &+ size > st.pointee.maxMemory || st.pointee.stress {
-            try allocPressure(size)
-        }
+        if st.pointee.totalBytes &+ size > st.pointee.allocLimit { try allocPressure(size) }
         st.pointee.totalBytes &+= size
         if size <= Heap.smallLimit {
             // Small blocks come from per-size-class free lists (16-byte classes), refilled by malloc.
             let c = (size &+ 15) >> 4
             if let p = st.pointee.freeLists[c] {
                 st.pointee.freeLists[c] = p.load(as: UnsafeMutableRawPointer?.self)
+                st.pointee.freeListBytes &-= c << 4
                 return p
             }
             if let p = malloc(c << 4) { return p }
@@ -260,6 +266,7 @@ public final class Heap {
             let c = (size &+ 15) >> 4
             p.storeBytes(of: st.pointee.freeLists[c], as: UnsafeMutableRawPointer?.self)
             st.pointee.freeLists[c] = p
+            st.pointee.freeListBytes &+= c << 4
         } else {
             free(p)
         }
@@ -275,6 +282,7 @@ public final class Heap {
             }
             st.pointee.freeLists[c] = nil
         }
+        st.pointee.freeListBytes = 0
     }
 
     /// Links a new object on the all-objects list.
@@ -301,8 +309,7 @@ public final class Heap {
 
     /// A safe point: collects if the allocation debt passed the threshold (or in stress mode).
     @inline(__always) public func checkGC() {
-        if st.pointee.totalBytes >= st.pointee.threshold || st.pointee.stress
-            || st.pointee.pendingFinalizers != nil { checkGCSlow() }
+        if st.pointee.totalBytes >= st.pointee.trigger { checkGCSlow() }
     }
 
     @inline(never) func checkGCSlow() {
@@ -321,6 +328,7 @@ public final class Heap {
         let debt = kb &* 1024 &* st.pointee.stepmul / 100
         if st.pointee.totalBytes &+ debt >= st.pointee.threshold { collect(); return true }
         st.pointee.threshold &-= debt
+        updateTriggers()
         return false
     }
 
@@ -336,6 +344,17 @@ public final class Heap {
             t = min(t, live < clamp ? clamp : live + (m - live) / 2)
         }
         st.pointee.threshold = t
+        updateTriggers()
+    }
+
+    /// Recomputes the single-compare triggers of checkGC() and allocRaw().
+    func updateTriggers() {
+        if st.pointee.stress || st.pointee.pendingFinalizers != nil {
+            st.pointee.trigger = 0
+        } else {
+            st.pointee.trigger = st.pointee.running ? st.pointee.threshold : Int.max
+        }
+        st.pointee.allocLimit = st.pointee.stress ? -1 : st.pointee.maxMemory
     }
 
     // MARK: marking
@@ -399,6 +418,7 @@ public final class Heap {
             let gc = metamethod(mt, .gc)
             if !gc.isNil { hook(u, gc) }
         }
+        updateTriggers()
     }
 
     /// The collection itself (no finalizers run: allocation may call this).
@@ -422,6 +442,7 @@ public final class Heap {
         sweepUserdata()
         sweepStrings()
         st.pointee.collections &+= 1
+        if st.pointee.freeListBytes > max(st.pointee.totalBytes * 2, 16 << 20) { releaseFreeLists() }
         setThreshold()
         var t1 = timespec()
         clock_gettime(CLOCK_MONOTONIC, &t1)

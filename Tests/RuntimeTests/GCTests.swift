@@ -218,6 +218,16 @@ final class GCTests: XCTestCase {
         XCTAssertTrue(root.get(int: 1).isTable)
     }
 
+    func testFreeListsAreTrimmedAfterABigPhase() throws {
+        let heap = Heap()
+        heap.isRunning = false
+        for _ in 0..<300_000 { _ = try heap.newTable(narray: 8) }   // ~40 MB of small blocks
+        heap.collect()                                               // all garbage
+        XCTAssertLessThan(heap.st.pointee.freeListBytes, 16 << 20)
+        let t = try heap.newTable(narray: 8)                         // still allocates fine
+        XCTAssertEqual(t.arraySize, 8)
+    }
+
     func testTinyCeilingStillHasMetamethodNames() throws {
         let heap = Heap(maxMemory: 100)
         XCTAssertEqual(heap.mmName(.index).string, "__index")
