@@ -232,7 +232,7 @@ public final class Heap {
     /// Allocates `size` bytes of object memory, accounting it. Throws at the ceiling (after a
     /// collection when allowed). The memory is uninitialized.
     @inline(__always) func allocRaw(_ size: Int) throws -> UnsafeMutableRawPointer {
-        if st.pointee.totalBytes &+ size > st.pointee.allocLimit { try allocPressure(size) }
+        if size > st.pointee.allocLimit &- st.pointee.totalBytes { try allocPressure(size) }
         st.pointee.totalBytes &+= size
         if size <= Heap.smallLimit {
             // Small blocks come from per-size-class free lists (16-byte classes), refilled by malloc.
@@ -257,7 +257,7 @@ public final class Heap {
         if st.pointee.allocMayCollect && !st.pointee.inGC && st.pointee.noCollect == 0 {
             fullGC()
         }
-        if st.pointee.totalBytes &+ size > st.pointee.maxMemory { throw HeapError.outOfMemory }
+        if size < 0 || size > st.pointee.maxMemory &- st.pointee.totalBytes { throw HeapError.outOfMemory }
     }
 
     @inline(__always) func freeRaw(_ p: UnsafeMutableRawPointer, _ size: Int) {

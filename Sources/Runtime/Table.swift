@@ -370,6 +370,7 @@ extension Heap {
 
     /// A new table with room for `narray` array entries and `nhash` hash entries (TNEW's hints).
     public func newTable(narray: Int = 0, nhash: Int = 0) throws -> TableRef {
+        if narray > Heap.maxArraySize || nhash > Heap.maxArraySize { throw HeapError.outOfMemory }
         // Small array parts (TNEW's hint is at most 255) live in the same block as the table.
         let colo = narray > 0 && narray <= Heap.maxColocated ? narray : 0
         let size = MemoryLayout<tj_table>.size + colo * 8
@@ -422,7 +423,10 @@ extension Heap {
 
     /// Grows the array part to at least `n` entries (SETLIST, table.insert); never shrinks.
     public func reserveArray(_ t: TableRef, _ n: Int) throws {
-        if n > Int(t.pointee.asize) { try resize(t, asize: n, nodes: t.hashSize) }
+        if n > Int(t.pointee.asize) {
+            if n > Heap.maxArraySize { throw HeapError.outOfMemory }
+            try resize(t, asize: n, nodes: t.hashSize)
+        }
     }
 
     /// Node count for n hash entries: 0, or max(2, next power of two).
@@ -433,6 +437,8 @@ extension Heap {
     }
 
     static let maxArrayBits = 27
+    /// Largest array part reserveArray/newTable create (2^28 slots, 2 GB).
+    static let maxArraySize = 1 << 28
 
     /// Recomputes both parts' sizes for the current keys plus `extraKey`, then resizes.
     func rehash(_ t: TableRef, extraKey: Value) throws {

@@ -228,6 +228,18 @@ final class GCTests: XCTestCase {
         XCTAssertEqual(t.arraySize, 8)
     }
 
+    func testHugeRequestsFailCleanly() throws {
+        let heap = Heap()
+        XCTAssertThrowsError(try heap.newTable(narray: 1 << 40))
+        XCTAssertThrowsError(try heap.newTable(nhash: Int.max / 2))
+        let t = try heap.newTable()
+        XCTAssertThrowsError(try heap.reserveArray(t, Int.max / 4))
+        XCTAssertThrowsError(try heap.newUserdata(size: Int.max - 10))
+        XCTAssertThrowsError(try heap.newThread(stackSize: Int.max / 4))
+        XCTAssertThrowsError(try heap.newThread(stackSize: 1 << 44))
+        XCTAssertNoThrow(try heap.newTable(narray: 10))
+    }
+
     func testTinyCeilingStillHasMetamethodNames() throws {
         let heap = Heap(maxMemory: 100)
         XCTAssertEqual(heap.mmName(.index).string, "__index")
