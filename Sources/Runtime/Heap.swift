@@ -368,7 +368,10 @@ public final class Heap {
         if o.pointee.marked & UInt8(TJ_MARK_BLACK) == 0 { markSlow(o) }
     }
     @inline(__always) public func mark(_ t: TableRef) { mark(GCRef(OpaquePointer(t))) }
-    @inline(__always) public func mark(_ s: StringRef) { s.pointee.marked |= UInt8(TJ_MARK_BLACK) }
+    @inline(__always) public func mark(_ s: StringRef) {
+        assert(s.pointee.gct == GCT.string, "GC: a root or object references a freed string")
+        s.pointee.marked |= UInt8(TJ_MARK_BLACK)
+    }
     @inline(__always) public func mark(_ p: ProtoRef) { mark(GCRef(OpaquePointer(p))) }
     @inline(__always) public func mark(_ th: ThreadRef) { mark(GCRef(OpaquePointer(th))) }
     @inline(__always) public func mark(_ f: LFuncRef) { mark(GCRef(OpaquePointer(f))) }
@@ -383,6 +386,7 @@ public final class Heap {
     }
 
     @inline(never) func markSlow(_ o: GCRef) {
+        assert(o.pointee.gct != Heap.freedType, "GC: a root or object references a freed object")
         o.pointee.marked |= UInt8(TJ_MARK_BLACK)
         if o.pointee.gct == GCT.string { return }
         if st.pointee.grayTop == st.pointee.graySize {
@@ -666,6 +670,7 @@ public final class Heap {
                 if s.pointee.marked & UInt8(TJ_MARK_BLACK | TJ_MARK_FIXED) == 0 {
                     if let p = prev { p.pointee.gcnext = s.pointee.gcnext } else { tab[b] = next }
                     st.pointee.stringCount &-= 1
+                    s.pointee.gct = Heap.freedType
                     freeRaw(UnsafeMutableRawPointer(s), Heap.stringSize(Int(s.pointee.len)))
                 } else {
                     s.pointee.marked &= ~UInt8(TJ_MARK_BLACK)
@@ -676,11 +681,16 @@ public final class Heap {
         }
     }
 
+    /// The type byte of a freed object (debug builds assert no live reference reaches one).
+    static let freedType: UInt8 = 0xFF
+
     /// Frees one non-string object and its owned blocks.
     func freeObject(_ o: GCRef) {
         st.pointee.objectCount &-= 1
         let raw = UnsafeMutableRawPointer(o)
-        switch o.pointee.gct {
+        let type = o.pointee.gct
+        o.pointee.gct = Heap.freedType
+        switch type {
         case GCT.table:
             let t = TableRef(OpaquePointer(o))
             freeTableParts(t)
