@@ -38,6 +38,8 @@ let package = Package(
         .systemLibrary(name: "CLibdw", pkgConfig: "libdw", providers: [.apt(["libdw-dev"])]),
         .target(name: "Profiler", dependencies: ["Bytecode", "CVM", "CSampler", "CLibdw"], swiftSettings: releaseFlags),
         .executableTarget(name: "tracejit", dependencies: ["TracejitCLI"], swiftSettings: releaseFlags),
+        // Micro-benchmarks of the runtime data layer (not a test; see docs/runtime.md).
+        .executableTarget(name: "tj-runtime-bench", dependencies: ["Runtime"], path: "bench/runtime-micro"),
         .testTarget(name: "BytecodeTests", dependencies: ["Bytecode", "Frontend"]),
         .testTarget(name: "FrontendTests", dependencies: ["Bytecode", "Frontend"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Bytecode", "Frontend", "Runtime"]),
