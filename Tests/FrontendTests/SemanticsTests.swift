@@ -42,4 +42,10 @@ final class SemanticsTests: XCTestCase {
             XCTAssertEqual(runLua(src), expected, "program \(i):\n\(src)")
         }
     }
+
+    func testGeneratedProgramsPrintWhatLuaJITPrints() {
+        for (i, (src, expected)) in generatedSemanticPrograms.enumerated() {
+            XCTAssertEqual(runLua(src), expected, "program \(i):\n\(src)")
+        }
+    }
 }
