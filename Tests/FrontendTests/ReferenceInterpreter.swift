@@ -87,7 +87,7 @@ enum LValue: Hashable {
 }
 
 func formatNumber(_ d: Double) -> String {
-    if d.isNaN { return d.sign == .minus ? "-nan" : "nan" }
+    if d.isNaN { return "nan" }  // luajit prints every NaN as "nan"
     if d.isInfinite { return d < 0 ? "-inf" : "inf" }
     return String(format: "%.14g", d)
 }
@@ -107,6 +107,7 @@ final class ReferenceInterpreter {
     var globals = LTable()
     var output = ""
     private var depth = 0
+    var budget = 5_000_000  // instructions, so a looping program ends
 
     init() {
         func reg(_ n: String, _ f: @escaping ([LValue]) throws -> [LValue]) {
@@ -250,6 +251,8 @@ final class ReferenceInterpreter {
         while true {
             let i = code[pc]
             pc += 1
+            budget -= 1
+            if budget < 0 { throw LuaRuntimeError.message("instruction budget exhausted") }
             let a = i.a
             switch i.op {
             case .ISLT, .ISNLT, .ISLE, .ISNLE:
