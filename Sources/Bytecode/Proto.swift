@@ -62,7 +62,8 @@ public struct DebugInfo: Hashable, Sendable {
 }
 
 public final class Proto: Sendable, Equatable {
-    /// Chunk name as Lua shows it in messages ("prog.lua", "=stdin", "[string \"...\"]").
+    /// Chunk name as given to the compiler ("@prog.lua", "=stdin", or the source text itself);
+    /// `shortSourceName(source)` is what messages show.
     public let source: String
     public let lineDefined: Int
     public let lastLineDefined: Int
