@@ -241,7 +241,10 @@ final class AttributionTests: XCTestCase {
         XCTAssertGreaterThan(p.sampleCount, p.timer == "perf task-clock" ? 500 : 50)
         XCTAssertEqual(hot, 0.75, accuracy: band, "hot \(hot) cold \(cold)")
         XCTAssertEqual(cold, 0.25, accuracy: band, "hot \(hot) cold \(cold)")
-        XCTAssertEqual(stats.first { $0.function.name == "main chunk" }?.totalWeight, p.totalWeight)
+        // A sample can land while the fake VM rewrites its stack (setStack is not atomic), so allow
+        // a handful of torn stacks that miss the main chunk.
+        let mainTotal = Double(stats.first { $0.function.name == "main chunk" }?.totalWeight ?? 0)
+        XCTAssertGreaterThanOrEqual(mainTotal / total, 0.99)
         // and the hot line is found: hot's pc 4 -> line 10 + 2 + 1
         XCTAssertEqual(p.lineStats().first?.function.location, "prog.lua:13")
     }
