@@ -19,6 +19,7 @@ extension LuaVM {
                 let f = a[0]
                 guard f.isFunction else { throw vm.typeArgError(a, 0, "create", "function") }
                 a.base[0] = Value(try vm.newCoroutine(f))
+                vm.heap.checkGC()
                 return 1
             }),
             ("resume", { vm, a in
@@ -57,6 +58,7 @@ extension LuaVM {
                 let th = Value(try vm.newCoroutine(f))
                 a.base[0] = th  // keep it rooted while the closure is made
                 a.base[0] = try vm.makeNativeClosure(builtin: wrappedID, upvalues: [th])
+                vm.heap.checkGC()
                 return 1
             }
             if co.isTable { try tableSet(co.table, try heap.string("wrap"), wrap) }
@@ -71,7 +73,6 @@ extension LuaVM {
         s[0] = f
         L.pointee.top = 1
         coState(L).pointee.highWater = s + 1
-        heap.checkGC()
         return L
     }
 

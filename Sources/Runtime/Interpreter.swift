@@ -125,6 +125,11 @@ extension LuaVM {
         let stack0 = stackBase(L)
         L.pointee.top = UInt32(ci.pointee.top - stack0)
         let hook = loopHook
+        tj_vm_state.tag = UInt32(TJ_VMSTATE_INTERP)
+        tj_vm_state.thread = L
+        tj_vm_state.proto = cl.pointee.proto
+        tj_vm_state.base = UnsafeMutableRawPointer(base).assumingMemoryBound(to: UInt64.self)
+        tj_vm_state.pc = pc
 
         @inline(__always) func jump(_ word: UInt32) { pc += Int(word >> 16) &- 0x8000 }
         @inline(__always) func takeJumpIf(_ cond: Bool) {
@@ -136,10 +141,15 @@ extension LuaVM {
         @inline(__always) func reload() {
             ci = co.pointee.cis + (co.pointee.ciCount - 1)
             cl = ci.pointee.closure.unsafelyUnwrapped
-            k = UnsafePointer<Value>(OpaquePointer(cl.pointee.proto.pointee.k.unsafelyUnwrapped))
+            let p = cl.pointee.proto.unsafelyUnwrapped
+            k = UnsafePointer<Value>(OpaquePointer(p.pointee.k.unsafelyUnwrapped))
             base = ci.pointee.base
             pc = ci.pointee.pc
             L.pointee.top = UInt32(ci.pointee.top - stack0)
+            // Publish the frame for the sampler (pc is published at loop headers).
+            tj_vm_state.proto = p
+            tj_vm_state.base = UnsafeMutableRawPointer(base).assumingMemoryBound(to: UInt64.self)
+            tj_vm_state.pc = pc
         }
 
         while true {
@@ -299,11 +309,13 @@ extension LuaVM {
             case .FNEW:
                 save()
                 base[a] = try newClosure(L, parent: cl, base: base, child: Int(ins >> 16))
+                heap.checkGC()
 
             // MARK: tables
             case .TNEW:
                 save()
                 base[a] = Value(try newTable(narray: Int(ins >> 24), nhash: Int((ins >> 16) & 0xff)))
+                heap.checkGC()
             case .GGET:
                 let key = k[Int(ins >> 16)]
                 let env = cl.pointee.env.unsafelyUnwrapped
@@ -314,6 +326,7 @@ extension LuaVM {
             case .GSET:
                 let key = k[Int(ins >> 16)]
                 let env = cl.pointee.env.unsafelyUnwrapped
+                if let p = env.slot(str: key.string), !p.pointee.isNil { p.pointee = base[a]; continue }
                 save()
                 try storeStr(env, key, base[a], ci: ci)
             case .TGETV:
@@ -376,6 +389,10 @@ extension LuaVM {
             case .TSETS:
                 let bs = Int(ins >> 24)
                 let t = base[bs], key = k[Int((ins >> 16) & 0xff)]
+                if t.isTable, let p = t.table.slot(str: key.string), !p.pointee.isNil {
+                    p.pointee = base[a]
+                    continue
+                }
                 save()
                 if t.isTable {
                     try storeStr(t.table, key, base[a], ci: ci)
@@ -549,6 +566,7 @@ extension LuaVM {
                     base[a] = Value(idx)
                     base[a + 3] = Value(idx)
                     jump(ins)
+                    tj_vm_state.pc = pc
                     if let h = hook { save(); h.loopHeader(self, pc: pc) }
                 }
             case .ITERL:
@@ -556,9 +574,11 @@ extension LuaVM {
                 if !v.isNil {
                     base[a - 1] = v
                     jump(ins)
+                    tj_vm_state.pc = pc
                     if let h = hook { save(); h.loopHeader(self, pc: pc) }
                 }
             case .LOOP:
+                tj_vm_state.pc = pc
                 if let h = hook { save(); h.loopHeader(self, pc: pc) }
             case .JMP:
                 jump(ins)
