@@ -20,6 +20,12 @@ import CVM
 
 @usableFromInline let priValues: (UInt64, UInt64, UInt64) = (Value.nil.bits, Value.false.bits, Value.true.bits)
 
+/// The pc after a test and its JMP: taken when `cond` holds.
+@inline(__always) func branch(_ pc: UnsafePointer<UInt32>, _ cond: Bool) -> UnsafePointer<UInt32> {
+    let j = pc.pointee
+    return cond ? pc + 1 + (Int(j >> 16) &- 0x8000) : pc + 1
+}
+
 @inline(__always) func priValue(_ d: Int) -> Value {
     d == 0 ? .nil : (d == 1 ? .false : .true)
 }
@@ -131,27 +137,6 @@ extension LuaVM {
         tj_vm_state.base = UnsafeMutableRawPointer(base).assumingMemoryBound(to: UInt64.self)
         tj_vm_state.pc = pc
 
-        @inline(__always) func jump(_ word: UInt32) { pc += Int(word >> 16) &- 0x8000 }
-        @inline(__always) func takeJumpIf(_ cond: Bool) {
-            let j = pc.pointee
-            pc += 1
-            if cond { pc += Int(j >> 16) &- 0x8000 }
-        }
-        @inline(__always) func save() { ci.pointee.pc = pc }
-        @inline(__always) func reload() {
-            ci = co.pointee.cis + (co.pointee.ciCount - 1)
-            cl = ci.pointee.closure.unsafelyUnwrapped
-            let p = cl.pointee.proto.unsafelyUnwrapped
-            k = UnsafePointer<Value>(OpaquePointer(p.pointee.k.unsafelyUnwrapped))
-            base = ci.pointee.base
-            pc = ci.pointee.pc
-            L.pointee.top = UInt32(ci.pointee.top - stack0)
-            // Publish the frame for the sampler (pc is published at loop headers).
-            tj_vm_state.proto = p
-            tj_vm_state.base = UnsafeMutableRawPointer(base).assumingMemoryBound(to: UInt64.self)
-            tj_vm_state.pc = pc
-        }
-
         while true {
             let ins = pc.pointee
             pc += 1
@@ -162,15 +147,15 @@ extension LuaVM {
             case .ISLT, .ISNLT:
                 let x = base[a], y = base[Int(ins >> 16)]
                 var r: Bool
-                if x.isNumber && y.isNumber { r = x.number < y.number } else { save(); r = try lessThan(x, y) }
+                if x.isNumber && y.isNumber { r = x.number < y.number } else { ci.pointee.pc = pc; r = try lessThan(x, y) }
                 if op == .ISNLT { r = !r }
-                takeJumpIf(r)
+                pc = branch(pc, r)
             case .ISLE, .ISNLE:
                 let x = base[a], y = base[Int(ins >> 16)]
                 var r: Bool
-                if x.isNumber && y.isNumber { r = x.number <= y.number } else { save(); r = try lessEqual(x, y) }
+                if x.isNumber && y.isNumber { r = x.number <= y.number } else { ci.pointee.pc = pc; r = try lessEqual(x, y) }
                 if op == .ISNLE { r = !r }
-                takeJumpIf(r)
+                pc = branch(pc, r)
             case .ISEQV, .ISNEV:
                 let x = base[a], y = base[Int(ins >> 16)]
                 var r: Bool
@@ -179,38 +164,38 @@ extension LuaVM {
                 } else if x.bits == y.bits {
                     r = true
                 } else if (x.isTable && y.isTable) || (x.isUserdata && y.isUserdata) {
-                    save(); r = try equalSlow(x, y)
+                    ci.pointee.pc = pc; r = try equalSlow(x, y)
                 } else {
                     r = false
                 }
                 if op == .ISNEV { r = !r }
-                takeJumpIf(r)
+                pc = branch(pc, r)
             case .ISEQS:
-                takeJumpIf(base[a].bits == k[Int(ins >> 16)].bits)
+                pc = branch(pc, base[a].bits == k[Int(ins >> 16)].bits)
             case .ISNES:
-                takeJumpIf(base[a].bits != k[Int(ins >> 16)].bits)
+                pc = branch(pc, base[a].bits != k[Int(ins >> 16)].bits)
             case .ISEQN:
                 let x = base[a]
-                takeJumpIf(x.isNumber && x.number == k[Int(ins >> 16)].number)
+                pc = branch(pc, x.isNumber && x.number == k[Int(ins >> 16)].number)
             case .ISNEN:
                 let x = base[a]
-                takeJumpIf(!(x.isNumber && x.number == k[Int(ins >> 16)].number))
+                pc = branch(pc, !(x.isNumber && x.number == k[Int(ins >> 16)].number))
             case .ISEQP:
-                takeJumpIf(base[a].bits == priValue(Int(ins >> 16)).bits)
+                pc = branch(pc, base[a].bits == priValue(Int(ins >> 16)).bits)
             case .ISNEP:
-                takeJumpIf(base[a].bits != priValue(Int(ins >> 16)).bits)
+                pc = branch(pc, base[a].bits != priValue(Int(ins >> 16)).bits)
             case .IST:
-                takeJumpIf(base[Int(ins >> 16)].isTruthy)
+                pc = branch(pc, base[Int(ins >> 16)].isTruthy)
             case .ISF:
-                takeJumpIf(base[Int(ins >> 16)].isFalsy)
+                pc = branch(pc, base[Int(ins >> 16)].isFalsy)
             case .ISTC:
                 let v = base[Int(ins >> 16)]
                 if v.isTruthy { base[a] = v }
-                takeJumpIf(v.isTruthy)
+                pc = branch(pc, v.isTruthy)
             case .ISFC:
                 let v = base[Int(ins >> 16)]
                 if v.isFalsy { base[a] = v }
-                takeJumpIf(v.isFalsy)
+                pc = branch(pc, v.isFalsy)
 
             // MARK: moves and unary
             case .MOV:
@@ -220,7 +205,7 @@ extension LuaVM {
             case .UNM:
                 let v = base[Int(ins >> 16)]
                 if v.isNumber { base[a] = Value(-v.number) } else {
-                    save(); base[a] = try arithSlow(.UNM, v, v, ci: ci, bslot: Int(ins >> 16), cslot: -1)
+                    ci.pointee.pc = pc; base[a] = try arithSlow(.UNM, v, v, ci: ci, bslot: Int(ins >> 16), cslot: -1)
                 }
             case .LEN:
                 let v = base[Int(ins >> 16)]
@@ -229,7 +214,7 @@ extension LuaVM {
                 } else if v.isTable {
                     base[a] = Value(Double(tableLength(v.table)))
                 } else {
-                    save(); base[a] = try lengthSlow(v, ci: ci, slot: Int(ins >> 16))
+                    ci.pointee.pc = pc; base[a] = try lengthSlow(v, ci: ci, slot: Int(ins >> 16))
                 }
 
             // MARK: arithmetic
@@ -247,7 +232,7 @@ extension LuaVM {
                     default: base[a] = Value(luaPow(p, q))
                     }
                 } else {
-                    save(); base[a] = try arithSlow(op, x, y, ci: ci, bslot: bs, cslot: -1)
+                    ci.pointee.pc = pc; base[a] = try arithSlow(op, x, y, ci: ci, bslot: bs, cslot: -1)
                 }
             case .ADDNV, .SUBNV, .MULNV, .DIVNV, .MODNV, .POWNV:
                 let bs = Int(ins >> 24)
@@ -263,7 +248,7 @@ extension LuaVM {
                     default: base[a] = Value(luaPow(p, q))
                     }
                 } else {
-                    save(); base[a] = try arithSlow(op, y, x, ci: ci, bslot: -1, cslot: bs)
+                    ci.pointee.pc = pc; base[a] = try arithSlow(op, y, x, ci: ci, bslot: -1, cslot: bs)
                 }
             case .ADDVV, .SUBVV, .MULVV, .DIVVV, .MODVV, .POWVV:
                 let bs = Int(ins >> 24), cs = Int((ins >> 16) & 0xff)
@@ -279,10 +264,10 @@ extension LuaVM {
                     default: base[a] = Value(luaPow(p, q))
                     }
                 } else {
-                    save(); base[a] = try arithSlow(op, x, y, ci: ci, bslot: bs, cslot: cs)
+                    ci.pointee.pc = pc; base[a] = try arithSlow(op, x, y, ci: ci, bslot: bs, cslot: cs)
                 }
             case .CAT:
-                save()
+                ci.pointee.pc = pc
                 let bs = Int(ins >> 24), cs = Int((ins >> 16) & 0xff)
                 base[a] = try concat(base + bs, count: cs - bs + 1, ci: ci, firstSlot: bs)
 
@@ -305,15 +290,15 @@ extension LuaVM {
                 upvalue(cl, a).pointee.v.pointee = base[Int(ins >> 16)].bits
             case .UCLO:
                 if L.pointee.openupval != nil { closeUpvalues(L, level: base + a) }
-                jump(ins)
+                pc += Int(ins >> 16) &- 0x8000
             case .FNEW:
-                save()
+                ci.pointee.pc = pc
                 base[a] = try newClosure(L, parent: cl, base: base, child: Int(ins >> 16))
                 heap.checkGC()
 
             // MARK: tables
             case .TNEW:
-                save()
+                ci.pointee.pc = pc
                 base[a] = Value(try newTable(narray: Int(ins >> 24), nhash: Int((ins >> 16) & 0xff)))
                 heap.checkGC()
             case .GGET:
@@ -321,13 +306,13 @@ extension LuaVM {
                 let env = cl.pointee.env.unsafelyUnwrapped
                 let v = tableGetStr(env, key.string)
                 if !v.isNil || env.pointee.metatable == nil { base[a] = v } else {
-                    save(); base[a] = try indexSlow(Value(env), key, ci: ci, slot: -1)
+                    ci.pointee.pc = pc; base[a] = try indexSlow(Value(env), key, ci: ci, slot: -1)
                 }
             case .GSET:
                 let key = k[Int(ins >> 16)]
                 let env = cl.pointee.env.unsafelyUnwrapped
                 if let p = env.slot(str: key.string), !p.pointee.isNil { p.pointee = base[a]; continue }
-                save()
+                ci.pointee.pc = pc
                 try storeStr(env, key, base[a], ci: ci)
             case .TGETV:
                 let bs = Int(ins >> 24)
@@ -350,7 +335,7 @@ extension LuaVM {
                     }
                     if !v.isNil || tab.pointee.metatable == nil { base[a] = v; continue }
                 }
-                save(); base[a] = try indexSlow(t, key, ci: ci, slot: bs)
+                ci.pointee.pc = pc; base[a] = try indexSlow(t, key, ci: ci, slot: bs)
             case .TGETS:
                 let bs = Int(ins >> 24)
                 let t = base[bs], key = k[Int((ins >> 16) & 0xff)]
@@ -359,7 +344,7 @@ extension LuaVM {
                     let v = tableGetStr(tab, key.string)
                     if !v.isNil || tab.pointee.metatable == nil { base[a] = v; continue }
                 }
-                save(); base[a] = try indexSlow(t, key, ci: ci, slot: bs)
+                ci.pointee.pc = pc; base[a] = try indexSlow(t, key, ci: ci, slot: bs)
             case .TGETB:
                 let bs = Int(ins >> 24)
                 let t = base[bs]
@@ -370,7 +355,7 @@ extension LuaVM {
                         ? Value(bits: tab.pointee.array[i &- 1]) : tableGet(tab, Value(Double(i)))
                     if !v.isNil || tab.pointee.metatable == nil { base[a] = v; continue }
                 }
-                save(); base[a] = try indexSlow(t, Value(Double(i)), ci: ci, slot: bs)
+                ci.pointee.pc = pc; base[a] = try indexSlow(t, Value(Double(i)), ci: ci, slot: bs)
             case .TSETV:
                 let bs = Int(ins >> 24)
                 let t = base[bs], key = base[Int((ins >> 16) & 0xff)]
@@ -384,7 +369,7 @@ extension LuaVM {
                         continue
                     }
                 }
-                save()
+                ci.pointee.pc = pc
                 try store(t, key, base[a], ci: ci, slot: bs)
             case .TSETS:
                 let bs = Int(ins >> 24)
@@ -393,7 +378,7 @@ extension LuaVM {
                     p.pointee = base[a]
                     continue
                 }
-                save()
+                ci.pointee.pc = pc
                 if t.isTable {
                     try storeStr(t.table, key, base[a], ci: ci)
                 } else {
@@ -411,7 +396,7 @@ extension LuaVM {
                         continue
                     }
                 }
-                save()
+                ci.pointee.pc = pc
                 try store(t, Value(Double(i)), base[a], ci: ci, slot: bs)
             case .SETLIST:
                 let first = base + a + 1
@@ -422,7 +407,7 @@ extension LuaVM {
                     batch = Int((x >> 8) & 0xff) << 16 | Int(x >> 16)
                     pc += 1
                 }
-                save()
+                ci.pointee.pc = pc
                 if n > 0 {
                     let hi = first + n
                     if hi > ci.pointee.top { L.pointee.top = UInt32(hi - stack0) }
@@ -448,15 +433,38 @@ extension LuaVM {
                     f = try callMetamethod(fnp, nargs: &nargs, ci: ci, slot: a, isIter: op == .ITERC)
                 }
                 if f.isLuaFunction {
+                    let nf = f.luaFunction
+                    let p = nf.pointee.proto.unsafelyUnwrapped
+                    let newBase = fnp + 1
+                    let top = newBase + Int(p.pointee.framesize)
+                    if p.pointee.isvararg == 0 && top + InterpLimits.stackMargin <= co.pointee.stackLimit
+                        && co.pointee.ciCount < co.pointee.ciCap {
+                        // Fast path: a fixed-arity Lua callee.
+                        var i = nargs
+                        let np = Int(p.pointee.numparams)
+                        while i < np { newBase[i] = .nil; i += 1 }
+                        ci += 1
+                        co.pointee.ciCount += 1
+                        ci.initialize(to: CallInfo(fn: fnp, base: newBase, top: top, pc: p.pointee.code.unsafelyUnwrapped,
+                                                   closure: nf, nresults: wanted, flags: CIFlag.lua, nvarargs: 0, handler: .nil))
+                        if top > co.pointee.highWater { co.pointee.highWater = top }
+                        cl = nf
+                        k = UnsafePointer<Value>(OpaquePointer(p.pointee.k.unsafelyUnwrapped))
+                        base = newBase
+                        pc = p.pointee.code.unsafelyUnwrapped
+                        tj_vm_state.proto = p
+                        tj_vm_state.pc = pc
+                        continue
+                    }
                     try enterLua(L, co, fn: fnp, nargs: nargs, wanted: wanted, flags: CIFlag.lua)
-                    reload()
+                    (ci, cl, k, base, pc) = LuaVM.frameState(co)
                 } else {
                     let n = try callNative(L, co, fn: fnp, nargs: nargs, wanted: wanted, inLoop: true)
                     if n >= 0 {
                         if wanted < 0 { mtop = fnp + n }
                         L.pointee.top = UInt32(ci.pointee.top - stack0)
                     } else if n == -2 {
-                        reload()  // pcall entered a Lua frame
+                        (ci, cl, k, base, pc) = LuaVM.frameState(co)  // pcall entered a Lua frame
                     } else {
                         return true  // yielded
                     }
@@ -471,7 +479,7 @@ extension LuaVM {
                     f = try callMetamethod(fnp, nargs: &nargs, ci: ci, slot: a, isIter: false)
                 }
                 if f.isLuaFunction {
-                    if L.pointee.openupval != nil { closeUpvalues(L, level: base) }
+                    if let u = L.pointee.openupval, u.pointee.v >= UnsafeMutableRawPointer(base).assumingMemoryBound(to: UInt64.self) { closeUpvalues(L, level: base) }
                     // Move the callee and its arguments down to this frame's function slot; the new
                     // frame inherits this one's result destination, flags and handler.
                     let dst = ci.pointee.fn
@@ -482,13 +490,13 @@ extension LuaVM {
                     let handler = ci.pointee.handler
                     co.pointee.ciCount -= 1
                     try enterLua(L, co, fn: dst, nargs: nargs, wanted: wanted, flags: flags, handler: handler)
-                    reload()
+                    (ci, cl, k, base, pc) = LuaVM.frameState(co)
                 } else {
                     // A native: call it, then return its results.
                     let n = try callNative(L, co, fn: fnp, nargs: nargs, wanted: -1, inLoop: false)
                     if n < 0 { return true }
                     if try finishReturn(L, co, &ci, src: fnp, count: n, mtop: &mtop) { return false }
-                    reload()
+                    (ci, cl, k, base, pc) = LuaVM.frameState(co)
                 }
             case .VARG:
                 let nva = Int(ci.pointee.nvarargs)
@@ -497,7 +505,7 @@ extension LuaVM {
                 let dst = base + a
                 if b == 0 {
                     if dst + nva + InterpLimits.stackMargin > co.pointee.stackLimit {
-                        save(); throw runtimeError("stack overflow", ci: ci)
+                        ci.pointee.pc = pc; throw runtimeError("stack overflow", ci: ci)
                     }
                     var i = 0
                     while i < nva { dst[i] = src[i]; i += 1 }
@@ -515,7 +523,7 @@ extension LuaVM {
                     let v = tableGetStr(tab, key.string)
                     if !v.isNil || tab.pointee.metatable == nil { base[a] = v; continue }
                 }
-                save(); base[a] = try indexSlow(obj, key, ci: ci, slot: bs)
+                ci.pointee.pc = pc; base[a] = try indexSlow(obj, key, ci: ci, slot: bs)
             case .RET, .RET0, .RET1:
                 let src = base + a
                 let n: Int
@@ -526,7 +534,7 @@ extension LuaVM {
                     let b = Int(ins >> 24)
                     n = b == 0 ? mtop - src : b - 1
                 }
-                if L.pointee.openupval != nil { closeUpvalues(L, level: base) }
+                if let u = L.pointee.openupval, u.pointee.v >= UnsafeMutableRawPointer(base).assumingMemoryBound(to: UInt64.self) { closeUpvalues(L, level: base) }
                 let flags = ci.pointee.flags
                 if flags == CIFlag.lua || flags == CIFlag.lua | CIFlag.tail {
                     // Fast path: plain Lua-to-Lua return.
@@ -541,15 +549,22 @@ extension LuaVM {
                         while i < wanted { dst[i] = i < n ? src[i] : .nil; i += 1 }
                     }
                     co.pointee.ciCount -= 1
-                    reload()
+                    ci -= 1
+                    cl = ci.pointee.closure.unsafelyUnwrapped
+                    let p = cl.pointee.proto.unsafelyUnwrapped
+                    k = UnsafePointer<Value>(OpaquePointer(p.pointee.k.unsafelyUnwrapped))
+                    base = ci.pointee.base
+                    pc = ci.pointee.pc
+                    tj_vm_state.proto = p
+                    tj_vm_state.pc = pc
                 } else {
                     if try finishReturn(L, co, &ci, src: src, count: n, mtop: &mtop) { return false }
-                    reload()
+                    (ci, cl, k, base, pc) = LuaVM.frameState(co)
                 }
 
             // MARK: loops
             case .FORPREP:
-                save()
+                ci.pointee.pc = pc
                 let idx = try forNumber(base[a], "initial value", ci: ci)
                 let limit = try forNumber(base[a + 1], "limit", ci: ci)
                 let step = try forNumber(base[a + 2], "step", ci: ci)
@@ -557,7 +572,7 @@ extension LuaVM {
                 if step > 0 ? idx <= limit : idx >= limit {
                     base[a + 3] = Value(idx)
                 } else {
-                    jump(ins)
+                    pc += Int(ins >> 16) &- 0x8000
                 }
             case .FORLOOP:
                 let step = base[a + 2].number
@@ -565,27 +580,44 @@ extension LuaVM {
                 if step > 0 ? idx <= base[a + 1].number : idx >= base[a + 1].number {
                     base[a] = Value(idx)
                     base[a + 3] = Value(idx)
-                    jump(ins)
+                    pc += Int(ins >> 16) &- 0x8000
                     tj_vm_state.pc = pc
-                    if let h = hook { save(); h.loopHeader(self, pc: pc) }
+                    if let h = hook { ci.pointee.pc = pc; h.loopHeader(self, pc: pc) }
                 }
             case .ITERL:
                 let v = base[a]
                 if !v.isNil {
                     base[a - 1] = v
-                    jump(ins)
+                    pc += Int(ins >> 16) &- 0x8000
                     tj_vm_state.pc = pc
-                    if let h = hook { save(); h.loopHeader(self, pc: pc) }
+                    if let h = hook { ci.pointee.pc = pc; h.loopHeader(self, pc: pc) }
                 }
             case .LOOP:
                 tj_vm_state.pc = pc
-                if let h = hook { save(); h.loopHeader(self, pc: pc) }
+                if let h = hook { ci.pointee.pc = pc; h.loopHeader(self, pc: pc) }
             case .JMP:
-                jump(ins)
+                pc += Int(ins >> 16) &- 0x8000
             case .EXTRAARG:
                 break
             }
         }
+    }
+
+    /// The running frame's state after a call or return: (ci, closure, constants, base, pc).
+    /// Also publishes the frame for the sampler.
+    @inline(__always)
+    static func frameState(_ co: CoPtr) -> (UnsafeMutablePointer<CallInfo>, LFuncRef, UnsafePointer<Value>,
+                                             UnsafeMutablePointer<Value>, UnsafePointer<UInt32>) {
+        let ci = co.pointee.cis + (co.pointee.ciCount - 1)
+        let cl = ci.pointee.closure.unsafelyUnwrapped
+        let p = cl.pointee.proto.unsafelyUnwrapped
+        let k = UnsafePointer<Value>(OpaquePointer(p.pointee.k.unsafelyUnwrapped))
+        let base = ci.pointee.base
+        let pc = ci.pointee.pc
+        tj_vm_state.proto = p
+        tj_vm_state.base = UnsafeMutableRawPointer(base).assumingMemoryBound(to: UInt64.self)
+        tj_vm_state.pc = pc
+        return (ci, cl, k, base, pc)
     }
 
     /// Completes a return through the general path: pcall frames (prefix `true`), reentry frames

@@ -113,6 +113,14 @@ public final class LuaVM {
     // MARK: GC roots
 
     func markRoots(_ h: Heap) {
+        // The running coroutine's `top` is not maintained on Lua calls and returns: cover its
+        // running frame now (a higher stale `top` only marks objects that are still valid).
+        let L = currentThread
+        let co = coState(L)
+        if co.pointee.ciCount > 0 {
+            let t = UInt32(co.pointee.cis[co.pointee.ciCount - 1].top - stackBase(L))
+            if t > L.pointee.top { L.pointee.top = t }
+        }
         h.mark(globals)
         if let m = stringMetatable { h.mark(m) }
         h.mark(mainThread)
