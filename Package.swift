@@ -30,6 +30,8 @@ let package = Package(
             ],
             swiftSettings: releaseFlags),
         .executableTarget(name: "tracejit", dependencies: ["TracejitCLI"], swiftSettings: releaseFlags),
+        // Micro-benchmarks of the runtime data layer (not a test; see docs/runtime.md).
+        .executableTarget(name: "tj-runtime-bench", dependencies: ["Runtime"], path: "bench/runtime-micro"),
         .testTarget(name: "BytecodeTests", dependencies: ["Bytecode", "Frontend"]),
         .testTarget(name: "FrontendTests", dependencies: ["Bytecode", "Frontend"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Bytecode", "Frontend", "Runtime"]),

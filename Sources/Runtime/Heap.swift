@@ -50,6 +50,10 @@ public enum HeapError: Error, Equatable, CustomStringConvertible {
     @usableFromInline var maxMemory: Int = Int.max
     @usableFromInline var allgc: GCRef? = nil
     @usableFromInline var threads: ThreadRef? = nil
+    /// Full userdata live on their own list (so finalizable ones can be found without a full walk).
+    @usableFromInline var udata: GCRef? = nil
+    /// Userdata whose __gc is due (resurrected until the finalizer hook has run), in order.
+    @usableFromInline var pendingFinalizers: GCRef? = nil
     @usableFromInline var objectCount: Int = 0
     @usableFromInline var stringCount: Int = 0
     // Intern table.
@@ -100,6 +104,11 @@ public final class Heap {
     /// Called when the GC traverses a coroutine, after its stack [0, top), env and open upvalues:
     /// mark whatever the interpreter keeps for it elsewhere (e.g. saved frames' functions).
     public var threadMarker: ((Heap, ThreadRef) -> Void)?
+    /// Called at a safe point (the end of `checkGC()` or `collect()`) for each unreachable userdata
+    /// whose metatable has `__gc`, with that function, once per object (Lua 5.1 semantics: the
+    /// object and what it references stay alive until the finalizer has run; it is freed by a
+    /// later collection if still unreachable). Without a hook, such userdata are simply freed.
+    public var finalizer: ((UdataRef, Value) -> Void)?
     /// Called just before a dead coroutine is freed (after its open upvalues are closed), so the
     /// interpreter can release what it hangs on `tj_thread.interp`.
     public var threadFinalizer: ((ThreadRef) -> Void)?
@@ -108,6 +117,7 @@ public final class Heap {
         st = .allocate(capacity: 1)
         st.initialize(to: HeapState())
         st.pointee.maxMemory = maxMemory
+        setThreshold()
         for e in MetaEvent.allCases {
             // Cannot fail: far below any sensible ceiling; if it does the name stays unset.
             if let s = try? intern(e.name) {
@@ -144,7 +154,7 @@ public final class Heap {
     /// Memory ceiling in bytes; allocations past it throw HeapError.outOfMemory.
     public var maxMemory: Int {
         get { st.pointee.maxMemory }
-        set { st.pointee.maxMemory = newValue }
+        set { st.pointee.maxMemory = newValue; setThreshold() }
     }
     /// Collect at every checkGC() (and every allocation when allocMayCollect).
     public var stress: Bool {
@@ -197,7 +207,7 @@ public final class Heap {
 
     @inline(never) func allocPressure(_ size: Int) throws {
         if st.pointee.allocMayCollect && !st.pointee.inGC && st.pointee.noCollect == 0 {
-            collect()
+            fullGC()
         }
         if st.pointee.totalBytes &+ size > st.pointee.maxMemory { throw HeapError.outOfMemory }
     }
@@ -231,11 +241,16 @@ public final class Heap {
 
     /// A safe point: collects if the allocation debt passed the threshold (or in stress mode).
     @inline(__always) public func checkGC() {
-        if st.pointee.totalBytes >= st.pointee.threshold || st.pointee.stress { checkGCSlow() }
+        if st.pointee.totalBytes >= st.pointee.threshold || st.pointee.stress
+            || st.pointee.pendingFinalizers != nil { checkGCSlow() }
     }
 
     @inline(never) func checkGCSlow() {
-        if st.pointee.running || st.pointee.stress { collect() }
+        if (st.pointee.totalBytes >= st.pointee.threshold && st.pointee.running) || st.pointee.stress {
+            collect()
+        } else {
+            runFinalizers()
+        }
     }
 
     /// collectgarbage("step", kb): the collector is not incremental, so a step is a full collection
@@ -249,9 +264,18 @@ public final class Heap {
         return false
     }
 
+    /// Next automatic collection: at live * pause / 100 (at least 64 KB); with a ceiling, no later
+    /// than 7/8 of it (or halfway from the live size to it), so safe-point collections run before
+    /// allocations start failing.
     func setThreshold() {
-        let t = st.pointee.totalBytes / 100 * st.pointee.pause
-        st.pointee.threshold = max(t, 64 * 1024)
+        let live = st.pointee.totalBytes
+        var t = max(live / 100 * st.pointee.pause, 64 * 1024)
+        let m = st.pointee.maxMemory
+        if m != Int.max {
+            let clamp = m - m / 8
+            t = min(t, live < clamp ? clamp : live + (m - live) / 2)
+        }
+        st.pointee.threshold = t
     }
 
     // MARK: marking
@@ -270,6 +294,8 @@ public final class Heap {
     @inline(__always) public func mark(_ th: ThreadRef) { mark(GCRef(OpaquePointer(th))) }
     @inline(__always) public func mark(_ f: LFuncRef) { mark(GCRef(OpaquePointer(f))) }
     @inline(__always) public func mark(_ u: UpvalRef) { mark(GCRef(OpaquePointer(u))) }
+    @inline(__always) public func mark(_ f: CFuncRef) { mark(GCRef(OpaquePointer(f))) }
+    @inline(__always) public func mark(_ u: UdataRef) { mark(GCRef(OpaquePointer(u))) }
 
     /// Marks `count` consecutive values.
     public func mark(values p: UnsafePointer<Value>, count: Int) {
@@ -294,17 +320,43 @@ public final class Heap {
 
     // MARK: the collector
 
-    /// A full stop-the-world collection.
+    /// A full stop-the-world collection, then any due finalizers (collectgarbage("collect")).
     public func collect() {
+        fullGC()
+        runFinalizers()
+    }
+
+    /// Calls the finalizer hook for every queued userdata (each one once).
+    public func runFinalizers() {
+        while let o = st.pointee.pendingFinalizers {
+            if st.pointee.inGC { return }
+            st.pointee.pendingFinalizers = o.pointee.gcnext
+            // Back on the userdata list: freed by a later collection once unreachable.
+            o.pointee.gcnext = st.pointee.udata
+            st.pointee.udata = o
+            let u = UdataRef(OpaquePointer(o))
+            guard let hook = finalizer, let mt = u.pointee.metatable else { continue }
+            let gc = metamethod(mt, .gc)
+            if !gc.isNil { hook(u, gc) }
+        }
+    }
+
+    /// The collection itself (no finalizers run: allocation may call this).
+    func fullGC() {
         if st.pointee.inGC { return }
         st.pointee.inGC = true
         let savedTag = tj_vm_state.tag
         tj_vm_state.tag = UInt32(truncatingIfNeeded: TJ_VMSTATE_GC)
         rootMarker?(self)
+        var f = st.pointee.pendingFinalizers
+        while let o = f { mark(o); f = o.pointee.gcnext }
+        propagate()
+        separateFinalizable()
         propagate()
         clearWeakTables()
         closeDeadThreads()
         sweepObjects()
+        sweepUserdata()
         sweepStrings()
         st.pointee.collections &+= 1
         setThreshold()
@@ -453,6 +505,54 @@ public final class Heap {
         }
     }
 
+    /// Unreachable userdata with a __gc metamethod that were never finalized move to the pending
+    /// list and are marked (with everything they reference) so they survive this collection.
+    func separateFinalizable() {
+        var prev: GCRef? = nil
+        var cur = st.pointee.udata
+        var tail: GCRef? = nil
+        while let o = cur {
+            let next = o.pointee.gcnext
+            let u = UdataRef(OpaquePointer(o))
+            if o.pointee.marked & UInt8(TJ_MARK_BLACK | TJ_MARK_FIXED) == 0
+                && u.pointee.udflags & UInt8(TJ_UDATA_FINALIZED) == 0
+                && u.pointee.metatable.map({ !metamethod($0, .gc).isNil }) == true {
+                u.pointee.udflags |= UInt8(TJ_UDATA_FINALIZED)
+                if let p = prev { p.pointee.gcnext = next } else { st.pointee.udata = next }
+                o.pointee.gcnext = nil
+                if let t = tail { t.pointee.gcnext = o } else {
+                    // Append after any still-pending ones.
+                    var last = st.pointee.pendingFinalizers
+                    while let l = last, let n = l.pointee.gcnext { last = n }
+                    if let l = last { l.pointee.gcnext = o } else { st.pointee.pendingFinalizers = o }
+                }
+                tail = o
+                mark(o)
+            } else {
+                prev = o
+            }
+            cur = next
+        }
+    }
+
+    func sweepUserdata() {
+        var prev: GCRef? = nil
+        var cur = st.pointee.udata
+        while let o = cur {
+            let next = o.pointee.gcnext
+            if o.pointee.marked & UInt8(TJ_MARK_BLACK | TJ_MARK_FIXED) == 0 {
+                if let p = prev { p.pointee.gcnext = next } else { st.pointee.udata = next }
+                freeObject(o)
+            } else {
+                o.pointee.marked &= ~UInt8(TJ_MARK_BLACK)
+                prev = o
+            }
+            cur = next
+        }
+        var f = st.pointee.pendingFinalizers
+        while let o = f { o.pointee.marked &= ~UInt8(TJ_MARK_BLACK); f = o.pointee.gcnext }
+    }
+
     func sweepObjects() {
         var prev: GCRef? = nil
         var cur = st.pointee.allgc
@@ -533,6 +633,12 @@ public final class Heap {
             freeObject(o)
             cur = next
         }
+        for list in [st.pointee.udata, st.pointee.pendingFinalizers] {
+            var c = list
+            while let o = c { c = o.pointee.gcnext; freeObject(o) }
+        }
+        st.pointee.udata = nil
+        st.pointee.pendingFinalizers = nil
         st.pointee.allgc = nil
         st.pointee.threads = nil
         let tab = st.pointee.strtab

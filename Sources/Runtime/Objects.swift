@@ -248,7 +248,8 @@ extension Heap {
 
     // MARK: userdata
 
-    /// Full userdata with `size` payload bytes (zeroed).
+    /// Full userdata with `size` payload bytes (zeroed). If its metatable (set now or later) has
+    /// `__gc`, the `finalizer` hook runs once after it becomes unreachable.
     public func newUserdata(size: Int, metatable: TableRef? = nil, env: TableRef? = nil) throws -> UdataRef {
         let n = max(size, 0)
         let raw = try allocRaw(Heap.udataSize(n))
@@ -257,7 +258,12 @@ extension Heap {
         u.pointee.metatable = metatable
         u.pointee.env = env
         u.pointee.len = UInt64(n)
-        link(GCRef(OpaquePointer(u)), GCT.udata)
+        let o = GCRef(OpaquePointer(u))
+        o.pointee.gct = GCT.udata
+        o.pointee.marked = 0
+        o.pointee.gcnext = st.pointee.udata
+        st.pointee.udata = o
+        st.pointee.objectCount &+= 1
         return u
     }
 }

@@ -5,7 +5,8 @@
 // `gcnext`), doubled when it holds more strings than buckets. It is weak: the sweep frees every
 // string the mark phase did not reach (Heap.sweepStrings).
 //
-// Hash: seeded per heap (getrandom), 64-bit multiply-mix over 8-byte words. Strings up to 256 bytes
+// Hash: seeded per heap (getrandom), 64-bit multiply-mix over 8-byte words (two overlapping loads
+// for strings up to 16 bytes). Strings up to 256 bytes
 // are hashed whole; longer ones hash their first and last 128 bytes plus 16 words sampled evenly in
 // between, so creating a long string costs O(len) only for the copy and the equality check.
 // Collisions among long strings differing only in unsampled bytes cost a memcmp, not correctness.
@@ -44,15 +45,25 @@ extension Heap {
     /// The seeded string hash.
     public static func hashBytes(_ p: UnsafeRawPointer, _ n: Int, seed: UInt64) -> UInt32 {
         var h = seed ^ UInt64(n) &* 0xA076_1D64_78BD_642F
-        if n <= 256 {
-            var i = 0
-            while i + 8 <= n { h = mix(h, load64(p, i)); i += 8 }
-            if i < n {
-                var w: UInt64 = 0
-                var s: UInt64 = 0
-                while i < n { w |= UInt64(p.load(fromByteOffset: i, as: UInt8.self)) << s; s += 8; i += 1 }
-                h = mix(h, w ^ 0xFF)
+        if n <= 16 {
+            // Two overlapping loads cover every byte of a short string.
+            var a: UInt64 = 0, b: UInt64 = 0
+            if n >= 8 {
+                a = load64(p, 0); b = load64(p, n - 8)
+            } else if n >= 4 {
+                a = UInt64(p.loadUnaligned(as: UInt32.self))
+                b = UInt64(p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+            } else if n > 0 {
+                a = UInt64(p.load(fromByteOffset: 0, as: UInt8.self)) << 16
+                    | UInt64(p.load(fromByteOffset: n >> 1, as: UInt8.self)) << 8
+                    | UInt64(p.load(fromByteOffset: n - 1, as: UInt8.self))
             }
+            h = mix(h, a)
+            h = mix(h, b ^ 0x8EBC_6AF0_9C88_C6E3)
+        } else if n <= 256 {
+            var i = 0
+            while i + 8 < n { h = mix(h, load64(p, i)); i += 8 }
+            h = mix(h, load64(p, n - 8))
         } else {
             var i = 0
             while i < 128 { h = mix(h, load64(p, i)); i += 8 }

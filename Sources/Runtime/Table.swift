@@ -36,11 +36,16 @@ extension UnsafeMutablePointer where Pointee == tj_table {
 
     // MARK: key hashing
 
+    /// Hash of a non-string key's bits: LuaJIT 2.1's number hash (rotate-and-mix of the two 32-bit
+    /// halves, sign bit dropped), so integer keys collide where LuaJIT's do and rehashes (hence
+    /// `#` borders) happen at the same stores.
     @inline(__always) static func hashBits(_ b: UInt64) -> UInt32 {
-        var x = b ^ (b >> 29)
-        x &*= 0xBF58_476D_1CE4_E5B9
-        x ^= x >> 32
-        return UInt32(truncatingIfNeeded: x)
+        var lo = UInt32(truncatingIfNeeded: b)
+        var hi = UInt32(truncatingIfNeeded: b >> 32) << 1
+        lo ^= hi; hi = (hi << 14) | (hi >> 18)
+        lo &-= hi; hi = (hi << 5) | (hi >> 27)
+        hi ^= lo; hi &-= (lo << 13) | (lo >> 19)
+        return hi
     }
 
     /// Hash of a normalized key.
@@ -83,7 +88,7 @@ extension UnsafeMutablePointer where Pointee == tj_table {
     /// Raw get of a number key.
     @inline(__always) public func get(num d: Double) -> Value {
         if d >= 1 && d <= Double(pointee.asize) {
-            let i = Int(d)
+            let i = Int(tj_d2i(d))
             if Double(i) == d { return arrayValues[i &- 1] }
         }
         return getHashNum(d)
@@ -118,7 +123,7 @@ extension UnsafeMutablePointer where Pointee == tj_table {
         if k.isNumber {
             let d = k.number
             if d >= 1 && d <= Double(pointee.asize) {
-                let i = Int(d)
+                let i = Int(tj_d2i(d))
                 if Double(i) == d { return arrayValues + (i &- 1) }
             }
             let kb = d == 0 ? 0 : d.bitPattern
@@ -147,9 +152,20 @@ extension UnsafeMutablePointer where Pointee == tj_table {
     /// Raw set of any key (t[k] = v without metamethods). Throws tableIndexIsNil / tableIndexIsNaN
     /// for bad keys, outOfMemory when growing fails (the table is then unchanged).
     @inline(__always) public func set(_ k: Value, _ v: Value, _ heap: Heap) throws {
-        if k.isString { return try set(str: k.string, v, heap) }
-        if k.isNumber { return try set(num: k.number, v, heap) }
+        if k.isNumber {
+            let d = k.number
+            if d >= 1 && d <= Double(pointee.asize) {
+                let i = Int(tj_d2i(d))
+                if Double(i) == d { arrayValues[i &- 1] = v; return }
+            }
+            return try setHashNum(d, v, heap)
+        }
+        if k.isString { return try setStrSlow(k.string, v, heap) }
         try setOther(k, v, heap)
+    }
+
+    @inline(never) func setStrSlow(_ s: StringRef, _ v: Value, _ heap: Heap) throws {
+        try set(str: s, v, heap)
     }
 
     /// Raw set of an integer key.
@@ -161,7 +177,7 @@ extension UnsafeMutablePointer where Pointee == tj_table {
     /// Raw set of a number key.
     @inline(__always) public func set(num d: Double, _ v: Value, _ heap: Heap) throws {
         if d >= 1 && d <= Double(pointee.asize) {
-            let i = Int(d)
+            let i = Int(tj_d2i(d))
             if Double(i) == d { arrayValues[i &- 1] = v; return }
         }
         try setHashNum(d, v, heap)
@@ -177,7 +193,6 @@ extension UnsafeMutablePointer where Pointee == tj_table {
             guard let nx = n.pointee.next else { break }
             n = nx
         }
-        if v.isNil { return }
         try newKey(kb, s.pointee.hash, v, heap)
     }
 
@@ -186,7 +201,6 @@ extension UnsafeMutablePointer where Pointee == tj_table {
         let kb = d == 0 ? 0 : d.bitPattern
         let h = Self.hashBits(kb)
         if let n = findNode(kb, h) { n.pointee.val = v.bits; return }
-        if v.isNil { return }
         try newKey(kb, h, v, heap)
     }
 
@@ -195,11 +209,12 @@ extension UnsafeMutablePointer where Pointee == tj_table {
         pointee.nomm = 0
         let h = Self.hashBits(k.bits)
         if let n = findNode(k.bits, h) { n.pointee.val = v.bits; return }
-        if v.isNil { return }
         try newKey(k.bits, h, v, heap)
     }
 
-    /// Inserts a key known to be absent (normalized, not in the array range) with a non-nil value.
+    /// Inserts a key known to be absent (normalized, not in the array range). As in LuaJIT, storing
+    /// nil under an absent key inserts the key with a nil value (it may trigger a rehash, which then
+    /// drops it): this keeps table shapes, and so `#` and `next` order, the same as LuaJIT's.
     @inline(never) func newKey(_ kb: UInt64, _ h: UInt32, _ v: Value, _ heap: Heap) throws {
         var mp = mainPosition(h)
         if mp.pointee.val != Value.nil.bits || !hasHash {
@@ -299,7 +314,7 @@ extension UnsafeMutablePointer where Pointee == tj_table {
         if k.isNumber {
             let d = k.number
             if d >= 1 && d <= Double(a) {
-                let i = Int(d)
+                let i = Int(tj_d2i(d))
                 if Double(i) == d { return i }
             }
         }
@@ -418,7 +433,7 @@ extension Heap {
                 guard k.isNumber else { return }
                 let d = k.number
                 guard d >= 0 && d < Double(1 << Heap.maxArrayBits) else { return }
-                let i = Int(d)
+                let i = Int(tj_d2i(d))
                 guard Double(i) == d else { return }
                 if i == 0 { hasZero = true }
                 bins[i > 2 ? (Int.bitWidth - 1 - (i - 1).leadingZeroBitCount) : 0] += 1

@@ -200,9 +200,12 @@ typedef struct tj_thread {
 } tj_thread;
 
 /* Full userdata; payload 16-byte aligned. */
+#define TJ_UDATA_FINALIZED 0x01u   /* its __gc has been queued once; never again */
+
 typedef struct tj_udata {
   TJ_GCHEADER;
-  uint8_t pad[6];
+  uint8_t udflags;              /* 10: TJ_UDATA_* */
+  uint8_t pad[5];
   struct tj_table *metatable;   /* 16 */
   struct tj_table *env;         /* 24 */
   uint64_t len;                 /* 32 */
@@ -243,6 +246,10 @@ extern tj_node tj_empty_node;
 extern uint64_t tj_empty_array[2];
 static inline tj_node *tj_empty_node_ptr(void) { return &tj_empty_node; }
 static inline uint64_t *tj_empty_array_ptr(void) { return tj_empty_array; }
+
+/* Truncating double -> int64 conversion without range checks (cvttsd2si); only call it with
+** |d| < 2^63 (table code checks the array range first). */
+static inline int64_t tj_d2i(double d) { return (int64_t)d; }
 
 /* 64 random bits from the kernel (for hash seeds), or a fallback mixing time and addresses. */
 uint64_t tj_random_seed(void);
