@@ -158,7 +158,9 @@ extension LuaVM {
                     let v = a.base[i]
                     if v.isString { out.append(contentsOf: v.string.buffer) }
                     else if v.isNumber { out.append(contentsOf: NumberText.format(v.number).utf8) }
-                    else {
+                    else if v.isNil || v.isBoolean || vm.metamethod(of: v, .tostring).isNil {
+                        out.append(contentsOf: vm.tostringDefault(v).utf8)
+                    } else {
                         let s = try vm.tostring(v)
                         guard s.isString else { throw vm.runtimeError("'tostring' must return a string to 'print'", ci: nil) }
                         out.append(contentsOf: s.string.buffer)
@@ -289,7 +291,7 @@ extension LuaVM {
             }
             registerLibrary(nil, [
                 ("ipairs", { vm, a in
-                    _ = try vm.checkTable(a, 0, "ipairs")
+                    try vm.checkAny(a, 0, "ipairs")
                     a.base[1] = a.base[0]
                     a.base[0] = ipairsAux
                     a.base[2] = Value(0.0)

@@ -270,6 +270,7 @@ extension LuaVM {
                 ci.pointee.pc = pc
                 let bs = Int(ins >> 24), cs = Int((ins >> 16) & 0xff)
                 base[a] = try concat(base + bs, count: cs - bs + 1, ci: ci, firstSlot: bs)
+                heap.checkGC()
 
             // MARK: constants
             case .KSTR, .KNUM:
@@ -495,6 +496,7 @@ extension LuaVM {
                     // A native: call it, then return its results.
                     let n = try callNative(L, co, fn: fnp, nargs: nargs, wanted: -1, inLoop: false, tail: true)
                     if n < 0 { return true }
+                    if let u = L.pointee.openupval, u.pointee.v >= UnsafeMutableRawPointer(base).assumingMemoryBound(to: UInt64.self) { closeUpvalues(L, level: base) }
                     if try finishReturn(L, co, &ci, src: fnp, count: n, mtop: &mtop) { return false }
                     (ci, cl, k, base, pc) = LuaVM.frameState(co)
                 }
