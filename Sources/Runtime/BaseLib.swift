@@ -465,7 +465,7 @@ extension LuaVM {
             ("exit", { vm, a in
                 let v = a[0]
                 var status: Int32 = 0
-                if v.isNumber { status = Int32(truncatingIfNeeded: Int(v.number)) }
+                if v.isNumber { let d = v.number; status = d.isFinite && abs(d) < 2e9 ? Int32(d) : 0 }
                 else if v.bits == Value.false.bits { status = 1 }
                 vm.flushOutput()
                 throw LuaExit(status: status)

@@ -20,6 +20,9 @@ import CVM
 
 @usableFromInline let priValues: (UInt64, UInt64, UInt64) = (Value.nil.bits, Value.false.bits, Value.true.bits)
 
+/// A store the optimizer must keep (see recoverAt).
+@inline(never) func storeOpaque(_ p: UnsafeMutablePointer<Value>, _ v: Value) { p.pointee = v }
+
 /// The pc after a test and its JMP: taken when `cond` holds.
 @inline(__always) func branch(_ pc: UnsafePointer<UInt32>, _ cond: Bool) -> UnsafePointer<UInt32> {
     let j = pc.pointee
@@ -85,13 +88,13 @@ extension LuaVM {
             errValue = callHandler(L, co, handler: h, error: errValue)
         }
         let fn = pci.pointee.fn
-        closeUpvalues(L, level: fn)
+        if L.pointee.openupval != nil { closeUpvalues(L, level: fn) }
         let dest = fn - 1
         let wanted = Int(pci.pointee.nresults)
         let flags = pci.pointee.flags
         co.pointee.ciCount = frame
-        dest[0] = .false
-        dest[1] = errValue
+        storeOpaque(dest, .false)
+        storeOpaque(dest + 1, errValue)
         var n = 2
         if wanted >= 0 {
             var i = n
@@ -323,9 +326,8 @@ extension LuaVM {
                     var v = Value.nil
                     if key.isNumber {
                         let d = key.number
-                        let i = Int(truncatingIfNeeded: Int64(d.isFinite ? d : 0))
-                        if Double(i) == d && UInt(bitPattern: i &- 1) < UInt(tab.pointee.asize) {
-                            v = Value(bits: tab.pointee.array[i &- 1])
+                        if d >= 1 && d <= Double(tab.pointee.asize) && Double(Int(d)) == d {
+                            v = Value(bits: tab.pointee.array[Int(d) &- 1])
                         } else {
                             v = tableGet(tab, key)
                         }
@@ -363,11 +365,12 @@ extension LuaVM {
                 if t.isTable && key.isNumber {
                     let tab = t.table
                     let d = key.number
-                    let i = Int(truncatingIfNeeded: Int64(d.isFinite ? d : 0))
-                    if Double(i) == d && UInt(bitPattern: i &- 1) < UInt(tab.pointee.asize)
-                        && (tab.pointee.array[i &- 1] != Value.nil.bits || tab.pointee.metatable == nil) {
-                        tab.pointee.array[i &- 1] = base[a].bits
-                        continue
+                    if d >= 1 && d <= Double(tab.pointee.asize) && Double(Int(d)) == d {
+                        let i = Int(d)
+                        if tab.pointee.array[i &- 1] != Value.nil.bits || tab.pointee.metatable == nil {
+                            tab.pointee.array[i &- 1] = base[a].bits
+                            continue
+                        }
                     }
                 }
                 ci.pointee.pc = pc
