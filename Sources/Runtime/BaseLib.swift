@@ -109,6 +109,8 @@ extension LuaVM {
         if top > co.pointee.highWater { co.pointee.highWater = top }
         let t = UInt32(top - stackBase(a.L))
         if t > a.L.pointee.top { a.L.pointee.top = t }
+        let ci = co.pointee.cis + (co.pointee.ciCount - 1)
+        if ci.pointee.closure == nil && top > ci.pointee.top { ci.pointee.top = top }
     }
 
     // MARK: tostring

@@ -61,7 +61,7 @@ extension LuaVM {
                     i -= 1
                 }
                 if found < 0 { throw e }
-                try recoverAt(L, co, frame: found, error: e)
+                if try recoverAt(L, co, frame: found, error: e) { return false }
             } catch let e as HeapError {
                 var end = floor + 1
                 while end < co.pointee.ciCount && co.pointee.cis[end].flags & CIFlag.reentry == 0 { end += 1 }
@@ -72,15 +72,19 @@ extension LuaVM {
                     i -= 1
                 }
                 if found < 0 { throw e }
-                try recoverAt(L, co, frame: found, error: LuaError(value: internString(e.message), message: e.message))
+                if try recoverAt(L, co, frame: found, error: LuaError(value: internString(e.message), message: e.message)) {
+                    return false
+                }
             }
         }
     }
 
     /// Unwinds to pcall frame `frame`: runs the xpcall handler (with the error's frames still in
     /// place), closes upvalues, stores `false, msg` as the pcall's results and pops the frames.
+    /// Returns true when the pcall frame was also the run's entry frame (its results are then the
+    /// run's results, count in co.nres).
     @inline(never)
-    func recoverAt(_ L: ThreadRef, _ co: CoPtr, frame: Int, error e: LuaError) throws {
+    func recoverAt(_ L: ThreadRef, _ co: CoPtr, frame: Int, error e: LuaError) throws -> Bool {
         let pci = co.pointee.cis + frame
         var errValue = e.value
         if pci.pointee.flags & CIFlag.xpcall != 0 {
@@ -101,10 +105,14 @@ extension LuaVM {
             while i < wanted { dest[i] = .nil; i += 1 }
             n = wanted
         }
+        if flags & CIFlag.reentry != 0 {
+            co.pointee.nres = n
+            return true
+        }
         let caller = co.pointee.cis + (frame - 1)
-        _ = flags
         if wanted < 0 { co.pointee.resumeTop = dest + n } else { co.pointee.resumeTop = nil }
         L.pointee.top = UInt32(caller.pointee.top - stackBase(L))
+        return false
     }
 
     /// Calls an xpcall message handler with the error value; errors inside it give
@@ -494,6 +502,22 @@ extension LuaVM {
                     let handler = ci.pointee.handler
                     co.pointee.ciCount -= 1
                     try enterLua(L, co, fn: dst, nargs: nargs, wanted: wanted, flags: flags, handler: handler)
+                    (ci, cl, k, base, pc) = LuaVM.frameState(co)
+                } else if f.isNativeFunction && nargs >= 1 && fnp[1].isLuaFunction
+                            && (Int(f.nativeFunction.pointee.builtin) == BuiltinID.pcall
+                                || (Int(f.nativeFunction.pointee.builtin) == BuiltinID.xpcall && nargs >= 2)) {
+                    // `return pcall(f, ...)`: replace this frame by a protected frame for f, so
+                    // yields can cross it as with a plain call.
+                    if let u = L.pointee.openupval, u.pointee.v >= UnsafeMutableRawPointer(base).assumingMemoryBound(to: UInt64.self) { closeUpvalues(L, level: base) }
+                    let dst = ci.pointee.fn
+                    var i = 0
+                    while i <= nargs { dst[i] = fnp[i]; i += 1 }
+                    let wanted = ci.pointee.nresults
+                    let keep = ci.pointee.flags & CIFlag.reentry
+                    let isX = Int(f.nativeFunction.pointee.builtin) == BuiltinID.xpcall
+                    co.pointee.ciCount -= 1
+                    _ = try enterProtected(L, co, fn: dst, nargs: nargs, wanted: wanted, xpcall: isX)
+                    co.pointee.cis[co.pointee.ciCount - 1].flags |= keep | CIFlag.tail
                     (ci, cl, k, base, pc) = LuaVM.frameState(co)
                 } else {
                     // A native: call it, then return its results.
