@@ -105,7 +105,7 @@ extension LuaVM {
         let target = fn[1]
         guard target.isLuaFunction else { return nil }
         if xpcall {
-            guard nargs >= 2 else { return nil }
+            guard nargs >= 2, fn[2].isFunction else { return nil }
             let handler = fn[2]
             // [xpcall][f][h][args...] -> [xpcall][f][args...]
             var i = 2

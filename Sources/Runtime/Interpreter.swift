@@ -504,6 +504,8 @@ extension LuaVM {
                     try enterLua(L, co, fn: dst, nargs: nargs, wanted: wanted, flags: flags, handler: handler)
                     (ci, cl, k, base, pc) = LuaVM.frameState(co)
                 } else if f.isNativeFunction && nargs >= 1 && fnp[1].isLuaFunction
+                            && ci.pointee.flags & (CIFlag.pcall | CIFlag.xpcall) == 0
+                            && (nargs < 2 || fnp[2].isFunction)
                             && (Int(f.nativeFunction.pointee.builtin) == BuiltinID.pcall
                                 || (Int(f.nativeFunction.pointee.builtin) == BuiltinID.xpcall && nargs >= 2)) {
                     // `return pcall(f, ...)`: replace this frame by a protected frame for f, so
