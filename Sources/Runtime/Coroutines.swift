@@ -139,7 +139,7 @@ extension LuaVM {
                 for i in 0..<nargs { fn[1 + i] = a.base[firstArg + i] }
                 let top = fn + 1 + nargs
                 L.pointee.top = UInt32(top - stack0)
-                if top > co.pointee.highWater { co.pointee.highWater = top }
+                if addr(top) > addr(co.pointee.highWater) { co.pointee.highWater = top }
                 if fn.pointee.isLuaFunction {
                     try enterLua(L, co, fn: fn, nargs: nargs, wanted: -1, flags: CIFlag.lua | CIFlag.reentry)
                     if try execute(L) {

@@ -85,3 +85,7 @@ func reserveMemory(bytes: Int) -> UnsafeMutableRawPointer? {
 func releaseMemory(_ p: UnsafeMutableRawPointer, bytes: Int) {
     munmap(p, bytes)
 }
+
+/// A pointer's address, for comparisons that must not go through generic (non-inlined) operators.
+@inline(__always) func addr<T>(_ p: UnsafeMutablePointer<T>) -> UInt { UInt(bitPattern: p) }
+@inline(__always) func addr<T>(_ p: UnsafePointer<T>) -> UInt { UInt(bitPattern: p) }

@@ -61,6 +61,8 @@ public final class LuaVM {
     public private(set) var exitRequested = false
     /// Lua values the VM keeps alive (loaded chunks being run, library tables...).
     var pinned: [Value] = []
+    var scratchBuffer: UnsafeMutablePointer<UInt8>?
+    var scratchSize = 0
     var tostringName = Value.nil
     var tostringBuiltin = Value.nil
 
