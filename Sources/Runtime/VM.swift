@@ -61,6 +61,8 @@ public final class LuaVM {
     public private(set) var exitRequested = false
     /// Lua values the VM keeps alive (loaded chunks being run, library tables...).
     var pinned: [Value] = []
+    /// Passed to the main chunk as `...` (as `lua` does).
+    var scriptArgs: [String] = []
     var scratchBuffer: UnsafeMutablePointer<UInt8>?
     var scratchSize = 0
     var tostringName = Value.nil
@@ -209,6 +211,7 @@ public final class LuaVM {
             let t = try heap.newTable(narray: args.count, nhash: 1)
             try tableSet(t, Value(0.0), try heap.string(scriptName))
             for (i, a) in args.enumerated() { try tableSet(t, Value(Double(i + 1)), try heap.string(a)) }
+            scriptArgs = args
             try tableSet(globals, try heap.string("arg"), Value(t))
         } catch {}
     }
@@ -256,10 +259,16 @@ public final class LuaVM {
         swiftDepth = 0
         let base = stackBase(L)
         base[0] = f
-        L.pointee.top = 1
+        var nargs = 0
+        for a in scriptArgs {
+            guard let s = try? heap.string(a) else { break }
+            nargs += 1
+            base[nargs] = s
+        }
+        L.pointee.top = UInt32(1 + nargs)
         do {
             _ = try runOnBigStack {
-                try self.callAt(L, co, fn: base, nargs: 0, wanted: 0)
+                try self.callAt(L, co, fn: base, nargs: nargs, wanted: 0)
             }
             return Outcome(status: 0, errorReport: nil)
         } catch let e as LuaExit {
