@@ -23,6 +23,16 @@ final class DumpTool: XCTestCase {
                      Double(bytes.count) / 1e6, best, Double(bytes.count) / 1e6 / best, instructions))
     }
 
+    /// `FRONTEND_RUN=dir`: runs every dir/*.lua on the reference interpreter, writing dir/*.out
+    /// (for differential runs against luajit).
+    func testRunDirectoryFromEnvironment() throws {
+        guard let dir = ProcessInfo.processInfo.environment["FRONTEND_RUN"] else { return }
+        for f in try FileManager.default.contentsOfDirectory(atPath: dir).sorted() where f.hasSuffix(".lua") {
+            let src = try String(contentsOfFile: dir + "/" + f, encoding: .utf8)
+            try runLua(src).write(toFile: dir + "/" + f.dropLast(4) + ".out", atomically: true, encoding: .utf8)
+        }
+    }
+
     func testDumpFromEnvironment() throws {
         guard let path = ProcessInfo.processInfo.environment["FRONTEND_DUMP"] else { return }
         var isDir: ObjCBool = false
