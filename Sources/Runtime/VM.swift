@@ -119,13 +119,13 @@ public final class LuaVM {
     // MARK: GC roots
 
     func markRoots(_ h: Heap) {
-        // The running coroutine's `top` is not maintained on Lua calls and returns: cover its
-        // running frame now (a higher stale `top` only marks objects that are still valid).
+        // The running coroutine's `top` is not maintained on Lua calls and returns: set it to its
+        // running frame's end now.
         let L = currentThread
         let co = coState(L)
         if co.pointee.ciCount > 0 {
-            let t = UInt32(co.pointee.cis[co.pointee.ciCount - 1].top - stackBase(L))
-            if t > L.pointee.top { L.pointee.top = t }
+            // Exactly the running frame's extent (a stale higher `top` would keep dead values alive).
+            L.pointee.top = UInt32(co.pointee.cis[co.pointee.ciCount - 1].top - stackBase(L))
         }
         h.mark(globals)
         if let m = stringMetatable { h.mark(m) }
