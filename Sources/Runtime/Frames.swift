@@ -69,8 +69,9 @@ typealias CoPtr = UnsafeMutablePointer<CoState>
 enum InterpLimits {
     /// Call records per coroutine (Lua "stack overflow" past this depth).
     static let maxFrames = 200_000
-    /// Nested Swift-level calls (metamethods, library callbacks, resumes) across all coroutines.
-    static let maxSwiftDepth = 190
+    /// Nested Swift-level calls (metamethods, library callbacks, resumes) across all coroutines
+    /// (LuaJIT allows about 9000; the VM thread has a 512 MB native stack, debug frames included).
+    static let maxSwiftDepth = 7000
     /// Slots kept free above every frame for natives' results and call set-up.
     static let stackMargin = 300
 }
