@@ -312,6 +312,7 @@ extension LuaVM {
         do {
             try tableSet(t, key, v)
         } catch let e as HeapError {
+            if e == .outOfMemory { throw e }  // "not enough memory" carries no position (as LuaJIT)
             throw runtimeError(e.message, ci: ci)
         }
     }

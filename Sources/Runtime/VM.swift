@@ -65,6 +65,7 @@ public final class LuaVM {
     var scriptArgs: [String] = []
     var scratchBuffer: UnsafeMutablePointer<UInt8>?
     var scratchSize = 0
+    var oomMessage = Value.nil
     var tostringName = Value.nil
     var tostringBuiltin = Value.nil
 
@@ -80,6 +81,10 @@ public final class LuaVM {
         heap.rootMarker = { [unowned self] h in self.markRoots(h) }
         heap.threadMarker = { h, th in LuaVM.markThread(h, th) }
         heap.threadFinalizer = { th in LuaVM.freeThreadState(th) }
+        if let s = try? heap.intern("not enough memory") {
+            heap.fix(GCRef(OpaquePointer(s)))
+            oomMessage = Value(s)
+        }
         registerBuiltins()
         heap.stress = options.gcStress
         heap.allocMayCollect = false
