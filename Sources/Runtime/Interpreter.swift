@@ -555,6 +555,19 @@ extension LuaVM {
                     if !v.isNil || tab.pointee.metatable == nil { base[a] = v; continue }
                 }
                 ci.pointee.pc = pc; base[a] = try indexSlow(obj, key, ci: ci, slot: bs)
+            case .RET1 where ci.pointee.flags & ~CIFlag.tail == CIFlag.lua && ci.pointee.nresults == 1
+                                && (L.pointee.openupval == nil || addr(L.pointee.openupval.unsafelyUnwrapped.pointee.v) < addr(base)):
+                // The commonest return: one value to a caller that wants one.
+                ci.pointee.fn[0] = base[a]
+                co.pointee.ciCount -= 1
+                ci -= 1
+                cl = ci.pointee.closure.unsafelyUnwrapped
+                let p = cl.pointee.proto.unsafelyUnwrapped
+                k = UnsafePointer<Value>(OpaquePointer(p.pointee.k.unsafelyUnwrapped))
+                base = ci.pointee.base
+                pc = ci.pointee.pc
+                tj_vm_state.proto = p
+                tj_vm_state.pc = pc
             case .RET, .RET0, .RET1:
                 let src = base + a
                 let n: Int
