@@ -56,7 +56,7 @@ extension LuaVM {
                 while end < co.pointee.ciCount && co.pointee.cis[end].flags & CIFlag.reentry == 0 { end += 1 }
                 var i = end - 1
                 var found = -1
-                while i > floor {
+                while i >= floor {
                     if co.pointee.cis[i].flags & (CIFlag.pcall | CIFlag.xpcall) != 0 { found = i; break }
                     i -= 1
                 }
@@ -67,7 +67,7 @@ extension LuaVM {
                 while end < co.pointee.ciCount && co.pointee.cis[end].flags & CIFlag.reentry == 0 { end += 1 }
                 var i = end - 1
                 var found = -1
-                while i > floor {
+                while i >= floor {
                     if co.pointee.cis[i].flags & (CIFlag.pcall | CIFlag.xpcall) != 0 { found = i; break }
                     i -= 1
                 }
