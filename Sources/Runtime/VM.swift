@@ -92,6 +92,7 @@ public final class LuaVM {
 
     deinit {
         LuaVM.freeThreadState(mainThread)
+        scratchBuffer?.deallocate()
     }
 
     // MARK: threads
