@@ -4,6 +4,9 @@ import XCTest
 @testable import Frontend
 
 let semanticPrograms: [(String, String)] = [
+    // A backward goto leaving a block whose local is captured later in the block (text order).
+    ("local fs = {}\nlocal n = 0\n::a::\ndo\n  local x = n\n  local k = 0\n  ::b::\n  k = k + 1\n  if k == 2 then\n    n = n + 1\n    if n < 3 then goto a end\n  end\n  fs[#fs + 1] = function() return x end\n  if k < 2 then goto b end\nend\nprint(#fs, fs[1](), fs[2](), fs[3](), fs[4]())\n",
+     "4\t0\t1\t2\t2\n"),
     ("local a, b, c = 1, 2\nprint(a, b, c)\na, b = b, a\nprint(a, b)\nlocal t = {}\nlocal i = 1\ni, t[i] = i + 1, 20\nprint(i, t[1], t[2])\nt[i], i = 1, 2\nprint(i, t[1], t[2])\nlocal x, y = (function() return 1, 2, 3 end)()\nprint(x, y)\nlocal p, q, r = (function() return 1, 2, 3 end)(), 10\nprint(p, q, r)\ng1, g2, g3 = 5\nprint(g1, g2, g3)\nlocal u, v = ((function() return 7, 8 end)())\nprint(u, v)",
      "1\t2\tnil\n2\t1\n2\t20\tnil\n2\t20\t1\n1\t2\n1\t10\tnil\n5\tnil\tnil\n7\tnil\n"),
     ("local fs = {}\nfor i = 1, 3 do fs[i] = function() return i end end\nprint(fs[1](), fs[2](), fs[3]())\nlocal gs = {}\nfor _, v in ipairs({\"a\", \"b\", \"c\"}) do local w = v .. \"!\" gs[#gs + 1] = function() return w end end\nprint(gs[1](), gs[2](), gs[3]())\nlocal hs = {}\nlocal j = 0\nwhile j < 3 do j = j + 1 local k = j * 10 hs[j] = function() k = k + 1 return k end end\nprint(hs[1](), hs[1](), hs[2](), hs[3]())\nlocal rs = {}\nlocal n = 0\nrepeat local m = n rs[#rs + 1] = function() return m end n = n + 1 until m >= 2\nprint(#rs, rs[1](), rs[2](), rs[3]())\nlocal shared\ndo local s = 0 shared = function() s = s + 1 return s end end\nprint(shared(), shared())",
