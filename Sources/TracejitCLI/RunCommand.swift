@@ -1,0 +1,150 @@
+// `tracejit run`: load a Lua source file or a .bc file (told apart by the file's magic) and run it.
+//
+//     tracejit run [options] prog.lua|prog.bc [script args...]
+//     tracejit run [options] -e 'chunk' [script args...]
+//
+// Options may also follow the program name (`tracejit run prog.bc --interp-only`); arguments after
+// `--` always go to the script. Script arguments land in the global `arg` table as `lua` puts them
+// (arg[0] = script name, arg[1...] = arguments). Exit status: 0, os.exit's code, or 1 after an
+// uncaught error (printed as `tracejit: msg` plus a stack traceback on stderr).
+import ArgumentParser
+import Frontend
+import Runtime
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public struct RunCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a Lua program (source or .bc).",
+        discussion: """
+            Options may stand before or after the program name. Arguments after `--` always go to \
+            the script. Environment: TRACEJIT_GC_STRESS=1 is the same as --gc-stress.
+            """)
+
+    @Option(name: .customShort("e"), help: "Run the given chunk of Lua source.")
+    var chunk: [String] = []
+
+    @Flag(name: .customLong("interp-only"), help: "Run with the JIT off (the interpreter only).")
+    var interpOnly = false
+
+    @Option(name: .customLong("max-memory"),
+            help: "Heap ceiling (bytes, or with a K/M/G suffix); allocation past it raises 'not enough memory'.")
+    var maxMemory: String?
+
+    @Flag(name: .customLong("gc-stress"), help: "Run a full garbage collection at every allocation (slow; for testing).")
+    var gcStress = false
+
+    @Argument(parsing: .captureForPassthrough, help: "The program file, then the script's arguments.")
+    var rest: [String] = []
+
+    public init() {}
+
+    public mutating func run() throws {
+        var options = RunOptions()
+        options.chunks = chunk
+        options.interpOnly = interpOnly
+        options.gcStress = gcStress
+        if let m = maxMemory { options.maxMemoryText = m }
+        do {
+            try options.absorb(rest)
+        } catch let e as RunOptions.UsageError {
+            throw ValidationError(e.message)
+        }
+        let status = runProgram(options)
+        throw ExitCode(status)
+    }
+}
+
+/// Parsed `run` arguments, kept apart from ArgumentParser so tests can build them directly.
+public struct RunOptions {
+    public var chunks: [String] = []
+    public var program: String?
+    public var scriptArgs: [String] = []
+    public var interpOnly = false
+    public var gcStress = false
+    public var maxMemoryText: String?
+
+    public init() {}
+
+    struct UsageError: Error { let message: String }
+
+    /// Takes the arguments ArgumentParser left over: the program name, script arguments, and any of
+    /// our options that follow the program name (until `--`).
+    mutating func absorb(_ args: [String]) throws {
+        var i = 0
+        var sawTerminator = false
+        while i < args.count {
+            let a = args[i]
+            i += 1
+            if sawTerminator {
+                if program == nil && chunks.isEmpty { program = a } else { scriptArgs.append(a) }
+                continue
+            }
+            switch a {
+            case "--": sawTerminator = true
+            case "--interp-only": interpOnly = true
+            case "--gc-stress": gcStress = true
+            case "-e":
+                guard i < args.count else { throw UsageError(message: "missing chunk after -e") }
+                chunks.append(args[i]); i += 1
+            case "--max-memory":
+                guard i < args.count else { throw UsageError(message: "missing value after --max-memory") }
+                maxMemoryText = args[i]; i += 1
+            default:
+                if a.hasPrefix("--max-memory=") {
+                    maxMemoryText = String(a.dropFirst("--max-memory=".count))
+                } else if a.hasPrefix("-") && a != "-" {
+                    throw UsageError(message: "unknown option '\(a)' (put script arguments after '--')")
+                } else if program == nil && chunks.isEmpty {
+                    program = a
+                } else {
+                    scriptArgs.append(a)
+                }
+            }
+        }
+        if program == nil && chunks.isEmpty { throw UsageError(message: "no program given (a file or -e 'chunk')") }
+        if let m = maxMemoryText, RunOptions.parseSize(m) == nil {
+            throw UsageError(message: "bad --max-memory value '\(m)'")
+        }
+    }
+
+    static func parseSize(_ s: String) -> Int? {
+        var t = s.uppercased()
+        var mul = 1
+        if t.hasSuffix("B") { t.removeLast() }
+        if let last = t.last, let m = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30][String(last)] {
+            mul = m; t.removeLast()
+        }
+        guard let n = Int(t), n > 0 else { return nil }
+        let (r, o) = n.multipliedReportingOverflow(by: mul)
+        return o ? nil : r
+    }
+}
+
+/// Runs a program the way `tracejit run` does and returns the exit status. Output goes to the
+/// process's stdout/stderr.
+public func runProgram(_ o: RunOptions) -> Int32 {
+    var vmOptions = VMOptions()
+    vmOptions.gcStress = o.gcStress || getenv("TRACEJIT_GC_STRESS").map { String(cString: $0) == "1" } == true
+    if let m = o.maxMemoryText { vmOptions.maxMemory = RunOptions.parseSize(m) }
+    let vm = LuaVM(options: vmOptions)
+    defer { vm.flushOutput() }
+    var chunks: [(bytes: [UInt8], name: String)] = []
+    for c in o.chunks { chunks.append((Array(c.utf8), "=(command line)")) }
+    let scriptName = o.program ?? (o.chunks.isEmpty ? "" : "-e")
+    if let p = o.program {
+        guard let data = try? ProgramLoader.readFile(p) else {
+            fputs("tracejit: cannot open \(p)\n", stderr)
+            return 1
+        }
+        chunks.append((data, "@" + p))
+    }
+    vm.setScriptArguments(scriptName: scriptName, args: o.scriptArgs)
+    for (bytes, name) in chunks {
+        let status = vm.runMainChunk(bytes: bytes, chunkName: name)
+        if status != 0 || vm.exitRequested { return status }
+    }
+    return 0
+}
