@@ -3,6 +3,7 @@ import PackageDescription
 
 // Module graph (arrows point one way only, see docs/architecture.md):
 //   tracejit (CLI) -> TracejitCLI -> Runtime -> Frontend -> Bytecode
+//                     TracejitCLI -> Profiler (never Runtime -> Profiler: the CLI connects them)
 //                                    Runtime -> CVM (C object layouts, VM state for the signal handler)
 let releaseFlags: [SwiftSetting] = [
     .unsafeFlags(["-Xllvm", "-generate-arange-section"]),
@@ -25,7 +26,7 @@ let package = Package(
         .target(
             name: "TracejitCLI",
             dependencies: [
-                "Bytecode", "Frontend", "Runtime",
+                "Bytecode", "Frontend", "Runtime", "Profiler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: releaseFlags),
@@ -44,7 +45,7 @@ let package = Package(
         .testTarget(name: "FrontendTests", dependencies: ["Bytecode", "Frontend"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Bytecode", "Frontend", "Runtime"]),
         .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "CSampler", "CVM", "Bytecode"]),
-        .testTarget(name: "CLITests", dependencies: ["TracejitCLI", "Bytecode", "Frontend"]),
+        .testTarget(name: "CLITests", dependencies: ["TracejitCLI", "Bytecode", "Frontend", "Profiler"]),
     ],
     swiftLanguageModes: [.v5]
 )

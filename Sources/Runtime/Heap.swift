@@ -142,6 +142,8 @@ public final class Heap {
     /// Called just before a dead coroutine is freed (after its open upvalues are closed), so the
     /// interpreter can release what it hangs on `tj_thread.interp`.
     public var threadFinalizer: ((ThreadRef) -> Void)?
+    /// Prototypes by id, kept only after `recordPrototypes()` (for profiles; ProfilerSupport.swift).
+    var protoIndex: [UInt32: Proto]?
 
     public init(maxMemory: Int = Int.max) {
         st = .allocate(capacity: 1)

@@ -99,6 +99,7 @@ extension Heap {
         pr.pointee.numparams = UInt8(truncatingIfNeeded: p.numParams)
         pr.pointee.isvararg = p.isVararg ? 1 : 0
         pr.pointee.id = st.pointee.nextProtoId
+        if protoIndex != nil { protoIndex?[st.pointee.nextProtoId] = p }
         st.pointee.nextProtoId &+= 1
         pr.pointee.framesize = UInt32(truncatingIfNeeded: p.frameSize)
         pr.pointee.ncode = UInt32(ncode)

@@ -56,6 +56,8 @@ public final class LuaVM {
     var builtins: [Builtin] = []
     var swiftDepth = 0
     public var loopHook: LoopHook?
+    /// True while code runs on the VM thread (runOnBigStack/runOnVMThread): nested runs stay there.
+    var onVMThread = false
     let options: VMOptions
     var outputBuffer: [UInt8] = []
     public private(set) var exitRequested = false
@@ -330,8 +332,14 @@ extension LuaVM {
     /// Runs `body` on a thread with a large native stack (Swift-level recursion through metamethods,
     /// callbacks and resumes is bounded by InterpLimits.maxSwiftDepth; this leaves ample room).
     func runOnBigStack(_ body: @escaping () throws -> Int) throws -> Int {
+        if onVMThread { return try body() }
         let box = BigStackBox()
-        box.body = body
+        let wrapped: () throws -> Int = { [unowned self] in
+            self.onVMThread = true
+            defer { self.onVMThread = false }
+            return try body()
+        }
+        box.body = wrapped
         var attr = pthread_attr_t()
         pthread_attr_init(&attr)
         pthread_attr_setstacksize(&attr, 512 << 20)
@@ -345,7 +353,7 @@ extension LuaVM {
         pthread_attr_destroy(&attr)
         if rc != 0 {
             Unmanaged<BigStackBox>.fromOpaque(raw).release()
-            return try body()
+            return try wrapped()
         }
         pthread_join(tid, nil)
         return try box.result!.get()

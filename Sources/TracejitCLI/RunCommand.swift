@@ -7,8 +7,13 @@
 // `--` always go to the script. Script arguments land in the global `arg` table as `lua` puts them
 // (arg[0] = script name, arg[1...] = arguments). Exit status: 0, os.exit's code, or 1 after an
 // uncaught error (printed as `tracejit: msg` plus a stack traceback on stderr).
+//
+// Profiling (docs/profiler.md): `--profile[=lua|mixed]`, `--profile-out FILE`, `--sample-rate HZ`,
+// `--flamegraph F.svg`, `--folded F.txt`, `--speedscope F.json`, `--pprof F.pb.gz` (each output
+// implies sampling). They are parsed by RunOptions.absorb wherever they stand, like every option here.
 import ArgumentParser
 import Frontend
+import Profiler
 import Runtime
 #if canImport(Glibc)
 import Glibc
@@ -21,6 +26,11 @@ public struct RunCommand: ParsableCommand {
         discussion: """
             Options may stand before or after the program name. Arguments after `--` always go to \
             the script. Environment: TRACEJIT_GC_STRESS=1 is the same as --gc-stress.
+
+            Profiling: --profile[=lua|mixed] samples the program and prints a report on stderr \
+            after the run (mixed adds native frames); --profile-out FILE writes the report to FILE; \
+            --sample-rate HZ (default 1000); --flamegraph OUT.svg, --folded OUT.txt, \
+            --speedscope OUT.json, --pprof OUT.pb.gz write those formats (each implies sampling).
             """)
 
     @Option(name: .customShort("e"), help: "Run the given chunk of Lua source.")
@@ -65,8 +75,53 @@ public struct RunOptions {
     public var interpOnly = false
     public var gcStress = false
     public var maxMemoryText: String?
+    /// Sampling profiler settings; nil when no profiling option was given.
+    public var profile: ProfileOptions?
 
     public init() {}
+
+    /// The profile options, created (Lua mode, report on stderr) on first use.
+    private mutating func withProfile(_ f: (inout ProfileOptions) -> Void) {
+        var p = profile ?? ProfileOptions()
+        f(&p)
+        profile = p
+    }
+
+    /// Handles a profiling option (`name` without any `=value`); returns false when `name` is none.
+    private mutating func absorbProfileOption(_ name: String, inline: String?, next: () throws -> String) throws -> Bool {
+        switch name {
+        case "--profile":
+            switch inline {
+            case nil, "lua": withProfile { $0.mode = .lua }
+            case "mixed": withProfile { $0.mode = .mixed }
+            default: throw UsageError(message: "bad --profile mode '\(inline ?? "")' (lua or mixed)")
+            }
+        case "--profile-out":
+            let v = try inline ?? next()
+            withProfile { $0.reportPath = v }
+        case "--sample-rate":
+            let v = try inline ?? next()
+            guard let hz = Int(v), hz >= 1, hz <= 100_000 else {
+                throw UsageError(message: "bad --sample-rate value '\(v)' (1 to 100000 Hz)")
+            }
+            withProfile { $0.sampler.hz = hz }
+        case "--flamegraph":
+            let v = try inline ?? next()
+            withProfile { $0.flamegraphPath = v }
+        case "--folded":
+            let v = try inline ?? next()
+            withProfile { $0.foldedPath = v }
+        case "--speedscope":
+            let v = try inline ?? next()
+            withProfile { $0.speedscopePath = v }
+        case "--pprof":
+            let v = try inline ?? next()
+            withProfile { $0.pprofPath = v }
+        default:
+            return false
+        }
+        return true
+    }
 
     struct UsageError: Error { let message: String }
 
@@ -93,6 +148,16 @@ public struct RunOptions {
                 guard i < args.count else { throw UsageError(message: "missing value after --max-memory") }
                 maxMemoryText = args[i]; i += 1
             default:
+                let eq = a.hasPrefix("--") ? a.firstIndex(of: "=") : nil
+                let name = eq.map { String(a[..<$0]) } ?? a
+                let inline = eq.map { String(a[a.index(after: $0)...]) }
+                if try absorbProfileOption(name, inline: inline, next: {
+                    guard i < args.count else { throw UsageError(message: "missing value after \(name)") }
+                    i += 1
+                    return args[i - 1]
+                }) {
+                    continue
+                }
                 if a.hasPrefix("--max-memory=") {
                     maxMemoryText = String(a.dropFirst("--max-memory=".count))
                 } else if a.hasPrefix("-") && a != "-" {
@@ -142,9 +207,52 @@ public func runProgram(_ o: RunOptions) -> Int32 {
         chunks.append((data, "@" + p))
     }
     vm.setScriptArguments(scriptName: scriptName, args: o.scriptArgs)
+    guard let profileOptions = o.profile else { return runChunks(vm, chunks) }
+    return runProfiled(vm, chunks, profileOptions)
+}
+
+private func runChunks(_ vm: LuaVM, _ chunks: [(bytes: [UInt8], name: String)]) -> Int32 {
     for (bytes, name) in chunks {
         let status = vm.runMainChunk(bytes: bytes, chunkName: name)
         if status != 0 || vm.exitRequested { return status }
     }
     return 0
+}
+
+/// The interpreter's call-record layout, for the sampler's Lua frame walk.
+func interpreterFrameLayout() -> FrameLayout {
+    typealias L = InterpreterFrameLayout
+    return FrameLayout(callRecordStride: L.callRecordStride, recordsPointerOffset: L.recordsPointerOffset,
+                       recordCountOffset: L.recordCountOffset, pcOffset: L.pcOffset, closureOffset: L.closureOffset,
+                       flagsOffset: L.flagsOffset, luaFlag: L.luaFlag)
+}
+
+/// Runs the chunks with the sampler on, all on the VM thread (the sampler samples the thread that
+/// starts it), then writes the report and exports. A profiler that cannot start is reported and
+/// the program runs unprofiled.
+private func runProfiled(_ vm: LuaVM, _ chunks: [(bytes: [UInt8], name: String)], _ options: ProfileOptions) -> Int32 {
+    vm.heap.recordPrototypes()
+    let session = ProfileSession(options: options, frameLayout: interpreterFrameLayout())
+    var profile: Profile?
+    var startError: String?
+    var status: Int32 = 0
+    vm.runOnVMThread {
+        do { try session.start() } catch { startError = "\(error)" }
+        status = runChunks(vm, chunks)
+        if startError == nil {
+            let namer = BytecodeFrameNamer(protos: vm.heap.prototypesByID, builtins: vm.builtinNames)
+            profile = session.stop(luaNamer: namer, interpreterSymbols: InterpreterFrameLayout.interpreterSymbols)
+        }
+    }
+    vm.flushOutput()
+    if let e = startError { fputs("tracejit: profiler could not start: \(e)\n", stderr) }
+    if let p = profile {
+        do {
+            try session.writeOutputs(p)
+        } catch {
+            fputs("tracejit: cannot write profile output: \(error)\n", stderr)
+            if status == 0 { status = 1 }
+        }
+    }
+    return status
 }

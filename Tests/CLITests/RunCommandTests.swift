@@ -1,5 +1,6 @@
 // `tracejit run` argument handling: options before or after the program, `--`, script arguments.
 import XCTest
+import Profiler
 @testable import TracejitCLI
 
 final class RunCommandTests: XCTestCase {
@@ -48,5 +49,41 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(RunOptions.parseSize("1g"), 1 << 30)
         XCTAssertEqual(RunOptions.parseSize("4096"), 4096)
         XCTAssertNil(RunOptions.parseSize("-1"))
+    }
+
+    func testProfileOptionsBeforeAndAfterTheProgram() throws {
+        XCTAssertNil(try parse(["prog.lua"]).profile)
+        let a = try parse(["--profile", "prog.lua", "x"])
+        XCTAssertEqual(a.profile?.mode, .lua)
+        XCTAssertEqual(a.profile?.sampler.hz, 1000)
+        XCTAssertNil(a.profile?.reportPath)
+        XCTAssertEqual(a.scriptArgs, ["x"])
+        let b = try parse(["prog.bc", "--profile=mixed", "--sample-rate", "4000", "--profile-out", "r.txt",
+                           "--flamegraph", "f.svg", "--folded=f.txt", "--speedscope", "s.json", "--pprof", "p.pb.gz"])
+        XCTAssertEqual(b.program, "prog.bc")
+        XCTAssertEqual(b.profile?.mode, .mixed)
+        XCTAssertEqual(b.profile?.sampler.hz, 4000)
+        XCTAssertEqual(b.profile?.reportPath, "r.txt")
+        XCTAssertEqual(b.profile?.flamegraphPath, "f.svg")
+        XCTAssertEqual(b.profile?.foldedPath, "f.txt")
+        XCTAssertEqual(b.profile?.speedscopePath, "s.json")
+        XCTAssertEqual(b.profile?.pprofPath, "p.pb.gz")
+        XCTAssertEqual(b.scriptArgs, [])
+        // An export alone implies sampling in Lua mode.
+        let c = try parse(["--folded", "out.txt", "prog.lua"])
+        XCTAssertEqual(c.profile?.mode, .lua)
+        XCTAssertEqual(c.profile?.foldedPath, "out.txt")
+        XCTAssertEqual(c.program, "prog.lua")
+        // After `--` they belong to the script.
+        let d = try parse(["prog.lua", "--", "--profile"])
+        XCTAssertNil(d.profile)
+        XCTAssertEqual(d.scriptArgs, ["--profile"])
+    }
+
+    func testBadProfileOptionsAreRejected() {
+        XCTAssertThrowsError(try parse(["prog.lua", "--profile=native"]))
+        XCTAssertThrowsError(try parse(["prog.lua", "--sample-rate", "0"]))
+        XCTAssertThrowsError(try parse(["prog.lua", "--sample-rate", "fast"]))
+        XCTAssertThrowsError(try parse(["prog.lua", "--flamegraph"]))
     }
 }
