@@ -184,6 +184,29 @@ final class ProfileRunTests: XCTestCase {
         for (name, arg) in [("binary_trees.lua", "6"), ("coroutines.lua", "2000"), ("fib.lua", "20"), ("strings.lua", "500")] {
             try assertSameOutput([root + "/bench/" + name, arg])
         }
+        // The same kinds written against the base library only (the bench programs above need the
+        // full standard library to get to their last line).
+        let gc = try write("gc.lua", """
+            local live = {}
+            for i = 1, 100000 do
+              local t = {i, {i}, name = "n" .. i}
+              if i % 100 == 0 then live[#live + 1] = t end
+            end
+            print(#live, live[5][1], live[5].name)
+            """)
+        let coro = try write("coro.lua", """
+            local function gen(n)
+              return coroutine.wrap(function() for i = 1, n do coroutine.yield(i) end end)
+            end
+            local s = 0
+            for r = 1, 300 do for v in gen(100) do s = s + v end end
+            local co = coroutine.create(function(a) while true do a = coroutine.yield(a * 2) end end)
+            local x = 1
+            for i = 1, 20000 do local _, y = coroutine.resume(co, i); x = x + y end
+            print(s, x, coroutine.status(co))
+            """)
+        try assertSameOutput([gc])
+        try assertSameOutput([coro])
         // Deep recursion, errors in a loop, and an uncaught error.
         let deep = try write("deep.lua", """
             local function down(n) if n == 0 then return 0 end return 1 + down(n - 1) end
