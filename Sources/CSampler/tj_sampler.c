@@ -207,6 +207,7 @@ static struct {
   tj_ring *ring;
   const tj_vmstate_t *vm;
   const tj_frame_layout *layout;
+  int refine_pc;
   tj_sampler_stats st;
   int perf_errno;
 } S = { .perf_fd = -1 };
@@ -221,6 +222,31 @@ static struct {
   int iterations;
   double result_ns;
 } P;
+
+/* The interpreter publishes its pc only at calls, returns and loop back-edges (a store per
+ * instruction would slow dispatch), but its `pc` local lives in a register almost everywhere in the
+ * dispatch loop. So, for an interpreted sample whose running frame has a published pc, look for a
+ * general register holding a pointer into the running prototype's code past the published pc (an
+ * instruction boundary: 4-aligned from `code`); the smallest such is the next instruction, and the
+ * one before it is executing. Execution only moves forward between two publications (backward jumps
+ * are loop back-edges, which publish), so a candidate below the published pc is stale and ignored;
+ * with no candidate (pc spilled, or the signal landed in a callee that reused the registers) the
+ * published pc stands. Reads registers only: nothing to fault on. */
+static void refine_running_pc(const ucontext_t *uc, tj_sample *s) {
+  const tj_vmstate_t *vm = S.vm;
+  if (!uc || !vm || s->n_lua == 0 || s->state != TJ_VMSTATE_INTERP) return;
+  const tj_proto *p = vm->proto;
+  if (!p || !p->code || p->id != s->lua[0].proto_id || s->lua[0].pc == TJ_PC_UNKNOWN) return;
+  uintptr_t lo = (uintptr_t)(p->code + s->lua[0].pc), hi = (uintptr_t)(p->code + p->ncode);
+  uintptr_t best = 0;
+  static const int regs[] = {REG_RAX, REG_RBX, REG_RCX, REG_RDX, REG_RSI, REG_RDI, REG_RBP, REG_R8,
+                             REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15};
+  for (unsigned i = 0; i < sizeof regs / sizeof regs[0]; i++) {
+    uintptr_t v = (uintptr_t)uc->uc_mcontext.gregs[regs[i]];
+    if (v > lo && v < hi && ((v - (uintptr_t)p->code) & 3) == 0 && (best == 0 || v < best)) best = v;
+  }
+  if (best) s->lua[0].pc = (uint32_t)((best - (uintptr_t)p->code) / 4) - 1;
+}
 
 static void take_sample(ucontext_t *uc) {
   uint64_t t0 = tj_thread_cpu_ns();
@@ -243,6 +269,7 @@ static void take_sample(ucontext_t *uc) {
     s->reserved = 0;
     s->cpu_ns = t0 - S.start_cpu_ns;
     tj_walk_lua_frames(S.vm, S.layout, s, S.max_lua);
+    if (S.refine_pc) refine_running_pc(uc, s);
     int trunc = 0, n = 0;
     if (S.native == TJ_NATIVE_FP) {
       n = walk_fp(uc, S.stack_hi, s->native, S.max_native, &trunc);
@@ -402,6 +429,7 @@ int tj_sampler_start(const tj_sampler_config *cfg, tj_ring *ring, const tj_vmsta
   S.ring = ring;
   S.vm = vm ? vm : &tj_vm_state;
   S.layout = cfg && cfg->layout ? cfg->layout : &tj_sampler_frame_layout;
+  S.refine_pc = cfg && cfg->refine_pc;
   S.vm_tid = (int)syscall(SYS_gettid);
   S.stack_hi = thread_stack_top();
   S.period_ns = 1000000000ull / hz;

@@ -22,6 +22,9 @@ public struct SamplerConfiguration: Sendable {
     public var ringCapacity: Int = 4096
     public var drainIntervalMicroseconds: UInt32 = 10_000
     public var libunwindPerThreadCache: Bool = false
+    /// Take the running frame's pc from the interrupted registers when one points into its code
+    /// past the published pc (line attribution inside loop bodies; see tj_sampler.c).
+    public var refineRunningPC: Bool = true
 
     public init() {}
 }
@@ -213,6 +216,7 @@ public final class Sampler: @unchecked Sendable {
         cfg.max_lua = UInt32(clamping: configuration.maxLuaDepth)
         cfg.max_native = UInt32(clamping: configuration.maxNativeDepth)
         cfg.unwind_per_thread_cache = configuration.libunwindPerThreadCache ? 1 : 0
+        cfg.refine_pc = configuration.refineRunningPC ? 1 : 0
         cfg.layout = UnsafePointer(layout)
         aggregator = SampleAggregator()
         aggregator.observer = sampleObserver

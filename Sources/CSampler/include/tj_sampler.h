@@ -114,6 +114,7 @@ typedef struct tj_sampler_config {
   uint32_t max_native;        /* 0 means TJ_MAX_NATIVE_FRAMES */
   uint32_t unwind_per_thread_cache; /* libunwind: UNW_CACHE_PER_THREAD instead of GLOBAL */
   const tj_frame_layout *layout;    /* NULL: &tj_sampler_frame_layout */
+  uint32_t refine_pc;         /* find the running frame's pc in the interrupted registers */
 } tj_sampler_config;
 
 typedef struct tj_sampler_stats {
