@@ -4,6 +4,7 @@
 import CSampler
 import CVM
 import Foundation
+import Glibc
 
 public struct ProfileOptions: Sendable {
     public var sampler = SamplerConfiguration()
@@ -65,12 +66,19 @@ public final class ProfileSession {
         return b.build(raw)
     }
 
+    /// An output file that could not be written (the description names it).
+    public struct OutputError: Error, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "cannot write \(path): \(reason)" }
+    }
+
     /// Writes the report and every requested export.
     public func writeOutputs(_ p: Profile) throws {
         if let path = options.flamegraphPath { try write(FlameGraphSVG().render(p), to: path) }
         if let path = options.foldedPath { try write(FoldedStacks.render(p), to: path) }
-        if let path = options.speedscopePath { try Speedscope.render(p).write(to: URL(fileURLWithPath: path)) }
-        if let path = options.pprofPath { try Pprof.render(p).write(to: URL(fileURLWithPath: path)) }
+        if let path = options.speedscopePath { try write(data: Speedscope.render(p), to: path) }
+        if let path = options.pprofPath { try write(data: Pprof.render(p), to: path) }
         switch options.reportPath {
         case .some(""): break
         case .some(let path):
@@ -82,7 +90,22 @@ public final class ProfileSession {
     }
 
     private func write(_ s: String, to path: String) throws {
-        try Data(s.utf8).write(to: URL(fileURLWithPath: path))
+        try write(data: Data(s.utf8), to: path)
+    }
+
+    private func write(data: Data, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        try data.withUnsafeBytes { (b: UnsafeRawBufferPointer) in
+            var off = 0
+            while off < b.count {
+                let n = Glibc.write(fd, b.baseAddress! + off, b.count - off)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+                off += n
+            }
+        }
     }
 }
 

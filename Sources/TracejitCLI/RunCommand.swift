@@ -250,7 +250,7 @@ private func runProfiled(_ vm: LuaVM, _ chunks: [(bytes: [UInt8], name: String)]
         do {
             try session.writeOutputs(p)
         } catch {
-            fputs("tracejit: cannot write profile output: \(error)\n", stderr)
+            fputs("tracejit: profile: \(error)\n", stderr)
             if status == 0 { status = 1 }
         }
     }

@@ -243,6 +243,19 @@ final class ProfileRunTests: XCTestCase {
         try assertSameOutput([errors], mode: "--profile=mixed")
     }
 
+    func testUnwritableOutputIsReportedAfterTheRun() throws {
+        let (status, out, err) = try run(["run", "-e", "print(1)", "--folded", dir + "/no/such/dir/f.txt"])
+        XCTAssertEqual(status, 1)
+        XCTAssertEqual(out, "1\n")
+        XCTAssertEqual(err, "tracejit: profile: cannot write \(dir)/no/such/dir/f.txt: No such file or directory\n")
+        // os.exit's status survives profiling, and the report is still written.
+        let report = dir + "/exit.txt"
+        let r = try run(["run", "-e", "print(2) os.exit(3)", "--profile-out", report])
+        XCTAssertEqual(r.0, 3)
+        XCTAssertEqual(r.1, "2\n")
+        XCTAssertTrue(try read(report).contains("samples"))
+    }
+
     func testFlamegraphDiffWritesAValidSVG() throws {
         let before = try write("before.folded", "main chunk (p.lua:0);f (p.lua:3) 30\nmain chunk (p.lua:0);g (p.lua:7) 10\n")
         let after = try write("after.folded", "main chunk (p.lua:0);f (p.lua:3) 10\nmain chunk (p.lua:0);g (p.lua:7) 30\n")
