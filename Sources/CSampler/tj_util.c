@@ -95,3 +95,26 @@ char *tj_cxx_demangle(const char *mangled) {
   if (status != 0) { free(out); return NULL; }
   return out;
 }
+
+/* For tests of the handler's pc refinement: walks a pointer through code[from, n) in r12 (inline
+ * asm, so it sits in a register whatever the optimization level), a short spin per step, `rounds`
+ * times. */
+__attribute__((noinline)) void tj_test_walk_code(const uint32_t *code, uint32_t from, uint32_t n, uint64_t rounds) {
+  if (!code || from >= n) return;
+  for (uint64_t r = 0; r < rounds; r++) {
+    __asm__ volatile(
+        "lea (%0,%q1,4), %%r12\n\t"
+        "lea (%0,%q2,4), %%r13\n\t"
+        "1:\n\t"
+        "mov $200, %%ecx\n\t"
+        "2:\n\t"
+        "dec %%ecx\n\t"
+        "jnz 2b\n\t"
+        "add $4, %%r12\n\t"
+        "cmp %%r13, %%r12\n\t"
+        "jb 1b\n\t"
+        :
+        : "r"(code), "r"(from), "r"(n)
+        : "r12", "r13", "rcx", "cc", "memory");
+  }
+}

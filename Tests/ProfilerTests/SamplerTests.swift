@@ -248,4 +248,39 @@ final class AttributionTests: XCTestCase {
         // and the hot line is found: hot's pc 4 -> line 10 + 2 + 1
         XCTAssertEqual(p.lineStats().first?.function.location, "prog.lua:13")
     }
+
+}
+
+extension SamplerTests {
+    /// The running frame's pc comes from a register pointing past the published pc into its code
+    /// (the interpreter's pc local); with refinement off, the published pc stands.
+    func testRunningPCIsRefinedFromRegisters() throws {
+        for refine in [true, false] {
+            let vm = FakeVM()
+            vm.setStack([(0, 1), (2, 10)])  // published: hot at pc 10
+            var cfg = SamplerConfiguration()
+            cfg.hz = 2000
+            cfg.refineRunningPC = refine
+            let raw = try runSampled(cfg, vm: vm, cpuSeconds: 0.2) {
+                tj_test_walk_code(vm.code[2], 10, 100, 200)
+            }
+            var pcs: [UInt32: Int] = [:]
+            for (s, w) in zip(raw.samples, raw.weights) {
+                guard let top = s.lua.first else { continue }  // innermost first
+                XCTAssertEqual(top >> 32, 2)
+                pcs[UInt32(truncatingIfNeeded: top), default: 0] += w
+            }
+            let total = pcs.values.reduce(0, +)
+            XCTAssertGreaterThan(total, 100)
+            if refine {
+                // The walk spends equal time at each of code[10..<100] (pc register = next
+                // instruction, so pcs 10...98 are charged); most samples move off the published pc.
+                XCTAssertTrue(pcs.keys.allSatisfy { $0 >= 10 && $0 < 100 }, "\(pcs)")
+                XCTAssertGreaterThan(pcs.filter { $0.key > 10 }.values.reduce(0, +), total / 2, "\(pcs)")
+                XCTAssertGreaterThan(pcs.count, 20)
+            } else {
+                XCTAssertEqual(Set(pcs.keys), [10], "\(pcs)")
+            }
+        }
+    }
 }

@@ -175,6 +175,9 @@ void tj_free(void *p);
  * the sampler must find `tj_test_busy_leaf` in symbolized stacks. */
 double tj_test_busy_loop(uint64_t iterations);
 
+/* Spins with a register walking over code[from, n) (tests of the handler's pc refinement). */
+void tj_test_walk_code(const uint32_t *code, uint32_t from, uint32_t n, uint64_t rounds);
+
 /* C++ names ("_ZN..."): __cxa_demangle found with dlsym (libstdc++ is loaded by the Swift
  * runtime but not linked directly). Returns a malloc'd string or NULL. Not for signal handlers. */
 char *tj_cxx_demangle(const char *mangled);
