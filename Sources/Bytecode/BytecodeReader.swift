@@ -45,22 +45,22 @@ private struct ByteSource {
 
     var remaining: Int { bytes.count - pos }
 
-    func error(_ what: String, at offset: Int? = nil) -> BytecodeError {
+    func error(_ what: @autoclosure () -> String, at offset: Int? = nil) -> BytecodeError {
         let off = offset ?? pos
         let fn = function == "header" ? "in the header" : "in function \(function)"
-        return BytecodeError(message: "malformed bytecode at offset \(off) \(fn): \(what)",
+        return BytecodeError(message: "malformed bytecode at offset \(off) \(fn): \(what())",
                              offset: off, function: function == "header" ? nil : function)
     }
 
-    mutating func u8(_ what: String) throws -> UInt8 {
-        guard pos < bytes.count else { throw error("file ends inside \(what)") }
+    mutating func u8(_ what: @autoclosure () -> String) throws -> UInt8 {
+        guard pos < bytes.count else { throw error("file ends inside \(what())") }
         let v = bytes[pos]
         pos += 1
         return v
     }
 
-    mutating func fixed(_ n: Int, _ what: String) throws -> UInt64 {
-        guard remaining >= n else { throw error("file ends inside \(what)") }
+    mutating func fixed(_ n: Int, _ what: @autoclosure () -> String) throws -> UInt64 {
+        guard remaining >= n else { throw error("file ends inside \(what())") }
         var v: UInt64 = 0
         for i in 0..<n { v |= UInt64(bytes[pos + i]) << (8 * UInt64(i)) }
         pos += n
@@ -68,25 +68,25 @@ private struct ByteSource {
     }
 
     /// Minimal unsigned LEB128 of at most 10 bytes whose value is <= `max`.
-    mutating func uleb(_ what: String, max: UInt64) throws -> UInt64 {
+    mutating func uleb(_ what: @autoclosure () -> String, max: UInt64) throws -> UInt64 {
         let start = pos
         var v: UInt64 = 0
         var shift: UInt64 = 0
         while true {
-            guard pos < bytes.count else { throw error("file ends inside \(what)", at: start) }
+            guard pos < bytes.count else { throw error("file ends inside \(what())", at: start) }
             let b = bytes[pos]
             pos += 1
             let bits = UInt64(b & 0x7f)
-            if shift == 63 && bits > 1 { throw error("\(what) overflows 64 bits", at: start) }
+            if shift == 63 && bits > 1 { throw error("\(what()) overflows 64 bits", at: start) }
             v |= bits << shift
             if b & 0x80 == 0 {
-                if b == 0 && pos - start > 1 { throw error("\(what) is not minimally encoded", at: start) }
+                if b == 0 && pos - start > 1 { throw error("\(what()) is not minimally encoded", at: start) }
                 break
             }
             shift += 7
-            if shift > 63 { throw error("\(what) overflows 64 bits", at: start) }
+            if shift > 63 { throw error("\(what()) overflows 64 bits", at: start) }
         }
-        guard v <= max else { throw error("\(what) \(v) is larger than \(max)", at: start) }
+        guard v <= max else { throw error("\(what()) \(v) is larger than \(max)", at: start) }
         return v
     }
 
@@ -101,22 +101,22 @@ private struct ByteSource {
         return n
     }
 
-    mutating func rawString(_ what: String) throws -> [UInt8] {
+    mutating func rawString(_ what: @autoclosure () -> String) throws -> [UInt8] {
         let start = pos
-        let n = Int(try uleb("length of \(what)", max: UInt64(UInt32.max)))
+        let n = Int(try uleb("length of \(what())", max: UInt64(UInt32.max)))
         guard n <= remaining else {
-            throw error("\(what) of \(n) bytes runs past the end of the file", at: start)
+            throw error("\(what()) of \(n) bytes runs past the end of the file", at: start)
         }
         let s = Array(bytes[pos..<(pos + n)])
         pos += n
         return s
     }
 
-    mutating func string(_ what: String) throws -> String {
+    mutating func string(_ what: @autoclosure () -> String) throws -> String {
         let start = pos
-        let raw = try rawString(what)
+        let raw = try rawString(what())
         guard let s = String(validating: raw, as: UTF8.self) else {
-            throw error("\(what) is not valid UTF-8", at: start)
+            throw error("\(what()) is not valid UTF-8", at: start)
         }
         return s
     }
@@ -170,9 +170,14 @@ private struct ByteSource {
 
         var code: [Instruction] = []
         code.reserveCapacity(nCode)
-        for _ in 0..<nCode {
-            code.append(Instruction(raw: UInt32(truncatingIfNeeded: try fixed(4, "an instruction"))))
+        // The counts after nCode took bytes too: check again before the unchecked loads.
+        guard remaining >= MinSize.instruction * nCode else { throw error("file ends inside the instructions") }
+        bytes.withUnsafeBytes { buf in
+            for i in 0..<nCode {
+                code.append(Instruction(raw: UInt32(littleEndian: buf.loadUnaligned(fromByteOffset: pos + 4 * i, as: UInt32.self))))
+            }
         }
+        pos += 4 * nCode
 
         var constants: [Constant] = []
         constants.reserveCapacity(nConst)

@@ -62,26 +62,35 @@ public enum Disassembler {
             out += "-- locals: " + items.joined(separator: "  ") + "\n"
         }
         let targets = jumpTargets(p)
+        let locals = LocalIndex(p)
         for pc in p.code.indices {
-            out += line(p, pc: pc, isTarget: targets.contains(pc)) + "\n"
+            out += line(p, pc: pc, isTarget: targets.contains(pc), locals: locals) + "\n"
         }
         return out
     }
 
     /// One instruction as the listing shows it (without the trailing newline).
     public static func line(_ p: Proto, pc: Int, isTarget: Bool = false) -> String {
+        line(p, pc: pc, isTarget: isTarget, locals: LocalIndex(p))
+    }
+
+    static func line(_ p: Proto, pc: Int, isTarget: Bool, locals: LocalIndex) -> String {
         var s = pad4(pc)
         if p.debug != nil {
             let l = p.line(at: pc).map(String.init) ?? "?"
             s += " " + leftPad(l, 5)
         }
         s += isTarget ? " => " : "    "
-        s += instruction(p, pc: pc)
+        s += instruction(p, pc: pc, locals: locals)
         return s
     }
 
     /// Opcode, operands and comment of the instruction at `pc`.
     public static func instruction(_ p: Proto, pc: Int) -> String {
+        instruction(p, pc: pc, locals: LocalIndex(p))
+    }
+
+    static func instruction(_ p: Proto, pc: Int, locals: LocalIndex) -> String {
         guard pc >= 0 && pc < p.code.count else { return "?" }
         let ins = p.code[pc]
         guard let op = Opcode(rawValue: ins.opByte) else {
@@ -129,8 +138,8 @@ public enum Disassembler {
             case .dst, .src, .base:
                 guard !namedRegs.contains(v) else { return }
                 // A destination often starts a local's life: its range begins just after.
-                let name = p.localName(register: v, pc: pc)
-                    ?? (kind == .src ? nil : p.localName(register: v, pc: pc + 1))
+                let name = locals.name(register: v, pc: pc)
+                    ?? (kind == .src ? nil : locals.name(register: v, pc: pc + 1))
                 if let name {
                     namedRegs.insert(v)
                     comment.append("\(v)=\(name)")
@@ -153,6 +162,25 @@ public enum Disassembler {
         if op == .SETLIST && ins.c != 0 { comment.append("batch \(ins.c)") }
         if comment.isEmpty { return s }
         return rightPad(s, 27) + "; " + comment.joined(separator: "  ")
+    }
+
+    /// The locals of a prototype grouped by register, so naming a register is not a scan of all.
+    struct LocalIndex {
+        var byRegister: [[LocalVarInfo]] = []
+
+        init(_ p: Proto) {
+            guard let locals = p.debug?.locals, !locals.isEmpty else { return }
+            byRegister = Array(repeating: [], count: 256)
+            for l in locals where l.register >= 0 && l.register < 256 { byRegister[l.register].append(l) }
+        }
+
+        /// As `Proto.localName`: the last local declared in `register` that is live at `pc`.
+        func name(register: Int, pc: Int) -> String? {
+            guard register >= 0 && register < byRegister.count else { return nil }
+            var found: String?
+            for l in byRegister[register] where l.startPC <= pc && pc < l.endPC { found = l.name }
+            return found
+        }
     }
 
     /// Executed jump targets and LOOP exits of `p` (for the "=>" marks).
@@ -202,10 +230,10 @@ public enum Disassembler {
     }
 
     private static func leftPad(_ s: String, _ w: Int, with c: Character = " ") -> String {
-        s.count >= w ? s : String(repeating: c, count: w - s.count) + s
+        s.utf8.count >= w ? s : String(repeating: c, count: w - s.utf8.count) + s
     }
 
     private static func rightPad(_ s: String, _ w: Int) -> String {
-        s.count >= w ? s : s + String(repeating: " ", count: w - s.count)
+        s.utf8.count >= w ? s : s + String(repeating: " ", count: w - s.utf8.count)
     }
 }

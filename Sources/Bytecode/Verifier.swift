@@ -39,6 +39,18 @@ public enum Verifier {
     }
 }
 
+/// The operand kinds and flags of each opcode, without the names: copying an `OpcodeInfo` retains its
+/// strings, which cost more than the rest of verification together.
+private struct OperandShape {
+    let format: Format
+    let a, b, c, d: OperandKind
+    let flags: OpcodeInfo.Flags
+}
+
+private let operandShapes: [OperandShape] = opcodeTable.map {
+    OperandShape(format: $0.format, a: $0.a, b: $0.b, c: $0.c, d: $0.d, flags: $0.flags)
+}
+
 private struct ProtoVerifier {
     let p: Proto
     let path: String
@@ -189,7 +201,7 @@ private struct ProtoVerifier {
             if t >= 0 && t < code.count { isTarget[t] = true }
         }
         for pc in code.indices { try checkInstruction(pc) }
-        if let last = opcode(at: code.count - 1), !last.info.flags.contains(.terminator) {
+        if let last = opcode(at: code.count - 1), !operandShapes[Int(last.rawValue)].flags.contains(.terminator) {
             throw fail(pc: code.count - 1, "the last instruction falls off the end of the code")
         }
     }
@@ -199,7 +211,7 @@ private struct ProtoVerifier {
         guard let op = Opcode(rawValue: ins.opByte) else {
             throw fail(pc: pc, "unknown opcode byte 0x\(String(ins.opByte, radix: 16))")
         }
-        let info = op.info
+        let info = operandShapes[Int(op.rawValue)]
         switch info.format {
         case .abc:
             try operand(pc, "A", info.a, ins.a)

@@ -1,8 +1,12 @@
 // Mutation fuzzing of the reader and verifier: damaged copies of valid files must either load or
 // be rejected with a BytecodeError; never trap, hang or allocate beyond the input's size. Whatever
 // the reader accepts must write back to the very same bytes (every encoding is canonical).
+import Foundation
 import XCTest
 @testable import Bytecode
+
+/// Iterations per fuzz test; TRACEJIT_FUZZ_SCALE=100 runs a long campaign.
+let fuzzScale = Int(ProcessInfo.processInfo.environment["TRACEJIT_FUZZ_SCALE"] ?? "") ?? 1
 
 /// SplitMix64 (Steele, Lea, Flood 2014): a small, fast, well-mixed deterministic generator.
 struct SplitMix64: RandomNumberGenerator {
@@ -51,7 +55,7 @@ final class FuzzTests: XCTestCase {
             .map { BytecodeWriter.write($0) }
         var rng = SplitMix64(seed: 0x7261_6365_6a69_7421)
         var read = 0, verified = 0, rejected = 0
-        for i in 0..<6000 {
+        for i in 0..<6000 * fuzzScale {
             let input = mutate(seeds[i % seeds.count], seeds, &rng)
             do {
                 let p = try BytecodeReader.read(input)
@@ -78,7 +82,7 @@ final class FuzzTests: XCTestCase {
         // Random words in an otherwise valid prototype exercise every operand rule.
         var rng = SplitMix64(seed: 42)
         var accepted = 0
-        for _ in 0..<3000 {
+        for _ in 0..<3000 * fuzzScale {
             let n = Int.random(in: 1...6, using: &rng)
             var code = (0..<n).map { _ -> Instruction in
                 var raw = UInt32.random(in: 0...UInt32.max, using: &rng)
@@ -100,5 +104,54 @@ final class FuzzTests: XCTestCase {
             _ = Disassembler.listing(p)
         }
         XCTAssertGreaterThan(accepted, 3)
+    }
+
+    /// Structural damage to hand-built trees (negative or huge fields, mismatched debug info):
+    /// the verifier and the disassembler must cope with any Proto, not only with what the reader builds.
+    func testDamagedTreesNeverCrashTheVerifier() {
+        var rng = SplitMix64(seed: 7)
+        func r(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
+        func damage(_ p: Proto, depth: Int) -> Proto {
+            var frame = p.frameSize, params = p.numParams, line = p.lineDefined, last = p.lastLineDefined
+            var code = p.code, upvalues = p.upvalues, constants = p.constants, debug = p.debug
+            switch r(0...9) {
+            case 0: frame = r(-3...300)
+            case 1: params = r(-3...300)
+            case 2: line = r(-3...30); last = r(-3...30)
+            case 3: if !upvalues.isEmpty { upvalues[r(0...upvalues.count - 1)].index = r(-3...300) }
+            case 4: if !constants.isEmpty { constants[r(0...constants.count - 1)] = Bool.random(using: &rng) ? .number(1) : .string([]) }
+            case 5: if !code.isEmpty { code[r(0...code.count - 1)].raw ^= UInt32(1) << UInt32(r(0...31)) }
+            case 6: if !code.isEmpty { code.remove(at: r(0...code.count - 1)) }
+            case 7:
+                if var d = debug {
+                    if !d.locals.isEmpty {
+                        let i = r(0...d.locals.count - 1)
+                        d.locals[i].register = r(-3...300); d.locals[i].startPC = r(-3...60); d.locals[i].endPC = r(-3...60)
+                    }
+                    if !d.lineInfo.isEmpty { d.lineInfo[r(0...d.lineInfo.count - 1)] = Int32(r(-3...5)) }
+                    debug = d
+                }
+            case 8: debug = debug == nil ? DebugInfo(lineInfo: [1], locals: [], upvalueNames: ["?"]) : nil
+            default: break
+            }
+            let kids = p.protos.map { r(0...2) == 0 ? damage($0, depth: depth + 1) : $0 }
+            return Proto(source: r(0...30) == 0 ? "x" : p.source, lineDefined: line, lastLineDefined: last,
+                         numParams: params, isVararg: r(0...10) == 0 ? !p.isVararg : p.isVararg, frameSize: frame,
+                         code: code, constants: constants, upvalues: upvalues, protos: kids, debug: debug)
+        }
+        var accepted = 0
+        for _ in 0..<2000 * fuzzScale {
+            let p = damage(richProgram(stripped: r(0...1) == 0), depth: 0)
+            _ = Disassembler.listing(p)
+            do {
+                try Verifier.verify(p)
+                accepted += 1
+                XCTAssertEqual(try BytecodeFile.load(BytecodeWriter.write(p)), p)
+            } catch is BytecodeError {
+            } catch {
+                XCTFail("unexpected error \(error)")
+            }
+        }
+        XCTAssertGreaterThan(accepted, 10)
     }
 }

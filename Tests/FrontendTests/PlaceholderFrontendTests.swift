@@ -1,5 +1,0 @@
-import XCTest
-
-final class FrontendTestsSmoke: XCTestCase {
-    func testModuleLinks() { XCTAssertTrue(true) }
-}

@@ -1,0 +1,11 @@
+-- tobit normalizes to a signed 32-bit integer; tohex formats
+print(bit.tobit(0), bit.tobit(1), bit.tobit(-1), bit.tobit(0xffffffff), bit.tobit(0x80000000))
+print(bit.tobit(2^32), bit.tobit(2^32 + 5), bit.tobit(-2^32 - 1), bit.tobit(2^52 + 3))
+print(bit.tobit(1.5), bit.tobit(2.5), bit.tobit(-1.5), bit.tobit(0.49999))
+print(bit.tobit("10"), bit.tobit("0x10"))
+print(bit.tohex(255), bit.tohex(-1), bit.tohex(0x12345678), bit.tohex(0))
+print(bit.tohex(255, 2), bit.tohex(255, 4), bit.tohex(255, -4), bit.tohex(0xabcdef, 3), bit.tohex(1, 8))
+print(bit.tohex(0x12345678, -8), bit.tohex(-1, 1), bit.tohex(2^32 + 1))
+print(pcall(bit.tobit, "x"))
+print(pcall(bit.tobit))
+print(type(bit.tobit(1)))

@@ -1,0 +1,12 @@
+-- resuming dead coroutines and invalid arguments
+local co = coroutine.create(function() return 1 end)
+print(coroutine.resume(co))
+print(coroutine.resume(co))
+print(coroutine.resume(co, "more", "args"))
+local w = coroutine.wrap(function() return "once" end)
+print(w())
+print(pcall(w))
+print(pcall(coroutine.resume))
+print(pcall(coroutine.resume, {}))
+print(pcall(coroutine.create))
+print(pcall(coroutine.create, "not a function"))

@@ -1,0 +1,18 @@
+-- arithmetic on values that are not numbers or convertible strings
+local function try(f) print(select(2, pcall(f))) end
+try(function() return 1 + nil end)
+try(function() local x; return x + 1 end)
+try(function() local x; return 1 - x end)
+try(function() local b = true; return b * 2 end)
+try(function() local t = {}; return t / 2 end)
+try(function() local s = "abc"; return s % 2 end)
+try(function() local s = "abc"; return 2 ^ s end)
+try(function() local f = print; return f + 1 end)
+try(function() local t = {n = {}}; return t.n + 1 end)
+try(function() return undefined_g * 2 end)
+try(function() local s = "10"; local t = {}; return s + t end)
+try(function() return "1" + "x" end)
+try(function() local co = coroutine.create(print); return co + 1 end)
+try(function() local a, b = 1, nil; return a + b end)
+try(function() local a = {}; return -a end)
+try(function() local a = "z"; return -a end)

@@ -1,0 +1,16 @@
+-- assert returns all its arguments on success, raises on failure
+print(assert(1, "unused", 3))
+print(assert("value"))
+print(pcall(assert, false))
+print(pcall(assert, nil))
+print(pcall(assert, false, "custom message"))
+print(pcall(assert, nil, 42))
+local ok, e = pcall(assert, false, {k = "table msg"})
+print(ok, type(e), e.k)
+print(pcall(assert))
+print(pcall(function() assert(false, "from function") end))
+print(pcall(function() assert(1 == 2) end))
+print(select("#", assert(true, nil, nil)))
+-- assert with a call that fails in the usual nil,msg way
+print(pcall(function() return assert(tonumber("x"), "not a number") end))
+print(pcall(function() return assert(io.open("/nonexistent/dir/file")) end))

@@ -1,0 +1,2 @@
+print("exit(false) is failure")
+os.exit(false)

@@ -1,0 +1,2 @@
+print("exit(true) is success")
+os.exit(true)

@@ -1,0 +1,3 @@
+-- writing to stderr does not change the exit status
+io.stderr:write("to stderr\n")
+print("to stdout")

@@ -1,0 +1,2 @@
+print(assert(tonumber("12")))
+assert(tonumber("twelve"), "not a number: twelve")

@@ -1,0 +1,2 @@
+local function f() error("no position info", 0) end
+f()

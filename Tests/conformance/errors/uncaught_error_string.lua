@@ -1,0 +1,2 @@
+io.write("partial output without newline")
+error("explicit failure")

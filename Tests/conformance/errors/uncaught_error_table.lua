@@ -1,0 +1,3 @@
+-- a non-string error object without __tostring
+print("start")
+error({code = 1})

@@ -1,0 +1,2 @@
+print("no trailing newline")
+local x = 1 + 1 print(x)

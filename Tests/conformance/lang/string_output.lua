@@ -1,0 +1,12 @@
+-- print and io.write with control characters and embedded zeros
+print("tab\tsep", "cr\rreturn")
+print("zero\0byte", #"zero\0byte")
+io.write("no newline", "|", 1, "|", 2.5, "\n")
+io.write()
+io.write("")
+print()
+print("", "")
+print(nil, false, true)
+print("multi\nline")
+print(("x"):rep(200))
+io.write(string.char(0, 1, 2, 255), "\n")

@@ -1,0 +1,13 @@
+-- floor, ceil, abs, min, max, huge, pi
+print(math.floor(3.7), math.floor(-3.7), math.floor(3), math.floor(-0.0), math.floor(0.5))
+print(math.ceil(3.2), math.ceil(-3.2), math.ceil(3), math.ceil(-0.5), math.ceil(1e-300))
+print(math.abs(-5), math.abs(5), math.abs(-0.0), math.abs(-1/0), math.abs(-2^63))
+print(math.min(3, 1, 2), math.max(3, 1, 2), math.min(1), math.max(-1), math.min(1.5, -2.5))
+print(math.max(1, 1/0), math.min(1, -1/0), math.max(2, 2.0), math.min(-1, -1))
+print(math.huge, -math.huge, math.huge == 1/0)
+print(math.pi, string.format("%.15f", math.pi))
+print(math.floor(2^53 + 0.5), math.floor(-2^31 - 0.5), math.ceil(2^31 - 0.5))
+print(math.floor("3.5"), math.abs("-2"))
+print(pcall(math.floor), pcall(math.min))
+print(pcall(math.max, 1, "x"))
+print(math.floor(1e100) == 1e100, math.floor(1/0), math.ceil(-1/0))

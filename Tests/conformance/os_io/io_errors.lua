@@ -1,0 +1,17 @@
+-- io failures return nil, message, code; closed files raise errors
+local missing = "/nonexistent_dir_for_tracejit/file.txt"
+print(io.open(missing))
+print(io.open(missing, "w"))
+local name = os.tmpname()
+local f = assert(io.open(name, "w"))
+f:close()
+print(io.type(f), io.type(io.stdout), io.type(42))
+print(pcall(f.write, f, "x"))
+print(pcall(f.read, f))
+print(pcall(f.close, f))
+print(tostring(f))
+local r = assert(io.open(name, "r"))
+local a, b, c = r:write("x")
+print(a, b, type(c))
+r:close()
+os.remove(name)

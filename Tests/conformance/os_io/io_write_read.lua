@@ -1,0 +1,26 @@
+-- writing a file and reading it back with every read format
+local name = os.tmpname()
+local f = assert(io.open(name, "w"))
+print(io.type(f))
+print(f:write("line one\n", "line two\n", 42, " ", 3.5, "\n", "last line without newline"))
+f:close()
+print(io.type(f))
+f = assert(io.open(name, "r"))
+print(f:read("*l"))
+print(f:read("*l"))
+print(f:read("*n"), f:read("*n"))
+print(f:read("*l"))                 -- rest of the number line (empty)
+print(f:read("*l"))
+print(f:read("*l"))                 -- nil at end of file
+print(f:read("*a"))                 -- "" at end of file
+f:close()
+f = assert(io.open(name, "r"))
+print(f:read(4), f:read(0), f:read(5))
+print(f:read("*a"):len())
+print(f:read(1), f:read(0))
+f:close()
+-- several formats in one call
+f = assert(io.open(name))
+print(f:read("*l", "*l", 2))
+f:close()
+os.remove(name)

@@ -1,0 +1,10 @@
+-- io.write to stdout, file handles for stdout, number formatting in write
+io.write("a", 1, 2.5, "\n")
+io.write(1e15, " ", 1/3, " ", -0.0, "\n")
+print(io.write("chained "))
+io.stdout:write("via stdout handle\n")
+io.output():write("via io.output()\n")
+print(io.type(io.stdout), io.type(io.stderr), io.type(io.stdin))
+print(pcall(io.write, {}))
+io.write()
+print("done")

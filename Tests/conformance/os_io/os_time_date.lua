@@ -1,0 +1,31 @@
+-- os.time with a table and os.date with a fixed time (UTC formats for determinism)
+local t = os.time({year = 2024, month = 2, day = 29, hour = 12, min = 30, sec = 45})
+print(type(t))
+-- os.time interprets the table as local time; compare relative values only
+local t2 = os.time({year = 2024, month = 3, day = 1, hour = 12, min = 30, sec = 45})
+print(os.difftime(t2, t), t2 - t)
+local base = os.time({year = 2000, month = 1, day = 1, hour = 0})
+local later = os.time({year = 2000, month = 1, day = 2, hour = 0})
+print(later - base)
+-- normalization of out-of-range fields
+local n1 = os.time({year = 2023, month = 13, day = 1, hour = 12})
+local n2 = os.time({year = 2024, month = 1, day = 1, hour = 12})
+print(n1 == n2)
+local n3 = os.time({year = 2024, month = 3, day = 0, hour = 12})
+local n4 = os.time({year = 2024, month = 2, day = 29, hour = 12})
+print(n3 == n4)
+-- a fixed UTC timestamp formatted with "!"
+local fixed = 1709209845     -- 2024-02-29 12:30:45 UTC
+print(os.date("!%Y-%m-%d %H:%M:%S", fixed))
+print(os.date("!%y %j %p %a %A %b %B %d %w", fixed))
+print(os.date("!%%", fixed), os.date("!%H%M", 0))
+local d = os.date("!*t", fixed)
+print(d.year, d.month, d.day, d.hour, d.min, d.sec, d.wday, d.yday, d.isdst)
+print(os.date("!%Y-%m-%d", 0), os.date("!%Y-%m-%d %H:%M:%S", 86399))
+-- round trip through os.date("*t") and os.time (local time)
+local lt = os.date("*t", t)
+print(lt.year, lt.month, lt.day, lt.hour, lt.min, lt.sec)
+print(os.time(lt) == t)
+-- required fields
+print(pcall(os.time, {year = 2024}))
+print(type(os.time()), type(os.date()), type(os.clock()))

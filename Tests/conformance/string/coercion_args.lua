@@ -1,0 +1,11 @@
+-- numbers are accepted where strings are expected, and numeric strings where numbers are expected
+print(string.rep(5, 3), string.len(12345), string.upper(1e3), string.sub(123456, 2, -2))
+print(("x"):rep("3"), ("abcdef"):sub("2", "4"), string.char("65", "66"))
+print(string.byte(10, 1, -1))
+print(string.format("%d %s %5.1f", "42", 42, "3.14159"))
+print(string.find(1234512345, 45, 5))
+print(string.gsub(111, 1, 2))
+print(("%d"):rep(2):format(1, 2))
+print(pcall(string.rep, "x", "three"))
+print(pcall(string.sub, "abc", "x"))
+print(#tostring(1e15), #tostring(2^53))

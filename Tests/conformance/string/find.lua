@@ -1,0 +1,15 @@
+-- string.find: init, negative init, plain, captures and special characters
+local s = "hello world, hello lua"
+print(s:find("hello"), s:find("hello", 2), s:find("hello", -9), s:find("xyz"))
+print(s:find("o", 5), s:find("o", 6), s:find("o", -3))
+print(s:find(""), s:find("", 5), s:find("", 100), s:find("", -100))
+print(s:find("l+"), s:find("(h)(e)"), s:find("()ll()"))
+print(s:find(".", 1, true), s:find("a.b", 1, true), ("a.b"):find(".", 1, true), ("a.b"):find("%."))
+print(("a+b"):find("+", 1, true), ("x[1]"):find("[1]", 1, true), ("x(y)"):find("(", 1, true))
+print(("aaa"):find("a", 0), ("aaa"):find("a", 4), ("aaa"):find("a", -1))
+print(("\0a\0b"):find("\0b"), ("\0a\0b"):find("%z", 2))
+print(s:find("^hello"), s:find("^world"), s:find("lua$"), s:find("hello$"))
+print(string.find("abc", "b", 1.5))
+print(pcall(string.find))
+print(pcall(string.find, "x"))
+print(string.find(12345, 34))

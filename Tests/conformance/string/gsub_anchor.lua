@@ -1,0 +1,13 @@
+-- anchored gsub patterns and special replacement cases
+print(string.gsub("hello hello", "^hello", "X"))
+print(string.gsub("aaa", "^a", "b"))
+print(string.gsub("abc", "c$", "C"))
+print(string.gsub("a$c", "$c", "X"))
+print(string.gsub("abc", "^", ">"))
+print(string.gsub("abc", "$", "<"))
+print(string.gsub("  padded  ", "^%s+", ""))
+print(string.gsub("  padded  ", "%s+$", ""))
+print(string.gsub("line1\nline2", "\n", "\\n"))
+print(string.gsub("x^y", "%^", "caret"))
+print(string.gsub("a%b", "%%", "pct"))
+print(string.gsub("path/to/file", "/", "%%"))

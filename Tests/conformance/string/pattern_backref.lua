@@ -1,0 +1,12 @@
+-- back-references %1..%9 inside patterns
+print(("hello"):match("(l)%1"))
+print(("abcabc"):match("^(abc)%1$"))
+print(('say "hi" or \'bye\''):gsub("([\"'])(.-)%1", "<%2>"))
+print(("aa bb cd"):gsub("(%a)%1", "[%1%1]"))
+print(("xyzxyz"):find("(x)(y)(z)%1%2%3"))
+print(("abab"):match("(a)(b)%2"), ("abba"):match("(a)(b)%2%1"))
+print(("=[[x]]="):match("%[(=*)%[(.-)%]%1%]"))
+print(("[==[long]==]"):match("%[(=*)%[(.-)%]%1%]"))
+print(pcall(string.match, "aa", "(a)%2"))
+print(pcall(string.match, "aa", "%1(a)"))
+print(pcall(string.match, "aa", "(a%1)"))

@@ -1,0 +1,23 @@
+-- character sets
+local function all(s, p) local r = {} for m in s:gmatch(p) do r[#r + 1] = m end return table.concat(r, ",") end
+print(all("hello world", "[aeiou]"))
+print(all("hello world", "[^aeiou ]+"))
+print(all("a-z A-Z 0-9", "[a-z]"))
+print(all("abcXYZ123", "[A-Z0-9]+"))
+print(all("a]b]c", "[]]"))
+print(all("a]b^c", "[^]]+"))
+print(all("a-b-c", "[a-]"))
+print(all("a-b-c", "[-b]"))
+print(all("x^y", "[%^]"))
+print(all("x^y", "[y^]"))
+print(all("1.5 2,3", "[%d%.]+"))
+print(all("tab\there", "[%s]"))
+print(all("a_b-c", "[%w_]+"))
+print(all("a%b", "[%%]"))
+print(all("z-a", "[z-a]"))        -- an empty range
+print(all("abc", "[%a-c]"))
+print(all("\0a\0", "[%z]"))
+print(all("ABCdef", "[^%l]+"))
+print(pcall(string.find, "x", "[a"))
+print(pcall(string.find, "x", "[a%"))
+print(pcall(string.find, "x", "[]"))

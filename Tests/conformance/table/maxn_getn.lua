@@ -1,0 +1,6 @@
+-- table.maxn and table.getn (5.1)
+print(table.maxn({}), table.maxn({1, 2, 3}), table.maxn({[10] = 1, [2] = 1}), table.maxn({[1.5] = 1}))
+print(table.maxn({[-1] = 1}), table.maxn({a = 1, [5] = 2}))
+print(table.getn({1, 2, 3}), table.getn({}))
+print(pcall(table.maxn))
+print(pcall(table.getn, nil))
