@@ -50,28 +50,28 @@ final class FuncState {
     let parent: FuncState?
     let lex: Lexer
     let lineDefined: Int
-    var lastLineDefined = 0
-    var numParams = 0
-    var isVararg = false
+    @exclusivity(unchecked) var lastLineDefined = 0
+    @exclusivity(unchecked) var numParams = 0
+    @exclusivity(unchecked) var isVararg = false
 
-    var code: [Instruction] = []
-    var lines: [Int32] = []
-    var constants: [Constant] = []
-    private var strConsts: [Int32: Int] = [:]
-    private var numConsts: [UInt64: Int] = [:]
-    var protos: [Proto] = []
-    var upvalues: [UpvalueDesc] = []
-    var upvalueNames: [Int32] = []
+    @exclusivity(unchecked) var code: [Instruction] = []
+    @exclusivity(unchecked) var lines: [Int32] = []
+    @exclusivity(unchecked) var constants: [Constant] = []
+    @exclusivity(unchecked) private var strConsts: [Int32: Int] = [:]
+    @exclusivity(unchecked) private var numConsts: [UInt64: Int] = [:]
+    @exclusivity(unchecked) var protos: [Proto] = []
+    @exclusivity(unchecked) var upvalues: [UpvalueDesc] = []
+    @exclusivity(unchecked) var upvalueNames: [Int32] = []
 
-    var locals: [LocalVar] = []     // debug records, in declaration order
-    var actvars: [Int] = []         // index into `locals` of the local in each active register
-    var freereg = 0
-    var frameSize = 0
-    var lastTarget = 0              // the last pc that is a jump target
+    @exclusivity(unchecked) var locals: [LocalVar] = []     // debug records, in declaration order
+    @exclusivity(unchecked) var actvars: [Int] = []         // index into `locals` of the local in each active register
+    @exclusivity(unchecked) var freereg = 0
+    @exclusivity(unchecked) var frameSize = 0
+    @exclusivity(unchecked) var lastTarget = 0              // the last pc that is a jump target
 
-    var blocks: [BlockScope] = []
-    var labels: [LabelInfo] = []
-    var gotos: [PendingGoto] = []
+    @exclusivity(unchecked) var blocks: [BlockScope] = []
+    @exclusivity(unchecked) var labels: [LabelInfo] = []
+    @exclusivity(unchecked) var gotos: [PendingGoto] = []
 
     init(parent: FuncState?, lex: Lexer, lineDefined: Int) {
         self.parent = parent
@@ -177,13 +177,13 @@ final class FuncState {
     // MARK: Locals
 
     func addLocal(_ name: Int32, _ offset: Int) throws {
-        if nactvar + offset + 1 > 200 { throw limitError(200, "local variables") }
         pendingLocals.append(name)
     }
-    var pendingLocals: [Int32] = []
+    @exclusivity(unchecked) var pendingLocals: [Int32] = []
 
     /// Activates the pending locals (their registers are already filled).
-    func activateLocals(_ n: Int) {
+    func activateLocals(_ n: Int) throws {
+        if nactvar + n > 200 { throw limitError(200, "local variables") }
         for i in 0..<n {
             locals.append(LocalVar(name: pendingLocals[i], register: nactvar, startPC: pc, endPC: -1))
             actvars.append(locals.count - 1)
@@ -373,6 +373,7 @@ final class FuncState {
             let j = close ? emitAD(.UCLO, label.nactvar, 0) : emitJump()
             try fixJump(j, label.pc)
             if label.jmpPC >= 0 {
+                try bumpFrame(label.nactvar + 1)
                 code[label.jmpPC] = Instruction(.LOOP, a: label.nactvar, d: 0)
                 try fixJump(label.jmpPC, pc)
             }

@@ -71,13 +71,13 @@ final class Lexer {
     private let buf: UnsafeMutablePointer<UInt8>
     private let classes: UnsafeMutablePointer<UInt8>
     private let count: Int
-    private var pos = 0
-    var line = 1
-    var lastLine = 1
-    var cur = Token()
-    private var ahead: Token?
-    private var aheadLine = 1
-    private var sbuf: [UInt8] = []  // decoded string being scanned
+    @exclusivity(unchecked) private var pos = 0
+    @exclusivity(unchecked) var line = 1
+    @exclusivity(unchecked) var lastLine = 1
+    @exclusivity(unchecked) var cur = Token()
+    @exclusivity(unchecked) private var ahead: Token?
+    @exclusivity(unchecked) private var aheadLine = 1
+    @exclusivity(unchecked) private var sbuf: [UInt8] = []  // decoded string being scanned
 
     init(_ source: [UInt8], chunkID: String, interner: StringInterner) {
         self.interner = interner

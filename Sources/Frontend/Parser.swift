@@ -18,8 +18,9 @@ private let fieldsPerFlush = Limits.fieldsPerFlush
 final class Parser {
     let lex: Lexer
     let source: String
-    var fs: FuncState
-    private var level = 0
+    @exclusivity(unchecked) var fs: FuncState
+    @exclusivity(unchecked) private var level = 0
+    @exclusivity(unchecked) private var lhs: [ExpDesc] = []  // assignment targets being parsed (a stack)
     private let idSelf: Int32
     private let forNames: [Int32]
 
@@ -154,7 +155,7 @@ final class Parser {
                 }
             } while try !nfs.isVararg && testNext(Int(UInt8(ascii: ",")))
         }
-        nfs.activateLocals(nparams)
+        try nfs.activateLocals(nparams)
         nfs.numParams = nparams
         try nfs.reserveRegs(nparams)
         try checkNext(Int(UInt8(ascii: ")")))
@@ -389,9 +390,10 @@ final class Parser {
                     pending = 0
                 }
             }
+            let reg = f.freereg
             if (tok == Tok.name || tok == Tok.kGoto), try lex.lookahead() == Int(UInt8(ascii: "=")) {
                 var k = ExpDesc(.str, Int(try checkName()))
-                try recordField(treg, &k)
+                try recordField(treg, &k, reg)
                 nh += 1
             } else if tok == Int(UInt8(ascii: "[")) {
                 try lex.next()
@@ -399,7 +401,7 @@ final class Parser {
                 try expr(&k)
                 try f.exp2val(&k)
                 try checkNext(Int(UInt8(ascii: "]")))
-                try recordField(treg, &k)
+                try recordField(treg, &k, reg)
                 nh += 1
             } else {
                 try expr(&v)
@@ -424,9 +426,8 @@ final class Parser {
     }
 
     /// `name = v` or `[k] = v` in a constructor.
-    private func recordField(_ treg: Int, _ k: inout ExpDesc) throws {
+    private func recordField(_ treg: Int, _ k: inout ExpDesc, _ reg: Int) throws {
         let f = fs
-        let reg = f.freereg
         try checkNext(Int(UInt8(ascii: "=")))
         var kind = KeyKind.reg
         var key = 0
@@ -552,6 +553,7 @@ final class Parser {
         let f = fs
         try lex.next()
         f.markTarget()
+        try f.bumpFrame(f.nactvar + 1)
         let start = f.emitAD(.LOOP, f.nactvar, Limits.jumpBias)
         let exit = try cond()
         f.enterBlock(isLoop: true)
@@ -567,6 +569,7 @@ final class Parser {
     private func repeatStat(_ line: Int) throws {
         let f = fs
         f.markTarget()
+        try f.bumpFrame(f.nactvar + 1)
         let start = f.emitAD(.LOOP, f.nactvar, Limits.jumpBias)
         f.enterBlock(isLoop: true)
         f.enterBlock(isLoop: false)
@@ -630,11 +633,11 @@ final class Parser {
             f.emitAD(.KSHORT, f.freereg, 1)
             try f.reserveRegs(1)
         }
-        f.activateLocals(3)
+        try f.activateLocals(3)
         try checkNext(Tok.kDo)
         let prep = f.emitAD(.FORPREP, base, 0)
         f.enterBlock(isLoop: false)
-        f.activateLocals(1)
+        try f.activateLocals(1)
         try f.reserveRegs(1)
         try chunk()
         try f.leaveBlock()
@@ -663,14 +666,14 @@ final class Parser {
         let n = try exprList(&e)
         try adjustAssign(3, n, &e)
         _ = eline
-        f.activateLocals(3)
+        try f.activateLocals(3)
         try f.bumpFrame(base + 3 + 3)
         try checkNext(Tok.kDo)
         let jmp = f.emitJump()
         f.markTarget()
         let bodyStart = f.pc
         f.enterBlock(isLoop: false)
-        f.activateLocals(nvars)
+        try f.activateLocals(nvars)
         try f.reserveRegs(nvars)
         try chunk()
         try f.leaveBlock()
@@ -707,7 +710,7 @@ final class Parser {
         try f.addLocal(try checkName(), 0)
         let reg = f.freereg
         try f.reserveRegs(1)
-        f.activateLocals(1)
+        try f.activateLocals(1)
         var b = ExpDesc(.void)
         try body(&b, isMethod: false, line: lex.line)
         try f.exp2reg(&b, reg)
@@ -725,7 +728,7 @@ final class Parser {
         var nexps = 0
         if try testNext(Int(UInt8(ascii: "="))) { nexps = try exprList(&e) }
         try adjustAssign(nvars, nexps, &e)
-        f.activateLocals(nvars)
+        try f.activateLocals(nvars)
     }
 
     private func adjustAssign(_ nvars: Int, _ nexps: Int, _ e: inout ExpDesc) throws {
@@ -797,13 +800,17 @@ final class Parser {
             fs.code[v.info].setC(1)
             return
         }
-        var lhs = [v]
-        try assignment(&lhs)
+        let base = lhs.count
+        lhs.append(v)
+        defer { lhs.removeSubrange(base...) }
+        try assignment(base)
     }
 
-    private func assignment(_ lhs: inout [ExpDesc]) throws {
+    /// Targets lhs[base...] are parsed; the last one is being checked.
+    private func assignment(_ base: Int) throws {
         let f = fs
         let v = lhs[lhs.count - 1]
+        let nvars = lhs.count - base
         switch v.kind {
         case .local, .upval, .global, .indexed: break
         default: throw lex.errorNear("syntax error")
@@ -811,18 +818,17 @@ final class Parser {
         if try testNext(Int(UInt8(ascii: ","))) {
             var nv = ExpDesc(.void)
             try suffixedExp(&nv)
-            if nv.kind == .local { try checkConflict(&lhs, nv) }
+            if nv.kind == .local { try checkConflict(base, nv) }
+            if level + nvars > maxLevels { throw f.limitError(maxLevels, "variable names") }
             lhs.append(nv)
-            try enterLevel()
-            try assignment(&lhs)
-            leaveLevel()
+            try assignment(base)
             lhs.removeLast()
         } else {
             try checkNext(Int(UInt8(ascii: "=")))
             var e = ExpDesc(.void)
             let nexps = try exprList(&e)
-            if nexps != lhs.count {
-                try adjustAssign(lhs.count, nexps, &e)
+            if nexps != nvars {
+                try adjustAssign(nvars, nexps, &e)
             } else {
                 f.setOneRet(&e)
                 try f.storeVar(v, &e)
@@ -835,11 +841,11 @@ final class Parser {
 
     /// A local assigned later in the list is read as a table or key of an earlier target: that
     /// target uses a copy of its old value.
-    private func checkConflict(_ lhs: inout [ExpDesc], _ v: ExpDesc) throws {
+    private func checkConflict(_ base: Int, _ v: ExpDesc) throws {
         let f = fs
         let extra = f.freereg
         var conflict = false
-        for i in 0..<lhs.count where lhs[i].kind == .indexed {
+        for i in base..<lhs.count where lhs[i].kind == .indexed {
             if lhs[i].info == v.info {
                 conflict = true
                 lhs[i].info = extra

@@ -53,8 +53,16 @@ extension LuaVM {
 
     // MARK: argument checking
 
+    /// "bad argument #n to 'name' (msg)", the name as the caller called it ('?' when called from
+    /// a native or by a tail call, as LuaJIT).
     func argError(_ n: Int, _ fname: String, _ msg: String) -> LuaError {
-        runtimeError("bad argument #\(n) to '\(fname)' (\(msg))", ci: nil)
+        let co = coState(currentThread)
+        var name = "?"
+        if co.pointee.ciCount > 0 {
+            let ci = co.pointee.cis + (co.pointee.ciCount - 1)
+            if ci.pointee.closure == nil, let called = calledName(co, ci) { name = called }
+        }
+        return runtimeError("bad argument #\(n) to '\(name)' (\(msg))", ci: nil)
     }
 
     func typeArgError(_ a: NativeArgs, _ i: Int, _ fname: String, _ expected: String) -> LuaError {
@@ -208,17 +216,21 @@ extension LuaVM {
             ("assert", { vm, a in
                 try vm.checkAny(a, 0, "assert")
                 if a.base[0].isTruthy { return a.count }
-                if a.count >= 2 { throw LuaError(value: a.base[1], message: vm.errorText(a.base[1])) }
+                let m = a[1]
+                if m.isString { throw vm.runtimeError(m.string.string, ci: nil) }
+                if m.isNumber { throw vm.runtimeError(NumberText.format(m.number), ci: nil) }
+                if a.count >= 2 && !m.isNil { throw LuaError(value: m, message: vm.tostringDefault(m)) }
                 throw vm.runtimeError("assertion failed!", ci: nil)
             }),
             ("error", { vm, a in
                 let v = a[0]
                 let level = try vm.optInt(a, 1, "error", 1)
-                if v.isString && level > 0 {
+                if (v.isString || v.isNumber) && level > 0 {
                     let co = coState(a.L)
                     let idx = co.pointee.ciCount - 1 - level
+                    let text = v.isString ? v.string.string : NumberText.format(v.number)
                     if idx >= 0, let pos = vm.position(of: co.pointee.cis + idx) {
-                        let msg = "\(pos) \(v.string.string)"
+                        let msg = "\(pos) \(text)"
                         throw LuaError(value: try vm.heap.string(msg), message: msg)
                     }
                 }
@@ -286,6 +298,15 @@ extension LuaVM {
             ])
             pinned.append(ipairsAux)
             pinned.append(nextFn)
+        } catch {}
+        // Strings share one metatable whose __index is the `string` table (filled by the string
+        // library when it is registered).
+        do {
+            let stringLib = try heap.newTable(narray: 0, nhash: 16)
+            try tableSet(globals, try heap.string("string"), Value(stringLib))
+            let smt = try heap.newTable(narray: 0, nhash: 2)
+            try tableSet(smt, try heap.string("__index"), Value(stringLib))
+            stringMetatable = smt
         } catch {}
         setGlobal("_G", Value(globals))
         setGlobal("_VERSION", internString("Lua 5.1"))

@@ -62,7 +62,7 @@ extension LuaVM {
     /// -2 means an in-loop pcall pushed a protected Lua frame (the caller must reload).
     @inline(never)
     func callNative(_ L: ThreadRef, _ co: CoPtr, fn: UnsafeMutablePointer<Value>, nargs: Int, wanted: Int32,
-                    inLoop: Bool) throws -> Int {
+                    inLoop: Bool, tail: Bool = false) throws -> Int {
         let cf = fn.pointee.nativeFunction
         let id = Int(cf.pointee.builtin)
         if inLoop && (id == BuiltinID.pcall || id == BuiltinID.xpcall) && nargs >= 1 {
@@ -78,7 +78,7 @@ extension LuaVM {
         let ci = co.pointee.cis + co.pointee.ciCount
         co.pointee.ciCount += 1
         ci.initialize(to: CallInfo(fn: fn, base: args, top: top, pc: noPC, closure: nil, nresults: wanted,
-                                   flags: 0, nvarargs: 0, handler: .nil))
+                                   flags: tail ? CIFlag.tail : 0, nvarargs: 0, handler: .nil))
         if top > co.pointee.highWater { co.pointee.highWater = top }
         L.pointee.top = UInt32(top - stackBase(L))
         let n = try builtins[id].fn(self, NativeArgs(L: L, fn: cf, base: args, count: nargs))

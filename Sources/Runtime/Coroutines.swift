@@ -88,8 +88,9 @@ extension LuaVM {
 
     func yieldNative(_ a: NativeArgs) throws -> Int {
         let co = coState(a.L)
-        if co.pointee.isMain { throw runtimeError("attempt to yield from outside a coroutine", ci: nil) }
-        if co.pointee.swiftCalls > 0 { throw runtimeError("attempt to yield across C-call boundary", ci: nil) }
+        if co.pointee.swiftCalls > 0 || co.pointee.isMain {
+            throw runtimeError("attempt to yield across C-call boundary", ci: nil)
+        }
         co.pointee.yielding = true
         co.pointee.nres = a.count
         return -1
@@ -101,8 +102,8 @@ extension LuaVM {
         let status = Int(L.pointee.status)
         let co = coState(L)
         if L == currentThread || status != TJ_CO_SUSPENDED {
-            let msg = status == TJ_CO_DEAD || status == TJ_CO_ERROR
-                ? "cannot resume dead coroutine" : "cannot resume non-suspended coroutine"
+            let msg = status == TJ_CO_DEAD || status == TJ_CO_ERROR ? "cannot resume dead coroutine"
+                : (L == currentThread ? "cannot resume running coroutine" : "cannot resume non-suspended coroutine")
             if wrap { throw runtimeError(msg, ci: nil) }
             a.base[0] = .false
             a.base[1] = try heap.string(msg)
@@ -192,15 +193,19 @@ extension LuaVM {
                 }
             }
         } catch let e as LuaError {
+            currentThread = prev
             L.pointee.status = UInt8(TJ_CO_DEAD)
             closeUpvalues(L, level: stack0)
             if wrap {
+                // As Lua's auxwrap: a string error gets the position of the wrap function's caller.
+                if e.value.isString { throw runtimeError(e.value.string.string, ci: nil) }
                 throw e
             }
             a.base[0] = .false
             a.base[1] = e.value
             return 2
         } catch let e as HeapError {
+            currentThread = prev
             L.pointee.status = UInt8(TJ_CO_DEAD)
             closeUpvalues(L, level: stack0)
             if wrap { throw runtimeError(e.message, ci: nil) }

@@ -47,15 +47,12 @@ extension LuaVM {
         if let f = frame, let pos = position(of: f) {
             return makeError("\(pos) \(msg)")
         }
-        // A native frame: use the Lua frame below it (as luaL_error's level 1 for library functions).
-        if let f = frame {
+        // A native frame: the position of its caller when that is a Lua frame (as luaL_error's
+        // level 1); none when called from a native (pcall) or by a tail call.
+        if let f = frame, f.pointee.flags & CIFlag.tail == 0 {
             let co = coState(currentThread)
-            var i = f - co.pointee.cis - 1
-            while i >= 0 {
-                if let pos = position(of: co.pointee.cis + i) { return makeError("\(pos) \(msg)") }
-                if co.pointee.cis[i].closure == nil { break }
-                i -= 1
-            }
+            let i = f - co.pointee.cis - 1
+            if i >= 0, let pos = position(of: co.pointee.cis + i) { return makeError("\(pos) \(msg)") }
         }
         return makeError(msg)
     }
@@ -133,7 +130,8 @@ extension LuaVM {
         let pcIndex = caller.pointee.pc - p.pointee.code.unsafelyUnwrapped - 1
         guard pcIndex >= 0, pcIndex < proto.code.count else { return nil }
         let ins = proto.code[pcIndex]
-        guard ins.op == .CALL || ins.op == .TAILCALL else { return nil }
+        guard ins.op == .CALL || ins.op == .TAILCALL || ins.op == .ITERC else { return nil }
+        if ins.op == .ITERC { return nil }
         if ci.pointee.flags & (CIFlag.pcall | CIFlag.xpcall) != 0 { return nil }
         return DebugNames.slotName(proto, pc: pcIndex, slot: ins.a)?.1
     }

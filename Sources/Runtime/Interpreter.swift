@@ -493,7 +493,7 @@ extension LuaVM {
                     (ci, cl, k, base, pc) = LuaVM.frameState(co)
                 } else {
                     // A native: call it, then return its results.
-                    let n = try callNative(L, co, fn: fnp, nargs: nargs, wanted: -1, inLoop: false)
+                    let n = try callNative(L, co, fn: fnp, nargs: nargs, wanted: -1, inLoop: false, tail: true)
                     if n < 0 { return true }
                     if try finishReturn(L, co, &ci, src: fnp, count: n, mtop: &mtop) { return false }
                     (ci, cl, k, base, pc) = LuaVM.frameState(co)

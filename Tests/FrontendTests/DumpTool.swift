@@ -5,8 +5,41 @@ import Bytecode
 @testable import Frontend
 
 final class DumpTool: XCTestCase {
+    /// `FRONTEND_BENCH=big.lua` (best in a release build): compile throughput, printed, not asserted.
+    func testCompileThroughputFromEnvironment() throws {
+        guard let path = ProcessInfo.processInfo.environment["FRONTEND_BENCH"] else { return }
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        var best = Double.infinity
+        var instructions = 0
+        for _ in 0..<5 {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let p = try Compiler.compile(bytes, chunkName: "@" + path)
+            let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+            best = min(best, dt)
+            func count(_ q: Proto) -> Int { q.code.count + q.protos.reduce(0) { $0 + count($1) } }
+            instructions = count(p)
+        }
+        print(String(format: "BENCH %@: %.1f MB in %.3f s = %.1f MB/s, %d instructions", path,
+                     Double(bytes.count) / 1e6, best, Double(bytes.count) / 1e6 / best, instructions))
+    }
+
     func testDumpFromEnvironment() throws {
         guard let path = ProcessInfo.processInfo.environment["FRONTEND_DUMP"] else { return }
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+            for f in try FileManager.default.contentsOfDirectory(atPath: path).sorted() where f.hasSuffix(".lua") {
+                print("FILE", f)
+                fflush(stdout)
+                let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path + "/" + f)))
+                do {
+                    let p = try Compiler.compile(bytes, chunkName: "@" + f)
+                    for problem in structuralProblems(p) { print("PROBLEM", f, problem) }
+                } catch {
+                    print("ERROR", error)
+                }
+            }
+            return
+        }
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         do {
             let p = try Compiler.compile(bytes, chunkName: "@" + path)

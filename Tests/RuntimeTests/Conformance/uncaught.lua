@@ -1,0 +1,5 @@
+local function helper(p)
+  return p.field
+end
+print("start")
+helper(nil)
