@@ -1,0 +1,6 @@
+import CVM
+import Glibc
+
+extension LuaVM {
+    func registerLoadLibrary() {}
+}

@@ -1,0 +1,168 @@
+// string.format as LuaJIT 2.1 does it.
+//
+// Each conversion spec is `%[flags][width][.precision]conv`: flags any of `-+ #0` (repeats allowed),
+// width and precision at most two digits each (a third digit is an "invalid option" error naming
+// the spec so far). Conversions:
+//   d i        number -> int64 by truncation (cvttsd2si: out of range and NaN give INT64_MIN)
+//   u o x X    the same int64, printed as unsigned 64-bit
+//   c          the byte of the number's int32 value
+//   e E f F g G a A   doubles through libc; NaN always prints as "nan" (LuaJIT ignores its sign)
+//   s          tostring (with __tostring), precision truncates, width pads; any length, any bytes
+//   q          a Lua-readable quoted string (control bytes as \ddd-style escapes)
+//   %          a percent sign
+// Numbers go through vsnprintf into a stack buffer (every spec is at most 99 wide and 99 precise,
+// so 512 bytes always suffice).
+import CVM
+import Glibc
+
+extension LuaVM {
+    func stringFormat(_ a: NativeArgs) throws -> Int {
+        let fmtS = try libString(a, 0)
+        let f = fmtS.bytePtr
+        let n = fmtS.count
+        var out = ByteBuffer(capacity: n + 16)
+        defer { out.free() }
+        var arg = 0
+        var i = 0
+        var spec = [CChar](repeating: 0, count: 32)
+        var tmp = [CChar](repeating: 0, count: 512)
+        while i < n {
+            let c = f[i]
+            if c != 37 { out.append(c); i += 1; continue }
+            i += 1
+            if i < n && f[i] == 37 { out.append(37); i += 1; continue }
+            // Parse the spec.
+            let specStart = i - 1
+            var leftAlign = false
+            var flagsEnd = i
+            while flagsEnd < n {
+                let fc = f[flagsEnd]
+                if fc == 45 || fc == 43 || fc == 32 || fc == 35 || fc == 48 {
+                    if fc == 45 { leftAlign = true }
+                    flagsEnd += 1
+                } else { break }
+            }
+            var j = flagsEnd
+            var width = 0
+            var digits = 0
+            while j < n && luaIsDigit(f[j]) {
+                digits += 1
+                if digits > 2 { throw formatOptionError(f + specStart, j + 1 - specStart) }
+                width = width * 10 + Int(f[j] - 48)
+                j += 1
+            }
+            var precision = -1
+            if j < n && f[j] == 46 {
+                j += 1
+                precision = 0
+                digits = 0
+                while j < n && luaIsDigit(f[j]) {
+                    digits += 1
+                    if digits > 2 { throw formatOptionError(f + specStart, j + 1 - specStart) }
+                    precision = precision * 10 + Int(f[j] - 48)
+                    j += 1
+                }
+            }
+            if j >= n { throw formatOptionError(f + specStart, j - specStart) }
+            let conv = f[j]
+            let specLen = j + 1 - specStart
+            i = j + 1
+            // Build the C spec (without the conversion), e.g. "%-05.2".
+            var k = 0
+            var q = specStart
+            while q < j { spec[k] = CChar(bitPattern: f[q]); k += 1; q += 1 }
+            arg += 1
+            switch conv {
+            case 100, 105:  // d i
+                let v = luaNumToInt64(try formatNumber(a, arg))
+                spec[k] = 108; spec[k + 1] = 108; spec[k + 2] = 100; spec[k + 3] = 0  // lld
+                let len = withVaList([v]) { vsnprintf(&tmp, 512, spec, $0) }
+                tmp.withUnsafeBufferPointer { b in
+                    b.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: 512) { out.append($0, Int(len)) }
+                }
+            case 117, 111, 120, 88:  // u o x X
+                let v = UInt64(bitPattern: luaNumToInt64(try formatNumber(a, arg)))
+                spec[k] = 108; spec[k + 1] = 108; spec[k + 2] = CChar(bitPattern: conv); spec[k + 3] = 0
+                let len = withVaList([v]) { vsnprintf(&tmp, 512, spec, $0) }
+                tmp.withUnsafeBufferPointer { b in
+                    b.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: 512) { out.append($0, Int(len)) }
+                }
+            case 101, 69, 102, 70, 103, 71, 97, 65:  // e E f F g G a A
+                var d = try formatNumber(a, arg)
+                if d.isNaN { d = Double.nan }
+                spec[k] = CChar(bitPattern: conv); spec[k + 1] = 0
+                let len = withVaList([d]) { vsnprintf(&tmp, 512, spec, $0) }
+                tmp.withUnsafeBufferPointer { b in
+                    b.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: 512) { out.append($0, Int(len)) }
+                }
+            case 99:  // c
+                let ch = UInt8(truncatingIfNeeded: luaNumToInt32(try formatNumber(a, arg)))
+                var one = ch
+                appendPadded(&out, &one, 1, width: width, left: leftAlign)
+            case 115:  // s
+                if arg >= a.count { throw libArgError(arg + 1, "value expected") }
+                var sv = a.base[arg]
+                if !sv.isString {
+                    sv = try tostring(sv)
+                    guard sv.isString else { throw runtimeError("'tostring' must return a string to 'format'", ci: nil) }
+                    a.base[arg] = sv
+                }
+                let s = sv.string
+                var len = s.count
+                if precision >= 0 && precision < len { len = precision }
+                appendPadded(&out, s.bytes, len, width: width, left: leftAlign)
+            case 113:  // q
+                let s = try libString(a, arg)
+                appendQuoted(&out, s.bytePtr, s.count)
+            default:
+                throw formatOptionError(f + specStart, specLen)
+            }
+        }
+        a.base[0] = try libStringValue(out.p, out.count)
+        return 1
+    }
+
+    private func formatNumber(_ a: NativeArgs, _ i: Int) throws -> Double {
+        if i >= a.count { throw libArgError(i + 1, "value expected") }
+        return try libNumber(a, i)
+    }
+
+    private func formatOptionError(_ p: UnsafePointer<UInt8>, _ n: Int) -> LuaError {
+        let spec = String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+        return runtimeError("invalid option '\(spec)' to 'format'", ci: nil)
+    }
+
+    private func appendPadded(_ out: inout ByteBuffer, _ p: UnsafePointer<UInt8>, _ n: Int, width: Int, left: Bool) {
+        let pad = width - n
+        if !left && pad > 0 { for _ in 0..<pad { out.append(32) } }
+        out.append(p, n)
+        if left && pad > 0 { for _ in 0..<pad { out.append(32) } }
+    }
+
+    /// %q: quotes, escapes `"` `\` and newline with a backslash, control bytes as \N (\NNN before a digit).
+    func appendQuoted(_ out: inout ByteBuffer, _ p: UnsafePointer<UInt8>, _ n: Int) {
+        out.append(34)
+        var i = 0
+        while i < n {
+            let c = p[i]
+            if c == 34 || c == 92 || c == 10 {
+                out.append(92); out.append(c)
+            } else if c == 13 || c == 0 || luaIsCntrl(c) {
+                out.append(92)
+                let nextIsDigit = i + 1 < n && luaIsDigit(p[i + 1])
+                let v = Int(c)
+                if nextIsDigit || v >= 100 {
+                    out.append(UInt8(48 + v / 100)); out.append(UInt8(48 + (v / 10) % 10)); out.append(UInt8(48 + v % 10))
+                } else if v >= 10 {
+                    out.append(UInt8(48 + v / 10)); out.append(UInt8(48 + v % 10))
+                } else {
+                    out.append(UInt8(48 + v))
+                }
+            } else {
+                out.append(c)
+            }
+            i += 1
+        }
+        out.append(34)
+    }
+}
