@@ -93,6 +93,16 @@ extension LuaVM {
         guard pcIndex >= 0, pcIndex < proto.code.count else { return (nil, false) }
         let ins = proto.code[pcIndex]
         guard ins.op == .CALL || ins.op == .TAILCALL else { return (nil, false) }
+        // A method call: the nearest earlier instruction with A == the call's base is its SELF.
+        var k = pcIndex - 1
+        while k >= 0 && k >= pcIndex - 300 {
+            let prev = proto.code[k]
+            if prev.a == ins.a {
+                if prev.op == .SELF { return (DebugNames.constString(proto, prev.c), true) }
+                break
+            }
+            k -= 1
+        }
         guard let (kind, name) = DebugNames.slotName(proto, pc: pcIndex, slot: ins.a) else { return (nil, false) }
         return (name, kind == "method")
     }

@@ -108,8 +108,8 @@ extension LuaVM {
             }),
             ("modf", { vm, a in
                 let x = try vm.libNumber(a, 0)
-                let ip = x.isInfinite ? x : (x >= 0 ? Glibc.floor(x) : Glibc.ceil(x))
-                let fp = x.isInfinite ? 0.0 : x - ip
+                var ip = 0.0
+                let fp = Glibc.modf(x, &ip)
                 a.base[0] = Value.number(ip)
                 a.base[1] = Value.number(fp)
                 return 2

@@ -89,7 +89,7 @@ extension LuaVM {
                 }
             case 101, 69, 102, 70, 103, 71, 97, 65:  // e E f F g G a A
                 var d = try formatNumber(a, arg)
-                if d.isNaN { d = Double.nan }
+                if d.isNaN { d = Double.nan } else { d = formatTieNudge(d, conv: conv, precision: precision) }
                 spec[k] = CChar(bitPattern: conv); spec[k + 1] = 0
                 let len = withVaList([d]) { vsnprintf(&tmp, 512, spec, $0) }
                 tmp.withUnsafeBufferPointer { b in
@@ -120,6 +120,37 @@ extension LuaVM {
         }
         a.base[0] = try libStringValue(out.p, out.count)
         return 1
+    }
+
+    /// LuaJIT's formatter rounds exact decimal ties (0.5, 2.5, 0.125 at 2 places) away from zero;
+    /// glibc rounds them to even. A tie is exactly representable, so moving it one ulp away from zero
+    /// makes glibc round it the same way without changing any other result.
+    private func formatTieNudge(_ x: Double, conv: UInt8, precision: Int) -> Double {
+        if !x.isFinite || x == 0 { return x }
+        let prec = precision < 0 ? 6 : precision
+        let e10 = Int(Glibc.floor(Glibc.log10(Swift.abs(x))))
+        let d: Int
+        switch conv | 32 {
+        case 102: d = prec
+        case 101: d = prec - e10
+        case 103: d = (prec == 0 ? 1 : prec) - 1 - e10
+        default: return x
+        }
+        var tie = false
+        if d >= 0 {
+            if d < 1100 {
+                let y = Glibc.scalbn(x, Int32(d + 1))
+                tie = y.isFinite && Swift.abs(y) < 9007199254740992.0 && y == y.rounded(.towardZero)
+                    && Glibc.fmod(y, 2) != 0
+            }
+        } else if -d - 1 <= 15 && Swift.abs(x) < 9e15 && x == x.rounded(.towardZero) {
+            var unit: Int64 = 5
+            for _ in 0..<(-d - 1) { unit *= 10 }
+            let xi = Int64(x)
+            tie = xi % unit == 0 && (xi / unit) % 2 != 0
+        }
+        if !tie { return x }
+        return x < 0 ? x.nextDown : x.nextUp
     }
 
     private func formatNumber(_ a: NativeArgs, _ i: Int) throws -> Double {

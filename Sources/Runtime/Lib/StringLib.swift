@@ -209,8 +209,7 @@ extension LuaVM {
                 throw patternError(e)
             }
             uv[2] = Value(Double(ls + 1))
-            a.base[0] = .nil
-            return 1
+            return 0
         }
     }
 

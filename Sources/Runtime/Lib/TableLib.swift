@@ -27,7 +27,9 @@ extension LuaVM {
                 return 0
             }),
             ("remove", { vm, a in
-                let t = try vm.libTable(a, 0)
+                // LuaJIT's remove is a Lua function: a missing table reads as nil.
+                guard a[0].isTable else { throw vm.libArgError(1, "table expected, got \(a[0].typeName)") }
+                let t = a.base[0].table
                 let e = t.length()
                 var pos = try vm.libOptInt(a, 1, e)
                 if !(1 <= pos && pos <= e) { return 0 }
