@@ -307,7 +307,8 @@ extension LuaVM {
             i += 1
         }
         if !ok { return try errnoResult(a, nil) }
-        a.base[0] = file
+        a.base[0] = .true  // LuaJIT 2.1 returns true, not the file
+        _ = file
         return 1
     }
 

@@ -229,5 +229,6 @@ extension LuaVM {
         registerOsLibrary()
         registerIoLibrary()
         registerLoadLibrary()
+        registerBaseExtras()
     }
 }
