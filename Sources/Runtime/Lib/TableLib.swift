@@ -201,12 +201,12 @@ private struct SortState {
             while true {
                 i += 1
                 while try lt(get(i), p) {
-                    if i > up { throw orderError() }
+                    if i >= up { throw orderError() }
                     i += 1
                 }
                 j -= 1
                 while try lt(p, get(j)) {
-                    if j < lo { throw orderError() }
+                    if j <= lo { throw orderError() }
                     j -= 1
                 }
                 if j < i { break }
