@@ -109,6 +109,8 @@ extension LuaVM {
         if top > co.pointee.highWater { co.pointee.highWater = top }
         let t = UInt32(top - stackBase(a.L))
         if t > a.L.pointee.top { a.L.pointee.top = t }
+        let ci = co.pointee.cis + (co.pointee.ciCount - 1)
+        if ci.pointee.closure == nil && top > ci.pointee.top { ci.pointee.top = top }
     }
 
     // MARK: tostring
@@ -153,13 +155,26 @@ extension LuaVM {
             ("xpcall", { vm, a in try vm.pcallNative(a, xpcall: true) }),
             ("print", { vm, a in
                 var out: [UInt8] = []
+                // As Lua 5.1, print converts through the global `tostring` when it was replaced.
+                let ts = vm.tableGet(vm.globals, vm.tostringName)
+                let custom = ts.bits != vm.tostringBuiltin.bits
                 for i in 0..<a.count {
                     if i > 0 { out.append(9) }
+                    if custom {
+                        try vm.ensureResults(a, a.count)
+                        let r = try vm.call(ts, [a.base[i]], wanted: 1).first ?? .nil
+                        if r.isString { out.append(contentsOf: r.string.buffer); continue }
+                        if r.isNumber { out.append(contentsOf: NumberText.format(r.number).utf8); continue }
+                        throw vm.runtimeError("'tostring' must return a string to 'print'", ci: nil)
+                    }
                     let v = a.base[i]
                     if v.isString { out.append(contentsOf: v.string.buffer) }
                     else if v.isNumber { out.append(contentsOf: NumberText.format(v.number).utf8) }
-                    else {
+                    else if v.isNil || v.isBoolean || vm.metamethod(of: v, .tostring).isNil {
+                        out.append(contentsOf: vm.tostringDefault(v).utf8)
+                    } else {
                         let s = try vm.tostring(v)
+                        if s.isNumber { out.append(contentsOf: NumberText.format(s.number).utf8); continue }
                         guard s.isString else { throw vm.runtimeError("'tostring' must return a string to 'print'", ci: nil) }
                         out.append(contentsOf: s.string.buffer)
                     }
@@ -188,7 +203,7 @@ extension LuaVM {
             ("rawset", { vm, a in
                 let t = try vm.checkTable(a, 0, "rawset")
                 try vm.checkAny(a, 2, "rawset")
-                try vm.rawSet(t, a[1], a[2], ci: nil)
+                do { try vm.tableSet(t, a[1], a[2]) } catch let e as HeapError { throw vm.makeError(e.message) }
                 return 1
             }),
             ("rawequal", { vm, a in
@@ -199,7 +214,7 @@ extension LuaVM {
             ("setmetatable", { vm, a in
                 let t = try vm.checkTable(a, 0, "setmetatable")
                 let m = a[1]
-                guard m.isNil || m.isTable else { throw vm.argError(2, "setmetatable", "nil or table expected") }
+                guard (m.isNil && a.count >= 2) || m.isTable else { throw vm.argError(2, "setmetatable", "nil or table expected") }
                 if let old = t.pointee.metatable, !vm.metamethod(old, .metatable).isNil {
                     throw vm.runtimeError("cannot change a protected metatable", ci: nil)
                 }
@@ -227,9 +242,8 @@ extension LuaVM {
                 let level = try vm.optInt(a, 1, "error", 1)
                 if (v.isString || v.isNumber) && level > 0 {
                     let co = coState(a.L)
-                    let idx = co.pointee.ciCount - 1 - level
                     let text = v.isString ? v.string.string : NumberText.format(v.number)
-                    if idx >= 0, let pos = vm.position(of: co.pointee.cis + idx) {
+                    if let f = vm.frame(atLevel: level, co), let pos = vm.position(of: f) {
                         let msg = "\(pos) \(text)"
                         throw LuaError(value: try vm.heap.string(msg), message: msg)
                     }
@@ -251,7 +265,7 @@ extension LuaVM {
             }),
             ("select", { vm, a in
                 let n = a[0]
-                if n.isString && n.string.count == 1 && n.string.bytes[0] == UInt8(ascii: "#") {
+                if n.isString && n.string.count >= 1 && n.string.bytes[0] == UInt8(ascii: "#") {
                     a.base[0] = Value(Double(a.count - 1))
                     return 1
                 }
@@ -266,6 +280,9 @@ extension LuaVM {
             ("unpack", { vm, a in try vm.unpackNative(a, "unpack") }),
             ("collectgarbage", { vm, a in try vm.collectgarbageNative(a) }),
         ])
+        tostringName = internString("tostring")
+        tostringBuiltin = tableGet(globals, tostringName)
+        pinned.append(tostringName)
         // pairs/ipairs return iterator builtins.
         let nextFn = tableGet(globals, internString("next"))
         registerLibrary(nil, [
@@ -289,7 +306,7 @@ extension LuaVM {
             }
             registerLibrary(nil, [
                 ("ipairs", { vm, a in
-                    _ = try vm.checkTable(a, 0, "ipairs")
+                    try vm.checkAny(a, 0, "ipairs")
                     a.base[1] = a.base[0]
                     a.base[0] = ipairsAux
                     a.base[2] = Value(0.0)
@@ -405,7 +422,7 @@ extension LuaVM {
     func pcallNative(_ a: NativeArgs, xpcall: Bool) throws -> Int {
         let fname = xpcall ? "xpcall" : "pcall"
         try checkAny(a, 0, fname)
-        if xpcall && a.count < 2 { throw argError(2, fname, "value expected") }
+        if xpcall && !a[1].isFunction { throw typeArgError(a, 1, fname, "function") }
         let L = a.L
         let co = coState(L)
         let savedCount = co.pointee.ciCount
@@ -464,7 +481,7 @@ extension LuaVM {
             ("exit", { vm, a in
                 let v = a[0]
                 var status: Int32 = 0
-                if v.isNumber { status = Int32(truncatingIfNeeded: Int(v.number)) }
+                if v.isNumber { let d = v.number; status = d.isFinite && abs(d) < 2e9 ? Int32(d) : 0 }
                 else if v.bits == Value.false.bits { status = 1 }
                 vm.flushOutput()
                 throw LuaExit(status: status)

@@ -71,15 +71,18 @@ extension LuaVM {
             }
         }
         let args = fn + 1
-        let top = args + nargs + 40
-        if top + InterpLimits.stackMargin > co.pointee.stackLimit || co.pointee.ciCount >= co.pointee.ciCap {
+        // The GC marks exactly the arguments (natives root more with ensureResults); slots a
+        // little above are cleared at collections (high-water mark) since natives write results there.
+        let top = args + nargs
+        let reach = top + 40
+        if reach + InterpLimits.stackMargin > co.pointee.stackLimit || co.pointee.ciCount >= co.pointee.ciCap {
             throw stackOverflow(L, co)
         }
         let ci = co.pointee.cis + co.pointee.ciCount
         co.pointee.ciCount += 1
         ci.initialize(to: CallInfo(fn: fn, base: args, top: top, pc: noPC, closure: nil, nresults: wanted,
                                    flags: tail ? CIFlag.tail : 0, nvarargs: 0, handler: .nil))
-        if top > co.pointee.highWater { co.pointee.highWater = top }
+        if reach > co.pointee.highWater { co.pointee.highWater = reach }
         L.pointee.top = UInt32(top - stackBase(L))
         let n = try builtins[id].fn(self, NativeArgs(L: L, fn: cf, base: args, count: nargs))
         if n < 0 { return -1 }
@@ -102,7 +105,7 @@ extension LuaVM {
         let target = fn[1]
         guard target.isLuaFunction else { return nil }
         if xpcall {
-            guard nargs >= 2 else { return nil }
+            guard nargs >= 2, fn[2].isFunction else { return nil }
             let handler = fn[2]
             // [xpcall][f][h][args...] -> [xpcall][f][args...]
             var i = 2

@@ -24,6 +24,12 @@ enum DebugNames {
                 guard let op = Opcode(rawValue: ins.opByte) else { return nil }
                 let info = op.info
                 let a = ins.a
+                if op == .SELF {
+                    if slot == a { return ("method", constString(p, ins.c)) }
+                    if slot == a + 1 { return nil }
+                    i -= 1
+                    continue
+                }
                 switch info.a {
                 case .base:
                     if op == .KNIL {

@@ -83,6 +83,24 @@ extension LuaVM {
         return "(error object is a \(v.typeName) value)"
     }
 
+    /// The call record `level` levels below the running native (1 = its caller), counting the
+    /// pcall/xpcall native that an in-loop protected frame stands for; nil for a native level.
+    func frame(atLevel level: Int, _ co: CoPtr) -> UnsafeMutablePointer<CallInfo>? {
+        var i = co.pointee.ciCount - 1
+        var l = 0
+        while i >= 0 {
+            if co.pointee.cis[i].flags & (CIFlag.pcall | CIFlag.xpcall) != 0 {
+                l += 1  // the pcall native this protected frame stands for
+                if l == level { return nil }
+            }
+            i -= 1
+            if i < 0 { return nil }
+            l += 1
+            if l == level { return co.pointee.cis + i }
+        }
+        return nil
+    }
+
     // MARK: tracebacks
 
     /// "stack traceback:\n\t..." for the frames of coroutine L from the top down.

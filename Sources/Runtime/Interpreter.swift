@@ -20,6 +20,9 @@ import CVM
 
 @usableFromInline let priValues: (UInt64, UInt64, UInt64) = (Value.nil.bits, Value.false.bits, Value.true.bits)
 
+/// A store the optimizer must keep (see recoverAt).
+@inline(never) func storeOpaque(_ p: UnsafeMutablePointer<Value>, _ v: Value) { p.pointee = v }
+
 /// The pc after a test and its JMP: taken when `cond` holds.
 @inline(__always) func branch(_ pc: UnsafePointer<UInt32>, _ cond: Bool) -> UnsafePointer<UInt32> {
     let j = pc.pointee
@@ -58,7 +61,7 @@ extension LuaVM {
                     i -= 1
                 }
                 if found < 0 { throw e }
-                try recoverAt(L, co, frame: found, error: e)
+                if try recoverAt(L, co, frame: found, error: e) { return false }
             } catch let e as HeapError {
                 var end = floor + 1
                 while end < co.pointee.ciCount && co.pointee.cis[end].flags & CIFlag.reentry == 0 { end += 1 }
@@ -69,15 +72,19 @@ extension LuaVM {
                     i -= 1
                 }
                 if found < 0 { throw e }
-                try recoverAt(L, co, frame: found, error: LuaError(value: internString(e.message), message: e.message))
+                if try recoverAt(L, co, frame: found, error: LuaError(value: internString(e.message), message: e.message)) {
+                    return false
+                }
             }
         }
     }
 
     /// Unwinds to pcall frame `frame`: runs the xpcall handler (with the error's frames still in
     /// place), closes upvalues, stores `false, msg` as the pcall's results and pops the frames.
+    /// Returns true when the pcall frame was also the run's entry frame (its results are then the
+    /// run's results, count in co.nres).
     @inline(never)
-    func recoverAt(_ L: ThreadRef, _ co: CoPtr, frame: Int, error e: LuaError) throws {
+    func recoverAt(_ L: ThreadRef, _ co: CoPtr, frame: Int, error e: LuaError) throws -> Bool {
         let pci = co.pointee.cis + frame
         var errValue = e.value
         if pci.pointee.flags & CIFlag.xpcall != 0 {
@@ -85,23 +92,27 @@ extension LuaVM {
             errValue = callHandler(L, co, handler: h, error: errValue)
         }
         let fn = pci.pointee.fn
-        closeUpvalues(L, level: fn)
+        if L.pointee.openupval != nil { closeUpvalues(L, level: fn) }
         let dest = fn - 1
         let wanted = Int(pci.pointee.nresults)
         let flags = pci.pointee.flags
         co.pointee.ciCount = frame
-        dest[0] = .false
-        dest[1] = errValue
+        storeOpaque(dest, .false)
+        storeOpaque(dest + 1, errValue)
         var n = 2
         if wanted >= 0 {
             var i = n
             while i < wanted { dest[i] = .nil; i += 1 }
             n = wanted
         }
+        if flags & CIFlag.reentry != 0 {
+            co.pointee.nres = n
+            return true
+        }
         let caller = co.pointee.cis + (frame - 1)
-        _ = flags
         if wanted < 0 { co.pointee.resumeTop = dest + n } else { co.pointee.resumeTop = nil }
         L.pointee.top = UInt32(caller.pointee.top - stackBase(L))
+        return false
     }
 
     /// Calls an xpcall message handler with the error value; errors inside it give
@@ -270,6 +281,7 @@ extension LuaVM {
                 ci.pointee.pc = pc
                 let bs = Int(ins >> 24), cs = Int((ins >> 16) & 0xff)
                 base[a] = try concat(base + bs, count: cs - bs + 1, ci: ci, firstSlot: bs)
+                heap.checkGC()
 
             // MARK: constants
             case .KSTR, .KNUM:
@@ -322,9 +334,8 @@ extension LuaVM {
                     var v = Value.nil
                     if key.isNumber {
                         let d = key.number
-                        let i = Int(truncatingIfNeeded: Int64(d.isFinite ? d : 0))
-                        if Double(i) == d && UInt(bitPattern: i &- 1) < UInt(tab.pointee.asize) {
-                            v = Value(bits: tab.pointee.array[i &- 1])
+                        if d >= 1 && d <= Double(tab.pointee.asize) && Double(Int(d)) == d {
+                            v = Value(bits: tab.pointee.array[Int(d) &- 1])
                         } else {
                             v = tableGet(tab, key)
                         }
@@ -362,11 +373,12 @@ extension LuaVM {
                 if t.isTable && key.isNumber {
                     let tab = t.table
                     let d = key.number
-                    let i = Int(truncatingIfNeeded: Int64(d.isFinite ? d : 0))
-                    if Double(i) == d && UInt(bitPattern: i &- 1) < UInt(tab.pointee.asize)
-                        && (tab.pointee.array[i &- 1] != Value.nil.bits || tab.pointee.metatable == nil) {
-                        tab.pointee.array[i &- 1] = base[a].bits
-                        continue
+                    if d >= 1 && d <= Double(tab.pointee.asize) && Double(Int(d)) == d {
+                        let i = Int(d)
+                        if tab.pointee.array[i &- 1] != Value.nil.bits || tab.pointee.metatable == nil {
+                            tab.pointee.array[i &- 1] = base[a].bits
+                            continue
+                        }
                     }
                 }
                 ci.pointee.pc = pc
@@ -491,10 +503,29 @@ extension LuaVM {
                     co.pointee.ciCount -= 1
                     try enterLua(L, co, fn: dst, nargs: nargs, wanted: wanted, flags: flags, handler: handler)
                     (ci, cl, k, base, pc) = LuaVM.frameState(co)
+                } else if f.isNativeFunction && nargs >= 1 && fnp[1].isLuaFunction
+                            && ci.pointee.flags & (CIFlag.pcall | CIFlag.xpcall) == 0
+                            && (nargs < 2 || fnp[2].isFunction)
+                            && (Int(f.nativeFunction.pointee.builtin) == BuiltinID.pcall
+                                || (Int(f.nativeFunction.pointee.builtin) == BuiltinID.xpcall && nargs >= 2)) {
+                    // `return pcall(f, ...)`: replace this frame by a protected frame for f, so
+                    // yields can cross it as with a plain call.
+                    if let u = L.pointee.openupval, u.pointee.v >= UnsafeMutableRawPointer(base).assumingMemoryBound(to: UInt64.self) { closeUpvalues(L, level: base) }
+                    let dst = ci.pointee.fn
+                    var i = 0
+                    while i <= nargs { dst[i] = fnp[i]; i += 1 }
+                    let wanted = ci.pointee.nresults
+                    let keep = ci.pointee.flags & CIFlag.reentry
+                    let isX = Int(f.nativeFunction.pointee.builtin) == BuiltinID.xpcall
+                    co.pointee.ciCount -= 1
+                    _ = try enterProtected(L, co, fn: dst, nargs: nargs, wanted: wanted, xpcall: isX)
+                    co.pointee.cis[co.pointee.ciCount - 1].flags |= keep | CIFlag.tail
+                    (ci, cl, k, base, pc) = LuaVM.frameState(co)
                 } else {
                     // A native: call it, then return its results.
                     let n = try callNative(L, co, fn: fnp, nargs: nargs, wanted: -1, inLoop: false, tail: true)
                     if n < 0 { return true }
+                    if let u = L.pointee.openupval, u.pointee.v >= UnsafeMutableRawPointer(base).assumingMemoryBound(to: UInt64.self) { closeUpvalues(L, level: base) }
                     if try finishReturn(L, co, &ci, src: fnp, count: n, mtop: &mtop) { return false }
                     (ci, cl, k, base, pc) = LuaVM.frameState(co)
                 }

@@ -149,6 +149,7 @@ extension LuaVM {
     }
 
     /// CAT: concatenates `count` values starting at `p` (registers firstSlot...), right to left.
+    /// The caller stores the result, then runs the GC safe point.
     @inline(never)
     func concat(_ p: UnsafeMutablePointer<Value>, count: Int, ci: UnsafeMutablePointer<CallInfo>, firstSlot: Int) throws -> Value {
         // Fast path: all strings or numbers.
@@ -157,9 +158,7 @@ extension LuaVM {
         if allPlain {
             var buf: [UInt8] = []
             for i in 0..<count { appendPlain(&buf, p[i]) }
-            let s = try heap.intern(buf)
-            heap.checkGC()
-            return Value(s)
+            return Value(try heap.intern(buf))
         }
         // General: right to left, pairwise with __concat where needed. Work in place in the
         // registers (they are rooted), as Lua does.
@@ -190,7 +189,6 @@ extension LuaVM {
             }
             p[top] = acc
         }
-        heap.checkGC()
         return acc
     }
 

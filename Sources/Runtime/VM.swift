@@ -61,6 +61,8 @@ public final class LuaVM {
     public private(set) var exitRequested = false
     /// Lua values the VM keeps alive (loaded chunks being run, library tables...).
     var pinned: [Value] = []
+    var tostringName = Value.nil
+    var tostringBuiltin = Value.nil
 
     public init(options: VMOptions = VMOptions()) {
         self.options = options

@@ -81,9 +81,9 @@ final class ConformanceTests: XCTestCase {
         let src = Array("""
             local t = {}
             local ok, e = pcall(function() for i = 1, 1e8 do t[i] = {i} end end)
-            print(ok, e)
             t = nil
             collectgarbage()
+            print(ok, e)
             local s = 0
             for i = 1, 100 do s = s + i end
             print(s)
