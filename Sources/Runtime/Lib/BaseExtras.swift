@@ -18,7 +18,6 @@ extension LuaVM {
                     throw vm.libArgError(1, "boolean or proxy expected")
                 }
                 a.base[0] = Value(try vm.heap.newUserdata(size: 0, metatable: mt))
-                vm.heap.checkGC()
                 return 1
             }),
             ("gcinfo", { vm, a in

@@ -62,6 +62,7 @@ extension LuaVM {
     }
 
     private func loadResult(_ a: NativeArgs, _ r: (Value, String?)) throws -> Int {
+        try ensureResults(a, 2)  // results above the arguments must be rooted across checkGC
         if let msg = r.1 {
             a.base[0] = .nil
             a.base[1] = try heap.string(msg)
