@@ -89,9 +89,15 @@ extension LuaVM {
                 }
             case 101, 69, 102, 70, 103, 71, 97, 65:  // e E f F g G a A
                 var d = try formatNumber(a, arg)
-                if d.isNaN { d = Double.nan } else { d = formatTieNudge(d, conv: conv, precision: precision) }
+                var tie = false
+                if d.isNaN { d = Double.nan } else { tie = formatIsTie(d, conv: conv, precision: precision) }
                 spec[k] = CChar(bitPattern: conv); spec[k + 1] = 0
+                // glibc's printf rounds in the current rounding mode: for an exact tie, rounding
+                // toward the sign's infinity is rounding away from zero, as LuaJIT does.
+                let savedMode = tie ? fegetround() : 0
+                if tie { fesetround(d < 0 ? FE_DOWNWARD : FE_UPWARD) }
                 let len = withVaList([d]) { vsnprintf(&tmp, 512, spec, $0) }
+                if tie { fesetround(savedMode) }
                 tmp.withUnsafeBufferPointer { b in
                     b.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: 512) { out.append($0, Int(len)) }
                 }
@@ -123,10 +129,9 @@ extension LuaVM {
     }
 
     /// LuaJIT's formatter rounds exact decimal ties (0.5, 2.5, 0.125 at 2 places) away from zero;
-    /// glibc rounds them to even. A tie is exactly representable, so moving it one ulp away from zero
-    /// makes glibc round it the same way without changing any other result.
-    private func formatTieNudge(_ x: Double, conv: UInt8, precision: Int) -> Double {
-        if !x.isFinite || x == 0 { return x }
+    /// glibc rounds them to even. Is x exactly halfway between two results at this precision?
+    private func formatIsTie(_ x: Double, conv: UInt8, precision: Int) -> Bool {
+        if !x.isFinite || x == 0 { return false }
         let prec = precision < 0 ? 6 : precision
         let e10 = Int(Glibc.floor(Glibc.log10(Swift.abs(x))))
         let d: Int
@@ -134,7 +139,7 @@ extension LuaVM {
         case 102: d = prec
         case 101: d = prec - e10
         case 103: d = (prec == 0 ? 1 : prec) - 1 - e10
-        default: return x
+        default: return false
         }
         var tie = false
         if d >= 0 {
@@ -149,8 +154,7 @@ extension LuaVM {
             let xi = Int64(x)
             tie = xi % unit == 0 && (xi / unit) % 2 != 0
         }
-        if !tie { return x }
-        return x < 0 ? x.nextDown : x.nextUp
+        return tie
     }
 
     private func formatNumber(_ a: NativeArgs, _ i: Int) throws -> Double {
