@@ -179,4 +179,99 @@ print(pcall(require, "self"))
 """#
         XCTAssertEqual(run(src), "m\ttrue\nfalse\tloop or previous error loading module 'self'\n")
     }
+
+    func testLoadOsAndMiscEdgeCases() {
+        let src = #"""
+print(loadstring("x="))
+print(loadstring("x=", "=name"))
+print(loadstring("local a = 1\nlocal b = \n", "chunk"))
+print(pcall(loadstring("error('boom')")))
+print(pcall(loadstring("local t = nil; return t.x", "=(mychunk)")))
+print(select("#", loadstring("a very long line of source code that goes on and on and on beyond the limit\n error(1)")))
+print(type(load(function() return nil end)))
+local parts = {"return ", "1 ", "+ 41"}
+local i = 0
+print(load(function() i = i + 1 return parts[i] end)())
+print(pcall(load, function() return {} end))
+print(pcall(load))
+print(loadstring("return ...", "=v")(1, 2, 3))
+print(os.date("!%Y|%j|%a|%b|%p|%%", 0))
+print(pcall(os.date, "%Q", 0))
+print(os.time({year = 2020, month = 1, day = 1, hour = 0}) - os.time({year = 2019, month = 12, day = 31, hour = 0}))
+print(pcall(os.time, {year = 2020}))
+print(os.difftime(10, 4), os.getenv("SURELY_UNSET_VAR_XYZ"))
+print(type(os.clock()), type(os.time()), math.type)
+print(string.format("%-5c|", 66), string.format("%3d|%-3d|", 7, 7), string.format("%.3s", 1.23456))
+print(pcall(string.char, 256), pcall(string.char, "a"))
+print(("%d"):format(3), ("abc"):len(), #"abc", ("a,b,,c"):gsub(",", ";"))
+print(string.rep("ab", 3, "-"), string.rep("", 5), string.rep("x", 0), string.rep("x", -1))
+print(table.concat({}, ","), table.concat({"a"}, ","), pcall(table.concat, {1}, ",", 1, 2))
+print(select("#", table.remove({})), table.remove({1, 2}, 1))
+print(string.find("a.b", ".", 1, true), string.find("a.b", "%."), ("x"):find(""), ("x"):find("", 3))
+print(string.match("2024-01-15", "(%d+)-(%d+)-(%d+)"))
+print(string.gsub("hello world", "(%w+) (%w+)", "%2 %1"))
+print(pcall(string.gsub, "x", "x", "%2"))
+print(string.gsub("abc", "b*", "-"))
+print(tostring(nil), tostring(1e100), tostring(-0.0), 2^63, -2^63)
+
+"""#
+        let expected = #"""
+nil	[string "x="]:1: unexpected symbol near '<eof>'
+nil	name:1: unexpected symbol near '<eof>'
+nil	[string "chunk"]:3: unexpected symbol near '<eof>'
+false	[string "error('boom')"]:1: boom
+false	(mychunk):1: attempt to index local 't' (a nil value)
+2
+function
+42
+true	nil	reader function must return a string
+false	bad argument #1 to '?' (function expected, got no value)
+1	2	3
+1970|001|Thu|Jan|AM|%
+true	%Q
+86400
+false	field 'day' missing in date table
+6	nil
+number	number	nil
+B    |	  7|7  |	1.2
+false	false	bad argument #1 to '?' (number expected, got string)
+3	3	3	a;b;;c	3
+ab-ab-ab			
+	a	false	invalid value (nil) at index 2 in table for 'concat'
+0	1
+2	2	1	2	1
+2024	01	15
+world hello	1
+false	invalid capture index
+-a--c-	4
+nil	1e+100	-0	9.2233720368548e+18	-9.2233720368548e+18
+
+"""#
+        XCTAssertEqual(run(src), expected)
+    }
+
+    func testIntegerFormatFlags() {
+        let src = #"""
+for _, fmt in ipairs({"%5.3d", "%-+8d", "% 05d", "%#o", "%#.0o", "%.0d", "%#X", "%#08x", "%+u", "%-#10o"}) do
+  local row = {}
+  for _, v in ipairs({0, 1, -1, 255, -2^31, 2^53}) do row[#row + 1] = string.format(fmt, v) end
+  print(fmt, table.concat(row, "|"))
+end
+
+"""#
+        let expected = #"""
+%5.3d	  000|  001| -001|  255|-2147483648|9007199254740992
+%-+8d	+0      |+1      |-1      |+255    |-2147483648|+9007199254740992
+% 05d	 0000| 0001|-0001| 0255|-2147483648| 9007199254740992
+%#o	0|01|01777777777777777777777|0377|01777777777760000000000|0400000000000000000
+%#.0o	0|01|01777777777777777777777|0377|01777777777760000000000|0400000000000000000
+%.0d	|1|-1|255|-2147483648|9007199254740992
+%#X	0|0X1|0XFFFFFFFFFFFFFFFF|0XFF|0XFFFFFFFF80000000|0X20000000000000
+%#08x	00000000|0x000001|0xffffffffffffffff|0x0000ff|0xffffffff80000000|0x20000000000000
+%+u	0|1|18446744073709551615|255|18446744071562067968|9007199254740992
+%-#10o	0         |01        |01777777777777777777777|0377      |01777777777760000000000|0400000000000000000
+
+"""#
+        XCTAssertEqual(run(src), expected)
+    }
 }

@@ -315,7 +315,7 @@ extension LuaVM {
     /// Reads per the formats at args[first...] (default "*l"); nil for the first failing one.
     private func readFile(_ a: NativeArgs, _ b: UnsafeMutablePointer<FileBox>, first: Int) throws -> Int {
         guard let fp = b.pointee.fp else { return try errnoResult(a, nil) }
-        if b.pointee.kind == 1 { flushOutput() }
+        if b.pointee.kind != 0 { flushOutput() }  // a prompt written to stdout shows before stdin is read
         clearerr(fp)
         let nfmt = max(a.count - first, 0)
         if nfmt == 0 {

@@ -90,9 +90,11 @@ extension LuaVM {
                     name = try vm.libOptString(a, 1)?.string ?? s.string
                 } else if src.isFunction {
                     name = try vm.libOptString(a, 1)?.string ?? "=(load)"
+                    var pieces = 0
                     while true {
-                        let piece = try vm.libCall(src, 0, .nil)
+                        var piece = try vm.libCall(src, 0, .nil)
                         if piece.isNil { break }
+                        if piece.isNumber { piece = Value(try vm.heap.numberToString(piece.number)) }
                         guard piece.isString else {
                             a.base[0] = .nil
                             a.base[1] = try vm.heap.string("reader function must return a string")
@@ -100,6 +102,14 @@ extension LuaVM {
                         }
                         if piece.string.count == 0 { break }
                         bytes.append(contentsOf: piece.string.buffer)
+                        // A reader that never ends (LuaJIT: `return 1` forever) runs out of memory there;
+                        // stop after a million pieces instead of exhausting the machine.
+                        pieces += 1
+                        if pieces > (1 << 20) {
+                            a.base[0] = .nil
+                            a.base[1] = try vm.heap.string("not enough memory")
+                            return 2
+                        }
                     }
                 } else {
                     throw vm.libTypeError(a, 0, "function")

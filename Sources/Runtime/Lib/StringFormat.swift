@@ -24,8 +24,8 @@ extension LuaVM {
         defer { out.free() }
         var arg = 0
         var i = 0
-        var spec = [CChar](repeating: 0, count: 32)
-        var tmp = [CChar](repeating: 0, count: 512)
+        var spec: [CChar] = []  // allocated on the first float conversion
+        var tmp: [CChar] = []
         while i < n {
             let c = f[i]
             if c != 37 { out.append(c); i += 1; continue }
@@ -67,28 +67,26 @@ extension LuaVM {
             let conv = f[j]
             let specLen = j + 1 - specStart
             i = j + 1
-            // Build the C spec (without the conversion), e.g. "%-05.2".
-            var k = 0
-            var q = specStart
-            while q < j { spec[k] = CChar(bitPattern: f[q]); k += 1; q += 1 }
             arg += 1
             switch conv {
             case 100, 105:  // d i
                 let v = luaNumToInt64(try formatNumber(a, arg))
-                spec[k] = 108; spec[k + 1] = 108; spec[k + 2] = 100; spec[k + 3] = 0  // lld
-                let len = withVaList([v]) { vsnprintf(&tmp, 512, spec, $0) }
-                tmp.withUnsafeBufferPointer { b in
-                    b.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: 512) { out.append($0, Int(len)) }
-                }
+                appendInteger(&out, v.magnitude, negative: v < 0, conv: conv, flags: f + specStart + 1,
+                              nflags: flagsEnd - specStart - 1, width: width, precision: precision)
             case 117, 111, 120, 88:  // u o x X
                 let v = UInt64(bitPattern: luaNumToInt64(try formatNumber(a, arg)))
-                spec[k] = 108; spec[k + 1] = 108; spec[k + 2] = CChar(bitPattern: conv); spec[k + 3] = 0
-                let len = withVaList([v]) { vsnprintf(&tmp, 512, spec, $0) }
-                tmp.withUnsafeBufferPointer { b in
-                    b.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: 512) { out.append($0, Int(len)) }
-                }
+                appendInteger(&out, v, negative: false, conv: conv, flags: f + specStart + 1,
+                              nflags: flagsEnd - specStart - 1, width: width, precision: precision)
             case 101, 69, 102, 70, 103, 71, 97, 65:  // e E f F g G a A
                 var d = try formatNumber(a, arg)
+                if spec.isEmpty {
+                    spec = [CChar](repeating: 0, count: 32)
+                    tmp = [CChar](repeating: 0, count: 512)
+                }
+                // The C spec, e.g. "%-05.2f".
+                var k = 0
+                var q = specStart
+                while q < j { spec[k] = CChar(bitPattern: f[q]); k += 1; q += 1 }
                 var tie = false
                 if d.isNaN { d = Double.nan } else { tie = formatIsTie(d, conv: conv, precision: precision) }
                 spec[k] = CChar(bitPattern: conv); spec[k + 1] = 0
@@ -160,6 +158,55 @@ extension LuaVM {
     private func formatNumber(_ a: NativeArgs, _ i: Int) throws -> Double {
         if i >= a.count { throw libArgError(i + 1, "value expected") }
         return try libNumber(a, i)
+    }
+
+    /// C's integer conversions (d i u o x X) with flags, width and precision, written directly
+    /// (vsnprintf through Swift's CVarArg boxing costs more than the whole conversion).
+    private func appendInteger(_ out: inout ByteBuffer, _ mag: UInt64, negative: Bool, conv: UInt8,
+                               flags: UnsafePointer<UInt8>, nflags: Int, width: Int, precision: Int) {
+        var left = false, plus = false, space = false, alt = false, zero = false
+        for i in 0..<nflags {
+            switch flags[i] {
+            case 45: left = true
+            case 43: plus = true
+            case 32: space = true
+            case 35: alt = true
+            default: zero = true
+            }
+        }
+        let signed = conv == 100 || conv == 105
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: octal UInt64 needs 22
+        var nd = 0
+        withUnsafeMutableBytes(of: &digits) { raw in
+            let d = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let base: UInt64 = conv == 111 ? 8 : (conv == 120 || conv == 88 ? 16 : 10)
+            let hex: StaticString = conv == 88 ? "0123456789ABCDEF" : "0123456789abcdef"
+            var m = mag
+            while m != 0 { d[23 - nd] = hex.utf8Start[Int(m % base)]; m /= base; nd += 1 }
+        }
+        var prec = precision
+        if prec < 0 { prec = 1 } else { zero = false }
+        var nzeros = max(prec - nd, 0)
+        if alt && conv == 111 && nzeros == 0 { nzeros = 1 }  // '#' with o: the first digit is 0
+        var prefix: (UInt8, UInt8) = (0, 0)
+        var np = 0
+        if signed {
+            if negative { prefix.0 = 45; np = 1 } else if plus { prefix.0 = 43; np = 1 } else if space { prefix.0 = 32; np = 1 }
+        } else if alt && mag != 0 && (conv == 120 || conv == 88) {
+            prefix = (48, conv); np = 2
+        }
+        let body = np + nzeros + nd
+        let pad = max(width - body, 0)
+        if !left && !zero { for _ in 0..<pad { out.append(32) } }
+        if np > 0 { out.append(prefix.0) }
+        if np > 1 { out.append(prefix.1) }
+        if !left && zero { for _ in 0..<pad { out.append(48) } }
+        for _ in 0..<nzeros { out.append(48) }
+        withUnsafeBytes(of: &digits) { raw in
+            let d = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            out.append(d + (24 - nd), nd)
+        }
+        if left { for _ in 0..<pad { out.append(32) } }
     }
 
     private func formatOptionError(_ p: UnsafePointer<UInt8>, _ n: Int) -> LuaError {
