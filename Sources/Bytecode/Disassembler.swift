@@ -39,7 +39,7 @@ public enum Disassembler {
 
     /// The listing of one prototype (without its nested ones). `path` names it in the header.
     public static func listing(of p: Proto, path: String = "main") -> String {
-        var out = "-- BYTECODE -- \(path) \(p.source):\(p.lineDefined)-\(p.lastLineDefined)\n"
+        var out = "-- BYTECODE -- \(path) \(shortSourceName(p.source)):\(p.lineDefined)-\(p.lastLineDefined)\n"
         var facts = [plural(p.numParams, "param")]
         if p.isVararg { facts.append("vararg") }
         facts.append("frame \(p.frameSize)")
@@ -133,7 +133,7 @@ public enum Disassembler {
             case .proto:
                 if v < p.protos.count {
                     let child = p.protos[v]
-                    comment.append("\(child.source):\(child.lineDefined)")
+                    comment.append("\(shortSourceName(child.source)):\(child.lineDefined)")
                 }
             case .dst, .src, .base:
                 guard !namedRegs.contains(v) else { return }

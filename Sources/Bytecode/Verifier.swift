@@ -123,7 +123,7 @@ private struct ProtoVerifier {
         if p.protos.count > Limits.maxChildProtos {
             throw fail("\(p.protos.count) nested functions (at most \(Limits.maxChildProtos))")
         }
-        if p.lineDefined < 0 || p.lastLineDefined < p.lineDefined {
+        if p.lineDefined < 0 || p.lastLineDefined < p.lineDefined || p.lastLineDefined > Int(Int32.max) {
             throw fail("bad line range \(p.lineDefined)-\(p.lastLineDefined)")
         }
         if p.source != root.source {

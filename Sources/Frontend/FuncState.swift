@@ -21,6 +21,7 @@ struct BlockScope {
     var isLoop = false      // a loop: `break` inside ends up after it
     var firstLabel: Int     // labels of this block start here in FuncState.labels
     var firstGoto: Int      // pending gotos of this block start here in FuncState.gotos
+    var firstBackJump: Int  // backward gotos emitted in this block start here in FuncState.backJumps
 }
 
 struct LabelInfo {
@@ -72,6 +73,9 @@ final class FuncState {
     @exclusivity(unchecked) var blocks: [BlockScope] = []
     @exclusivity(unchecked) var labels: [LabelInfo] = []
     @exclusivity(unchecked) var gotos: [PendingGoto] = []
+    /// Backward gotos: (pc of the jump, slot level of its label). A closure created later in a block
+    /// the goto leaves may capture a local that the jump must close, so each block end revisits them.
+    @exclusivity(unchecked) var backJumps: [(pc: Int, level: Int)] = []
 
     init(parent: FuncState?, lex: Lexer, lineDefined: Int) {
         self.parent = parent
@@ -321,7 +325,7 @@ final class FuncState {
 
     func enterBlock(isLoop: Bool) {
         blocks.append(BlockScope(nactvar: nactvar, isLoop: isLoop, firstLabel: labels.count,
-                                 firstGoto: gotos.count))
+                                 firstGoto: gotos.count, firstBackJump: backJumps.count))
     }
 
     /// Ends the innermost block: its locals die, its labels go out of sight, its pending gotos move to
@@ -330,6 +334,7 @@ final class FuncState {
     func leaveBlock() throws {
         guard let bl = blocks.popLast() else { return }
         let outermost = blocks.isEmpty
+        let levelAtEnd = nactvar
         removeLocals(to: bl.nactvar)
         freereg = nactvar
         labels.removeLast(labels.count - bl.firstLabel)
@@ -353,6 +358,12 @@ final class FuncState {
             gotos[i] = g
             i += 1
         }
+        // A backward goto leaves the scope of every local at or above its label's level.
+        for (j, level) in backJumps[bl.firstBackJump...] where bl.upval && level < levelAtEnd {
+            let a = code[j].op == .UCLO ? min(code[j].a, level) : level
+            code[j] = Instruction(.UCLO, a: a, d: code[j].d)
+        }
+        if outermost { backJumps.removeAll() }
         if bl.upval && !outermost {
             emitAD(.UCLO, bl.nactvar, Limits.jumpBias)
         }
@@ -372,6 +383,7 @@ final class FuncState {
             }
             let j = close ? emitAD(.UCLO, label.nactvar, 0) : emitJump()
             try fixJump(j, label.pc)
+            backJumps.append((pc: j, level: label.nactvar))
             if label.jmpPC >= 0 {
                 try bumpFrame(label.nactvar + 1)
                 code[label.jmpPC] = Instruction(.LOOP, a: label.nactvar, d: 0)

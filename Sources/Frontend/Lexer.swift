@@ -128,15 +128,19 @@ final class Lexer {
         }
     }
 
+    /// A message as LuaJIT words it. Its token text is a C string there, so it ends at a NUL byte.
     func error(_ msg: String, near: String?, line l: Int? = nil) -> SyntaxError {
         let ln = l ?? line
         var m = "\(chunkID):\(ln): \(msg)"
-        if let n = near { m += " near '\(n)'" }
+        if let n = near {
+            let cut = n.firstIndex(of: "\0").map { String(n[..<$0]) } ?? n
+            m += " near '\(cut)'"
+        }
         return SyntaxError(message: m, line: ln)
     }
 
-    /// An error about the current token.
-    func errorNear(_ msg: String) -> SyntaxError { error(msg, near: tokenText(cur)) }
+    /// An error about the current token (a NUL byte token, like LuaJIT's token 0, names none).
+    func errorNear(_ msg: String) -> SyntaxError { error(msg, near: cur.tok == 0 ? nil : tokenText(cur)) }
 
     private func lexError(_ msg: String, _ near: String?) -> SyntaxError { error(msg, near: near) }
 

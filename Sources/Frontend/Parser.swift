@@ -173,7 +173,12 @@ final class Parser {
     // MARK: Variables
 
     private func singleVar(_ name: Int32) throws -> ExpDesc {
-        try resolve(fs, name, base: true)
+        let f = fs
+        if let reg = f.findLocal(name) { return ExpDesc(.local, reg) }
+        // While f is parsed, its enclosing scopes are frozen: a name it already captured still
+        // means the same variable.
+        if let i = f.upvalueNames.firstIndex(of: name) { return ExpDesc(.upval, i) }
+        return try resolve(f, name, base: true)
     }
 
     private func resolve(_ f: FuncState?, _ name: Int32, base: Bool) throws -> ExpDesc {

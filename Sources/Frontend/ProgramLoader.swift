@@ -38,29 +38,35 @@ public enum ProgramLoader {
         try load(bytes: readFile(path), path: path)
     }
 
-    /// Loads and verifies a program whose bytes came from `path` (used in messages and as the
-    /// chunk name "@path" of source).
+    /// Loads and verifies a program whose bytes came from the file `path` (chunk name "@path").
+    /// A first line starting with '#' (`#!/usr/bin/env ...`) is skipped by the lexer.
     public static func load(bytes: [UInt8], path: String) throws -> Proto {
+        try load(chunk: bytes, chunkName: "@" + path)
+    }
+
+    /// Loads and verifies a chunk from memory, source or bytecode (as Lua's `load`/`loadstring`
+    /// accept both). Messages name it by `shortSourceName(chunkName)`.
+    public static func load(chunk bytes: [UInt8], chunkName: String) throws -> Proto {
         switch format(of: bytes) {
         case .bytecode:
             do {
                 return try BytecodeFile.load(bytes)
             } catch let e as BytecodeError {
-                throw e.prefixed(path)
+                throw e.prefixed(shortSourceName(chunkName))
             }
         case .source:
             if let first = bytes.first, first == 0x1b {
-                throw ProgramLoadError(message: "\(path): \(foreignBinaryName(bytes)) is not tracejit "
-                    + "bytecode; compile the source with `tracejit compile`")
+                throw ProgramLoadError(message: "\(shortSourceName(chunkName)): \(foreignBinaryName(bytes)) is not "
+                    + "tracejit bytecode; compile the source with `tracejit compile`")
             }
-            return try compile(source: bytes, chunkName: "@" + path)
+            return try compile(source: bytes, chunkName: chunkName)
         }
     }
 
     /// Compiles source and verifies the result. A verifier failure here is a compiler bug; it is
     /// reported as such rather than run.
     public static func compile(source: [UInt8], chunkName: String) throws -> Proto {
-        let proto = try Compiler.compile(skipShebang(source), chunkName: chunkName)
+        let proto = try Compiler.compile(source, chunkName: chunkName)
         do {
             try Verifier.verify(proto)
         } catch let e as BytecodeError {
@@ -68,14 +74,6 @@ public enum ProgramLoader {
                                 function: e.function, pc: e.pc)
         }
         return proto
-    }
-
-    /// As `luaL_loadfile`: a first line starting with '#' (`#!/usr/bin/env ...`) is ignored. Its
-    /// newline stays so line numbers do not shift.
-    public static func skipShebang(_ bytes: [UInt8]) -> [UInt8] {
-        guard bytes.first == UInt8(ascii: "#") else { return bytes }
-        guard let nl = bytes.firstIndex(of: UInt8(ascii: "\n")) else { return [] }
-        return Array(bytes[nl...])
     }
 
     static func foreignBinaryName(_ bytes: [UInt8]) -> String {

@@ -106,7 +106,7 @@ extension LuaVM {
             throw runtimeError("stack overflow", ci: nil)
         }
         let top = a.base + n
-        if top > co.pointee.highWater { co.pointee.highWater = top }
+        if addr(top) > addr(co.pointee.highWater) { co.pointee.highWater = top }
         let t = UInt32(top - stackBase(a.L))
         if t > a.L.pointee.top { a.L.pointee.top = t }
         let ci = co.pointee.cis + (co.pointee.ciCount - 1)

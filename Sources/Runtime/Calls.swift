@@ -26,7 +26,7 @@ extension LuaVM {
         if p.pointee.isvararg != 0 {
             // Keep the extra arguments below the frame: copy fn and the fixed parameters above them.
             let newFn = fn + 1 + nargs
-            if newFn + Int(p.pointee.framesize) + InterpLimits.stackMargin > co.pointee.stackLimit {
+            if addr(newFn + Int(p.pointee.framesize) + InterpLimits.stackMargin) > addr(co.pointee.stackLimit) {
                 throw stackOverflow(L, co)
             }
             newFn[0] = fn[0]
@@ -42,14 +42,14 @@ extension LuaVM {
             while i < nparams { base[i] = .nil; i += 1 }
         }
         let top = base + Int(p.pointee.framesize)
-        if top + InterpLimits.stackMargin > co.pointee.stackLimit || co.pointee.ciCount >= co.pointee.ciCap {
+        if addr(top + InterpLimits.stackMargin) > addr(co.pointee.stackLimit) || co.pointee.ciCount >= co.pointee.ciCap {
             throw stackOverflow(L, co)
         }
         let ci = co.pointee.cis + co.pointee.ciCount
         co.pointee.ciCount += 1
-        ci.initialize(to: CallInfo(fn: fn, base: base, top: top, pc: p.pointee.code.unsafelyUnwrapped,
+        ci.pointee = (CallInfo(fn: fn, base: base, top: top, pc: p.pointee.code.unsafelyUnwrapped,
                                    closure: f, nresults: wanted, flags: flags, nvarargs: nva, handler: handler))
-        if top > co.pointee.highWater { co.pointee.highWater = top }
+        if addr(top) > addr(co.pointee.highWater) { co.pointee.highWater = top }
     }
 
     @inline(never)
@@ -75,14 +75,14 @@ extension LuaVM {
         // little above are cleared at collections (high-water mark) since natives write results there.
         let top = args + nargs
         let reach = top + 40
-        if reach + InterpLimits.stackMargin > co.pointee.stackLimit || co.pointee.ciCount >= co.pointee.ciCap {
+        if addr(reach + InterpLimits.stackMargin) > addr(co.pointee.stackLimit) || co.pointee.ciCount >= co.pointee.ciCap {
             throw stackOverflow(L, co)
         }
         let ci = co.pointee.cis + co.pointee.ciCount
         co.pointee.ciCount += 1
-        ci.initialize(to: CallInfo(fn: fn, base: args, top: top, pc: noPC, closure: nil, nresults: wanted,
+        ci.pointee = (CallInfo(fn: fn, base: args, top: top, pc: noPC, closure: nil, nresults: wanted,
                                    flags: tail ? CIFlag.tail : 0, nvarargs: 0, handler: .nil))
-        if reach > co.pointee.highWater { co.pointee.highWater = reach }
+        if addr(reach) > addr(co.pointee.highWater) { co.pointee.highWater = reach }
         L.pointee.top = UInt32(top - stackBase(L))
         let n = try builtins[id].fn(self, NativeArgs(L: L, fn: cf, base: args, count: nargs))
         if n < 0 { return -1 }

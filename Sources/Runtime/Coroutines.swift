@@ -24,13 +24,13 @@ extension LuaVM {
             }),
             ("resume", { vm, a in
                 let c = a[0]
-                guard c.isThread else { throw vm.typeArgError(a, 0, "resume", "coroutine") }
+                guard c.isThread else { throw vm.argError(1, "resume", "coroutine expected") }
                 return try vm.resume(c.thread, a, firstArg: 1, wrap: false)
             }),
             ("yield", { vm, a in try vm.yieldNative(a) }),
             ("status", { vm, a in
                 let c = a[0]
-                guard c.isThread else { throw vm.typeArgError(a, 0, "status", "coroutine") }
+                guard c.isThread else { throw vm.argError(1, "status", "coroutine expected") }
                 a.base[0] = try vm.heap.string(vm.statusName(c.thread))
                 return 1
             }),
@@ -103,7 +103,7 @@ extension LuaVM {
         let co = coState(L)
         if L == currentThread || status != TJ_CO_SUSPENDED {
             let msg = status == TJ_CO_DEAD || status == TJ_CO_ERROR ? "cannot resume dead coroutine"
-                : (L == currentThread ? "cannot resume running coroutine" : "cannot resume non-suspended coroutine")
+                : "cannot resume running coroutine"
             if wrap { throw runtimeError(msg, ci: nil) }
             a.base[0] = .false
             a.base[1] = try heap.string(msg)
@@ -139,7 +139,7 @@ extension LuaVM {
                 for i in 0..<nargs { fn[1 + i] = a.base[firstArg + i] }
                 let top = fn + 1 + nargs
                 L.pointee.top = UInt32(top - stack0)
-                if top > co.pointee.highWater { co.pointee.highWater = top }
+                if addr(top) > addr(co.pointee.highWater) { co.pointee.highWater = top }
                 if fn.pointee.isLuaFunction {
                     try enterLua(L, co, fn: fn, nargs: nargs, wanted: -1, flags: CIFlag.lua | CIFlag.reentry)
                     if try execute(L) {

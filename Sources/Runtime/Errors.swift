@@ -32,7 +32,7 @@ extension LuaVM {
     }
 
     func makeError(_ msg: String) -> LuaError {
-        let v = (try? heap.string(msg)) ?? .nil
+        let v = internString(msg)
         return LuaError(value: v, message: msg)
     }
 

@@ -69,8 +69,9 @@ typealias CoPtr = UnsafeMutablePointer<CoState>
 enum InterpLimits {
     /// Call records per coroutine (Lua "stack overflow" past this depth).
     static let maxFrames = 200_000
-    /// Nested Swift-level calls (metamethods, library callbacks, resumes) across all coroutines.
-    static let maxSwiftDepth = 190
+    /// Nested Swift-level calls (metamethods, library callbacks, resumes) across all coroutines
+    /// (LuaJIT allows about 9000; the VM thread has a 512 MB native stack, debug frames included).
+    static let maxSwiftDepth = 7000
     /// Slots kept free above every frame for natives' results and call set-up.
     static let stackMargin = 300
 }
@@ -85,3 +86,7 @@ func reserveMemory(bytes: Int) -> UnsafeMutableRawPointer? {
 func releaseMemory(_ p: UnsafeMutableRawPointer, bytes: Int) {
     munmap(p, bytes)
 }
+
+/// A pointer's address, for comparisons that must not go through generic (non-inlined) operators.
+@inline(__always) func addr<T>(_ p: UnsafeMutablePointer<T>) -> UInt { UInt(bitPattern: p) }
+@inline(__always) func addr<T>(_ p: UnsafePointer<T>) -> UInt { UInt(bitPattern: p) }

@@ -19,9 +19,11 @@ extension LuaVM {
         for i in 0..<n { try t.set(int: start + i, p[i], heap) }
     }
 
-    /// An interned string value for messages (allocation failure gives nil).
+    /// An interned string value for messages (allocation failure gives nil; "not enough memory"
+    /// is preallocated so it can always be raised).
     func internString(_ s: String) -> Value {
-        (try? heap.string(s)) ?? .nil
+        if s == "not enough memory" && !oomMessage.isNil { return oomMessage }
+        return (try? heap.string(s)) ?? .nil
     }
 
     func closeUpvalues(_ L: ThreadRef, level: UnsafeMutablePointer<Value>) {

@@ -47,6 +47,13 @@ public enum HeapError: Error, Equatable, CustomStringConvertible {
 @usableFromInline struct HeapState {
     @usableFromInline var totalBytes: Int = 0
     @usableFromInline var threshold: Int = 256 * 1024
+    /// checkGC() takes its slow path when totalBytes >= trigger: the threshold, 0 in stress mode or
+    /// with finalizers due, Int.max when stopped.
+    @usableFromInline var trigger: Int = 256 * 1024
+    /// allocRaw() takes its slow path when totalBytes + size > allocLimit: maxMemory, or -1 in
+    /// stress mode.
+    @usableFromInline var allocLimit: Int = Int.max
+    @usableFromInline var freeListBytes: Int = 0
     @usableFromInline var maxMemory: Int = Int.max
     @usableFromInline var allgc: GCRef? = nil
     @usableFromInline var threads: ThreadRef? = nil
@@ -75,6 +82,10 @@ public enum HeapError: Error, Equatable, CustomStringConvertible {
     @usableFromInline var collections: Int = 0
     @usableFromInline var nextProtoId: UInt32 = 1
     @usableFromInline var mmnames: UnsafeMutablePointer<StringRef?>
+    @usableFromInline var freeLists: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    @usableFromInline var scratch: UnsafeMutablePointer<UInt8>? = nil
+    @usableFromInline var scratchSize: Int = 0
+    @usableFromInline var gcNanoseconds: Int = 0
 
     init() {
         strmask = 255
@@ -85,6 +96,8 @@ public enum HeapError: Error, Equatable, CustomStringConvertible {
         mmnames = .allocate(capacity: MetaEvent.allCases.count)
         mmnames.initialize(repeating: nil, count: MetaEvent.allCases.count)
         seed = tj_random_seed() | 1
+        freeLists = .allocate(capacity: Heap.smallLimit / 16 + 1)
+        freeLists.initialize(repeating: nil, count: Heap.smallLimit / 16 + 1)
     }
 }
 
@@ -101,6 +114,23 @@ public final class Heap {
 
     /// Called once per collection to mark the VM's roots with `mark(_:)`.
     public var rootMarker: ((Heap) -> Void)?
+    /// More root providers (e.g. the JIT's trace constants), each called once per collection.
+    var extraRootMarkers: [(id: Int, mark: (Heap) -> Void)] = []
+    var nextRootMarkerId = 1
+
+    /// Adds a root provider called once per collection after `rootMarker`; returns its id.
+    @discardableResult
+    public func addRootMarker(_ f: @escaping (Heap) -> Void) -> Int {
+        let id = nextRootMarkerId
+        nextRootMarkerId += 1
+        extraRootMarkers.append((id, f))
+        return id
+    }
+
+    public func removeRootMarker(_ id: Int) {
+        extraRootMarkers.removeAll { $0.id == id }
+    }
+
     /// Called when the GC traverses a coroutine, after its stack [0, top), env and open upvalues:
     /// mark whatever the interpreter keeps for it elsewhere (e.g. saved frames' functions).
     public var threadMarker: ((Heap, ThreadRef) -> Void)?
@@ -116,20 +146,23 @@ public final class Heap {
     public init(maxMemory: Int = Int.max) {
         st = .allocate(capacity: 1)
         st.initialize(to: HeapState())
-        st.pointee.maxMemory = maxMemory
-        setThreshold()
         for e in MetaEvent.allCases {
-            // Cannot fail: far below any sensible ceiling; if it does the name stays unset.
+            // No ceiling is set yet, so only a failing malloc could leave a name unset.
             if let s = try? intern(e.name) {
                 s.pointee.marked |= UInt8(TJ_MARK_FIXED)
                 s.pointee.reserved = UInt8(e.rawValue + 1)
                 st.pointee.mmnames[Int(e.rawValue)] = s
             }
         }
+        st.pointee.maxMemory = maxMemory
+        setThreshold()
     }
 
     deinit {
         freeAll()
+        releaseFreeLists()
+        st.pointee.freeLists.deallocate()
+        st.pointee.scratch?.deallocate()
         st.pointee.strtab.deallocate()
         st.pointee.gray.deallocate()
         st.pointee.mmnames.deallocate()
@@ -146,10 +179,12 @@ public final class Heap {
     public var stringCount: Int { st.pointee.stringCount }
     /// Number of completed collections.
     public var collections: Int { st.pointee.collections }
+    /// Wall time spent in collections so far (for profiles and statistics).
+    public var gcNanoseconds: Int { st.pointee.gcNanoseconds }
     /// The next automatic collection starts when totalBytes passes this.
     public var threshold: Int {
         get { st.pointee.threshold }
-        set { st.pointee.threshold = newValue }
+        set { st.pointee.threshold = newValue; updateTriggers() }
     }
     /// Memory ceiling in bytes; allocations past it throw HeapError.outOfMemory.
     public var maxMemory: Int {
@@ -159,7 +194,7 @@ public final class Heap {
     /// Collect at every checkGC() (and every allocation when allocMayCollect).
     public var stress: Bool {
         get { st.pointee.stress }
-        set { st.pointee.stress = newValue }
+        set { st.pointee.stress = newValue; updateTriggers() }
     }
     /// The VM promises every allocation happens at a safe point (all live values rooted).
     public var allocMayCollect: Bool {
@@ -169,7 +204,7 @@ public final class Heap {
     /// collectgarbage("stop") / ("restart"): automatic collections off / on.
     public var isRunning: Bool {
         get { st.pointee.running }
-        set { st.pointee.running = newValue }
+        set { st.pointee.running = newValue; updateTriggers() }
     }
     /// collectgarbage("setpause"): returns the previous value.
     @discardableResult public func setPause(_ p: Int) -> Int {
@@ -197,24 +232,57 @@ public final class Heap {
     /// Allocates `size` bytes of object memory, accounting it. Throws at the ceiling (after a
     /// collection when allowed). The memory is uninitialized.
     @inline(__always) func allocRaw(_ size: Int) throws -> UnsafeMutableRawPointer {
-        if st.pointee.totalBytes &+ size > st.pointee.maxMemory || st.pointee.stress {
-            try allocPressure(size)
-        }
-        guard let p = malloc(size) else { throw HeapError.outOfMemory }
+        if size > st.pointee.allocLimit &- st.pointee.totalBytes { try allocPressure(size) }
         st.pointee.totalBytes &+= size
-        return p
+        if size <= Heap.smallLimit {
+            // Small blocks come from per-size-class free lists (16-byte classes), refilled by malloc.
+            let c = (size &+ 15) >> 4
+            if let p = st.pointee.freeLists[c] {
+                st.pointee.freeLists[c] = p.load(as: UnsafeMutableRawPointer?.self)
+                st.pointee.freeListBytes &-= c << 4
+                return p
+            }
+            if let p = malloc(c << 4) { return p }
+        } else if let p = malloc(size) {
+            return p
+        }
+        st.pointee.totalBytes &-= size
+        throw HeapError.outOfMemory
     }
+
+    /// Blocks up to this size are recycled through free lists instead of going back to malloc.
+    static let smallLimit = 512
 
     @inline(never) func allocPressure(_ size: Int) throws {
         if st.pointee.allocMayCollect && !st.pointee.inGC && st.pointee.noCollect == 0 {
             fullGC()
         }
-        if st.pointee.totalBytes &+ size > st.pointee.maxMemory { throw HeapError.outOfMemory }
+        if size < 0 || size > st.pointee.maxMemory &- st.pointee.totalBytes { throw HeapError.outOfMemory }
     }
 
     @inline(__always) func freeRaw(_ p: UnsafeMutableRawPointer, _ size: Int) {
         st.pointee.totalBytes &-= size
-        free(p)
+        if size <= Heap.smallLimit {
+            let c = (size &+ 15) >> 4
+            p.storeBytes(of: st.pointee.freeLists[c], as: UnsafeMutableRawPointer?.self)
+            st.pointee.freeLists[c] = p
+            st.pointee.freeListBytes &+= c << 4
+        } else {
+            free(p)
+        }
+    }
+
+    /// Returns the free lists' blocks to malloc (at teardown; also useful after a big phase).
+    public func releaseFreeLists() {
+        for c in 0...(Heap.smallLimit >> 4) {
+            var p = st.pointee.freeLists[c]
+            while let b = p {
+                p = b.load(as: UnsafeMutableRawPointer?.self)
+                free(b)
+            }
+            st.pointee.freeLists[c] = nil
+        }
+        st.pointee.freeListBytes = 0
     }
 
     /// Links a new object on the all-objects list.
@@ -241,8 +309,7 @@ public final class Heap {
 
     /// A safe point: collects if the allocation debt passed the threshold (or in stress mode).
     @inline(__always) public func checkGC() {
-        if st.pointee.totalBytes >= st.pointee.threshold || st.pointee.stress
-            || st.pointee.pendingFinalizers != nil { checkGCSlow() }
+        if st.pointee.totalBytes >= st.pointee.trigger { checkGCSlow() }
     }
 
     @inline(never) func checkGCSlow() {
@@ -261,6 +328,7 @@ public final class Heap {
         let debt = kb &* 1024 &* st.pointee.stepmul / 100
         if st.pointee.totalBytes &+ debt >= st.pointee.threshold { collect(); return true }
         st.pointee.threshold &-= debt
+        updateTriggers()
         return false
     }
 
@@ -276,6 +344,17 @@ public final class Heap {
             t = min(t, live < clamp ? clamp : live + (m - live) / 2)
         }
         st.pointee.threshold = t
+        updateTriggers()
+    }
+
+    /// Recomputes the single-compare triggers of checkGC() and allocRaw().
+    func updateTriggers() {
+        if st.pointee.stress || st.pointee.pendingFinalizers != nil {
+            st.pointee.trigger = 0
+        } else {
+            st.pointee.trigger = st.pointee.running ? st.pointee.threshold : Int.max
+        }
+        st.pointee.allocLimit = st.pointee.stress ? -1 : st.pointee.maxMemory
     }
 
     // MARK: marking
@@ -289,7 +368,10 @@ public final class Heap {
         if o.pointee.marked & UInt8(TJ_MARK_BLACK) == 0 { markSlow(o) }
     }
     @inline(__always) public func mark(_ t: TableRef) { mark(GCRef(OpaquePointer(t))) }
-    @inline(__always) public func mark(_ s: StringRef) { s.pointee.marked |= UInt8(TJ_MARK_BLACK) }
+    @inline(__always) public func mark(_ s: StringRef) {
+        assert(s.pointee.gct == GCT.string, "GC: a root or object references a freed string")
+        s.pointee.marked |= UInt8(TJ_MARK_BLACK)
+    }
     @inline(__always) public func mark(_ p: ProtoRef) { mark(GCRef(OpaquePointer(p))) }
     @inline(__always) public func mark(_ th: ThreadRef) { mark(GCRef(OpaquePointer(th))) }
     @inline(__always) public func mark(_ f: LFuncRef) { mark(GCRef(OpaquePointer(f))) }
@@ -304,6 +386,7 @@ public final class Heap {
     }
 
     @inline(never) func markSlow(_ o: GCRef) {
+        assert(o.pointee.gct != Heap.freedType, "GC: a root or object references a freed object")
         o.pointee.marked |= UInt8(TJ_MARK_BLACK)
         if o.pointee.gct == GCT.string { return }
         if st.pointee.grayTop == st.pointee.graySize {
@@ -339,6 +422,7 @@ public final class Heap {
             let gc = metamethod(mt, .gc)
             if !gc.isNil { hook(u, gc) }
         }
+        updateTriggers()
     }
 
     /// The collection itself (no finalizers run: allocation may call this).
@@ -347,7 +431,10 @@ public final class Heap {
         st.pointee.inGC = true
         let savedTag = tj_vm_state.tag
         tj_vm_state.tag = UInt32(truncatingIfNeeded: TJ_VMSTATE_GC)
+        var t0 = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t0)
         rootMarker?(self)
+        for r in extraRootMarkers { r.mark(self) }
         var f = st.pointee.pendingFinalizers
         while let o = f { mark(o); f = o.pointee.gcnext }
         propagate()
@@ -359,7 +446,11 @@ public final class Heap {
         sweepUserdata()
         sweepStrings()
         st.pointee.collections &+= 1
+        if st.pointee.freeListBytes > max(st.pointee.totalBytes * 2, 16 << 20) { releaseFreeLists() }
         setThreshold()
+        var t1 = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t1)
+        st.pointee.gcNanoseconds &+= (t1.tv_sec - t0.tv_sec) * 1_000_000_000 + (t1.tv_nsec - t0.tv_nsec)
         tj_vm_state.tag = savedTag
         st.pointee.inGC = false
     }
@@ -579,6 +670,7 @@ public final class Heap {
                 if s.pointee.marked & UInt8(TJ_MARK_BLACK | TJ_MARK_FIXED) == 0 {
                     if let p = prev { p.pointee.gcnext = s.pointee.gcnext } else { tab[b] = next }
                     st.pointee.stringCount &-= 1
+                    s.pointee.gct = Heap.freedType
                     freeRaw(UnsafeMutableRawPointer(s), Heap.stringSize(Int(s.pointee.len)))
                 } else {
                     s.pointee.marked &= ~UInt8(TJ_MARK_BLACK)
@@ -589,15 +681,20 @@ public final class Heap {
         }
     }
 
+    /// The type byte of a freed object (debug builds assert no live reference reaches one).
+    static let freedType: UInt8 = 0xFF
+
     /// Frees one non-string object and its owned blocks.
     func freeObject(_ o: GCRef) {
         st.pointee.objectCount &-= 1
         let raw = UnsafeMutableRawPointer(o)
-        switch o.pointee.gct {
+        let type = o.pointee.gct
+        o.pointee.gct = Heap.freedType
+        switch type {
         case GCT.table:
             let t = TableRef(OpaquePointer(o))
             freeTableParts(t)
-            freeRaw(raw, MemoryLayout<tj_table>.size)
+            freeRaw(raw, Heap.tableBlockSize(t))
         case GCT.lfunc:
             let f = LFuncRef(OpaquePointer(o))
             freeRaw(raw, Heap.lfuncSize(Int(f.pointee.nupvals)))

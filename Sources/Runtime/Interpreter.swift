@@ -56,7 +56,7 @@ extension LuaVM {
                 while end < co.pointee.ciCount && co.pointee.cis[end].flags & CIFlag.reentry == 0 { end += 1 }
                 var i = end - 1
                 var found = -1
-                while i > floor {
+                while i >= floor {
                     if co.pointee.cis[i].flags & (CIFlag.pcall | CIFlag.xpcall) != 0 { found = i; break }
                     i -= 1
                 }
@@ -67,7 +67,7 @@ extension LuaVM {
                 while end < co.pointee.ciCount && co.pointee.cis[end].flags & CIFlag.reentry == 0 { end += 1 }
                 var i = end - 1
                 var found = -1
-                while i > floor {
+                while i >= floor {
                     if co.pointee.cis[i].flags & (CIFlag.pcall | CIFlag.xpcall) != 0 { found = i; break }
                     i -= 1
                 }
@@ -449,7 +449,7 @@ extension LuaVM {
                     let p = nf.pointee.proto.unsafelyUnwrapped
                     let newBase = fnp + 1
                     let top = newBase + Int(p.pointee.framesize)
-                    if p.pointee.isvararg == 0 && top + InterpLimits.stackMargin <= co.pointee.stackLimit
+                    if p.pointee.isvararg == 0 && addr(top + InterpLimits.stackMargin) <= addr(co.pointee.stackLimit)
                         && co.pointee.ciCount < co.pointee.ciCap {
                         // Fast path: a fixed-arity Lua callee.
                         var i = nargs
@@ -457,9 +457,9 @@ extension LuaVM {
                         while i < np { newBase[i] = .nil; i += 1 }
                         ci += 1
                         co.pointee.ciCount += 1
-                        ci.initialize(to: CallInfo(fn: fnp, base: newBase, top: top, pc: p.pointee.code.unsafelyUnwrapped,
+                        ci.pointee = (CallInfo(fn: fnp, base: newBase, top: top, pc: p.pointee.code.unsafelyUnwrapped,
                                                    closure: nf, nresults: wanted, flags: CIFlag.lua, nvarargs: 0, handler: .nil))
-                        if top > co.pointee.highWater { co.pointee.highWater = top }
+                        if addr(top) > addr(co.pointee.highWater) { co.pointee.highWater = top }
                         cl = nf
                         k = UnsafePointer<Value>(OpaquePointer(p.pointee.k.unsafelyUnwrapped))
                         base = newBase
@@ -491,7 +491,7 @@ extension LuaVM {
                     f = try callMetamethod(fnp, nargs: &nargs, ci: ci, slot: a, isIter: false)
                 }
                 if f.isLuaFunction {
-                    if let u = L.pointee.openupval, u.pointee.v >= UnsafeMutableRawPointer(base).assumingMemoryBound(to: UInt64.self) { closeUpvalues(L, level: base) }
+                    if let u = L.pointee.openupval, addr(u.pointee.v) >= addr(base) { closeUpvalues(L, level: base) }
                     // Move the callee and its arguments down to this frame's function slot; the new
                     // frame inherits this one's result destination, flags and handler.
                     let dst = ci.pointee.fn
@@ -510,7 +510,7 @@ extension LuaVM {
                                 || (Int(f.nativeFunction.pointee.builtin) == BuiltinID.xpcall && nargs >= 2)) {
                     // `return pcall(f, ...)`: replace this frame by a protected frame for f, so
                     // yields can cross it as with a plain call.
-                    if let u = L.pointee.openupval, u.pointee.v >= UnsafeMutableRawPointer(base).assumingMemoryBound(to: UInt64.self) { closeUpvalues(L, level: base) }
+                    if let u = L.pointee.openupval, addr(u.pointee.v) >= addr(base) { closeUpvalues(L, level: base) }
                     let dst = ci.pointee.fn
                     var i = 0
                     while i <= nargs { dst[i] = fnp[i]; i += 1 }
@@ -525,7 +525,7 @@ extension LuaVM {
                     // A native: call it, then return its results.
                     let n = try callNative(L, co, fn: fnp, nargs: nargs, wanted: -1, inLoop: false, tail: true)
                     if n < 0 { return true }
-                    if let u = L.pointee.openupval, u.pointee.v >= UnsafeMutableRawPointer(base).assumingMemoryBound(to: UInt64.self) { closeUpvalues(L, level: base) }
+                    if let u = L.pointee.openupval, addr(u.pointee.v) >= addr(base) { closeUpvalues(L, level: base) }
                     if try finishReturn(L, co, &ci, src: fnp, count: n, mtop: &mtop) { return false }
                     (ci, cl, k, base, pc) = LuaVM.frameState(co)
                 }
@@ -555,6 +555,19 @@ extension LuaVM {
                     if !v.isNil || tab.pointee.metatable == nil { base[a] = v; continue }
                 }
                 ci.pointee.pc = pc; base[a] = try indexSlow(obj, key, ci: ci, slot: bs)
+            case .RET1 where ci.pointee.flags & ~CIFlag.tail == CIFlag.lua && ci.pointee.nresults == 1
+                                && (L.pointee.openupval == nil || addr(L.pointee.openupval.unsafelyUnwrapped.pointee.v) < addr(base)):
+                // The commonest return: one value to a caller that wants one.
+                ci.pointee.fn[0] = base[a]
+                co.pointee.ciCount -= 1
+                ci -= 1
+                cl = ci.pointee.closure.unsafelyUnwrapped
+                let p = cl.pointee.proto.unsafelyUnwrapped
+                k = UnsafePointer<Value>(OpaquePointer(p.pointee.k.unsafelyUnwrapped))
+                base = ci.pointee.base
+                pc = ci.pointee.pc
+                tj_vm_state.proto = p
+                tj_vm_state.pc = pc
             case .RET, .RET0, .RET1:
                 let src = base + a
                 let n: Int
@@ -565,7 +578,7 @@ extension LuaVM {
                     let b = Int(ins >> 24)
                     n = b == 0 ? mtop - src : b - 1
                 }
-                if let u = L.pointee.openupval, u.pointee.v >= UnsafeMutableRawPointer(base).assumingMemoryBound(to: UInt64.self) { closeUpvalues(L, level: base) }
+                if let u = L.pointee.openupval, addr(u.pointee.v) >= addr(base) { closeUpvalues(L, level: base) }
                 let flags = ci.pointee.flags
                 if flags == CIFlag.lua || flags == CIFlag.lua | CIFlag.tail {
                     // Fast path: plain Lua-to-Lua return.

@@ -152,13 +152,27 @@ extension LuaVM {
     /// The caller stores the result, then runs the GC safe point.
     @inline(never)
     func concat(_ p: UnsafeMutablePointer<Value>, count: Int, ci: UnsafeMutablePointer<CallInfo>, firstSlot: Int) throws -> Value {
-        // Fast path: all strings or numbers.
+        // Fast path: all strings or numbers, assembled in the VM's scratch buffer.
         var allPlain = true
-        for i in 0..<count where !(p[i].isString || p[i].isNumber) { allPlain = false; break }
+        var size = 0
+        for i in 0..<count {
+            let v = p[i]
+            if v.isString { size += v.string.count } else if v.isNumber { size += 32 } else { allPlain = false; break }
+        }
         if allPlain {
-            var buf: [UInt8] = []
-            for i in 0..<count { appendPlain(&buf, p[i]) }
-            return Value(try heap.intern(buf))
+            let buf = scratch(size)
+            var n = 0
+            for i in 0..<count {
+                let v = p[i]
+                if v.isString {
+                    let s = v.string
+                    (buf + n).update(from: s.bytes, count: s.count)
+                    n += s.count
+                } else {
+                    n += NumberText.format(v.number, into: buf + n)
+                }
+            }
+            return Value(try heap.intern(UnsafeRawPointer(buf), count: n))
         }
         // General: right to left, pairwise with __concat where needed. Work in place in the
         // registers (they are rooted), as Lua does.
@@ -190,6 +204,16 @@ extension LuaVM {
             p[top] = acc
         }
         return acc
+    }
+
+    /// A scratch byte buffer of at least n bytes (reused; valid until the next call).
+    func scratch(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+        if n > scratchSize {
+            scratchBuffer?.deallocate()
+            scratchSize = max(n, scratchSize * 2, 256)
+            scratchBuffer = .allocate(capacity: scratchSize)
+        }
+        return scratchBuffer.unsafelyUnwrapped
     }
 
     func appendPlain(_ buf: inout [UInt8], _ v: Value) {
@@ -288,6 +312,7 @@ extension LuaVM {
         do {
             try tableSet(t, key, v)
         } catch let e as HeapError {
+            if e == .outOfMemory { throw e }  // "not enough memory" carries no position (as LuaJIT)
             throw runtimeError(e.message, ci: ci)
         }
     }

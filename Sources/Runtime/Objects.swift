@@ -211,13 +211,14 @@ extension Heap {
     public static let mainStackSlots = 1 << 20
     public static let coroutineStackSlots = 1 << 18
     /// Bytes a coroutine's stack counts for in totalBytes (the reservation itself is virtual).
-    static let stackAccountBytes = 1024
+    static let stackAccountBytes = 4096
 
     /// A coroutine whose stack is a fixed reservation of `stackSize` slots that never moves
     /// (mmap'd with MAP_NORESERVE: pages are committed on first touch, and read as 0.0 until
     /// written). top = 0, status suspended. The GC marks exactly stack[0, top).
     public func newThread(stackSize: Int = Heap.coroutineStackSlots, env: TableRef? = nil) throws -> ThreadRef {
         let n = max(stackSize, 16)
+        if n > 1 << 32 { throw HeapError.outOfMemory }
         let raw = try allocRaw(MemoryLayout<tj_thread>.size)
         guard let m = mmap(nil, n * 8, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
               m != MAP_FAILED else {
@@ -252,6 +253,7 @@ extension Heap {
     /// `__gc`, the `finalizer` hook runs once after it becomes unreachable.
     public func newUserdata(size: Int, metatable: TableRef? = nil, env: TableRef? = nil) throws -> UdataRef {
         let n = max(size, 0)
+        if n > 1 << 46 { throw HeapError.outOfMemory }
         let raw = try allocRaw(Heap.udataSize(n))
         memset(raw, 0, Heap.udataSize(n))
         let u = raw.bindMemory(to: tj_udata.self, capacity: 1)

@@ -160,8 +160,7 @@ extension Heap {
             if v.isString { total += v.string.count } else if v.isNumber { total += Int(TJ_NUMBUF) } else { return nil }
         }
         if total > maxMemory { throw HeapError.outOfMemory }
-        let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: max(total, 1))
-        defer { buf.deallocate() }
+        let buf = scratch(total)
         var n = 0
         for i in 0..<count {
             let v = p[i]
@@ -174,6 +173,18 @@ extension Heap {
             }
         }
         return try intern(UnsafeRawPointer(buf), count: n)
+    }
+
+    /// A reusable byte buffer of at least `n` bytes, owned by the heap, valid until the next call
+    /// (for building a string before interning it: concat, string library functions).
+    public func scratch(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+        if n > st.pointee.scratchSize {
+            let size = max(n, st.pointee.scratchSize * 2, 256)
+            st.pointee.scratch?.deallocate()
+            st.pointee.scratch = .allocate(capacity: size)
+            st.pointee.scratchSize = size
+        }
+        return st.pointee.scratch.unsafelyUnwrapped
     }
 
     /// Two-operand concatenation (a .. b) for strings/numbers; nil if either is neither.

@@ -370,28 +370,50 @@ extension Heap {
 
     /// A new table with room for `narray` array entries and `nhash` hash entries (TNEW's hints).
     public func newTable(narray: Int = 0, nhash: Int = 0) throws -> TableRef {
-        let raw = try allocRaw(MemoryLayout<tj_table>.size)
+        if narray > Heap.maxArraySize || nhash > Heap.maxArraySize { throw HeapError.outOfMemory }
+        // Small array parts (TNEW's hint is at most 255) live in the same block as the table.
+        let colo = narray > 0 && narray <= Heap.maxColocated ? narray : 0
+        let size = MemoryLayout<tj_table>.size + colo * 8
+        let raw = try allocRaw(size)
         let t = raw.bindMemory(to: tj_table.self, capacity: 1)
         t.pointee.weak = 0
-        t.pointee.pad = 0
+        t.pointee.colo = UInt8(colo)
         t.pointee.nomm = 0
-        t.pointee.array = tj_empty_array_ptr()
-        t.pointee.asize = 0
+        if colo > 0 {
+            let a = raw + MemoryLayout<tj_table>.size
+            memset(a, 0xFF, colo * 8)
+            t.pointee.array = a.assumingMemoryBound(to: UInt64.self)
+        } else {
+            t.pointee.array = tj_empty_array_ptr()
+        }
+        t.pointee.asize = UInt32(colo)
         t.pointee.hmask = 0
         t.pointee.node = tj_empty_node_ptr()
         t.pointee.lastfree = tj_empty_node_ptr()
         t.pointee.metatable = nil
         t.pointee.gclist = nil
-        if narray > 0 || nhash > 0 {
+        if narray > colo || nhash > 0 {
             do {
                 try resize(t, asize: max(narray, 0), nodes: Heap.nodeCount(forEntries: nhash))
             } catch {
-                freeRaw(raw, MemoryLayout<tj_table>.size)
+                freeRaw(raw, size)
                 throw error
             }
         }
         link(GCRef(OpaquePointer(t)), GCT.table)
         return t
+    }
+
+    static let maxColocated = 255
+
+    /// Bytes of the table block itself (struct plus inline array slots).
+    @inline(__always) static func tableBlockSize(_ t: TableRef) -> Int {
+        MemoryLayout<tj_table>.size + Int(t.pointee.colo) * 8
+    }
+
+    /// Whether the array part is the inline one (never freed separately).
+    @inline(__always) static func arrayIsInline(_ t: TableRef, _ a: UnsafeMutablePointer<Value>) -> Bool {
+        t.pointee.colo != 0 && UnsafeMutableRawPointer(a) == UnsafeMutableRawPointer(t) + MemoryLayout<tj_table>.size
     }
 
     /// A new table value.
@@ -401,7 +423,10 @@ extension Heap {
 
     /// Grows the array part to at least `n` entries (SETLIST, table.insert); never shrinks.
     public func reserveArray(_ t: TableRef, _ n: Int) throws {
-        if n > Int(t.pointee.asize) { try resize(t, asize: n, nodes: t.hashSize) }
+        if n > Int(t.pointee.asize) {
+            if n > Heap.maxArraySize { throw HeapError.outOfMemory }
+            try resize(t, asize: n, nodes: t.hashSize)
+        }
     }
 
     /// Node count for n hash entries: 0, or max(2, next power of two).
@@ -412,6 +437,8 @@ extension Heap {
     }
 
     static let maxArrayBits = 27
+    /// Largest array part reserveArray/newTable create (2^28 slots, 2 GB).
+    static let maxArraySize = 1 << 28
 
     /// Recomputes both parts' sizes for the current keys plus `extraKey`, then resizes.
     func rehash(_ t: TableRef, extraKey: Value) throws {
@@ -508,11 +535,15 @@ extension Heap {
             }
             freeRaw(UnsafeMutableRawPointer(oldNodes), oldN * MemoryLayout<tj_node>.stride)
         }
-        if na != oldA && oldA > 0 { freeRaw(UnsafeMutableRawPointer(oldArr), oldA * 8) }
+        if na != oldA && oldA > 0 && !Heap.arrayIsInline(t, oldArr) {
+            freeRaw(UnsafeMutableRawPointer(oldArr), oldA * 8)
+        }
     }
 
     func freeTableParts(_ t: TableRef) {
-        if t.pointee.asize > 0 { freeRaw(UnsafeMutableRawPointer(t.arrayValues), Int(t.pointee.asize) * 8) }
+        if t.pointee.asize > 0 && !Heap.arrayIsInline(t, t.arrayValues) {
+            freeRaw(UnsafeMutableRawPointer(t.arrayValues), Int(t.pointee.asize) * 8)
+        }
         if t.hasHash { freeRaw(UnsafeMutableRawPointer(t.nodes), t.hashSize * MemoryLayout<tj_node>.stride) }
     }
 

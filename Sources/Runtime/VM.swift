@@ -61,6 +61,11 @@ public final class LuaVM {
     public private(set) var exitRequested = false
     /// Lua values the VM keeps alive (loaded chunks being run, library tables...).
     var pinned: [Value] = []
+    /// Passed to the main chunk as `...` (as `lua` does).
+    var scriptArgs: [String] = []
+    var scratchBuffer: UnsafeMutablePointer<UInt8>?
+    var scratchSize = 0
+    var oomMessage = Value.nil
     var tostringName = Value.nil
     var tostringBuiltin = Value.nil
 
@@ -76,6 +81,10 @@ public final class LuaVM {
         heap.rootMarker = { [unowned self] h in self.markRoots(h) }
         heap.threadMarker = { h, th in LuaVM.markThread(h, th) }
         heap.threadFinalizer = { th in LuaVM.freeThreadState(th) }
+        if let s = try? heap.intern("not enough memory") {
+            heap.fix(GCRef(OpaquePointer(s)))
+            oomMessage = Value(s)
+        }
         registerBuiltins()
         heap.stress = options.gcStress
         heap.allocMayCollect = false
@@ -83,6 +92,7 @@ public final class LuaVM {
 
     deinit {
         LuaVM.freeThreadState(mainThread)
+        scratchBuffer?.deallocate()
     }
 
     // MARK: threads
@@ -115,13 +125,13 @@ public final class LuaVM {
     // MARK: GC roots
 
     func markRoots(_ h: Heap) {
-        // The running coroutine's `top` is not maintained on Lua calls and returns: cover its
-        // running frame now (a higher stale `top` only marks objects that are still valid).
+        // The running coroutine's `top` is not maintained on Lua calls and returns: set it to its
+        // running frame's end now.
         let L = currentThread
         let co = coState(L)
         if co.pointee.ciCount > 0 {
-            let t = UInt32(co.pointee.cis[co.pointee.ciCount - 1].top - stackBase(L))
-            if t > L.pointee.top { L.pointee.top = t }
+            // Exactly the running frame's extent (a stale higher `top` would keep dead values alive).
+            L.pointee.top = UInt32(co.pointee.cis[co.pointee.ciCount - 1].top - stackBase(L))
         }
         h.mark(globals)
         if let m = stringMetatable { h.mark(m) }
@@ -207,6 +217,7 @@ public final class LuaVM {
             let t = try heap.newTable(narray: args.count, nhash: 1)
             try tableSet(t, Value(0.0), try heap.string(scriptName))
             for (i, a) in args.enumerated() { try tableSet(t, Value(Double(i + 1)), try heap.string(a)) }
+            scriptArgs = args
             try tableSet(globals, try heap.string("arg"), Value(t))
         } catch {}
     }
@@ -254,10 +265,16 @@ public final class LuaVM {
         swiftDepth = 0
         let base = stackBase(L)
         base[0] = f
-        L.pointee.top = 1
+        var nargs = 0
+        for a in scriptArgs {
+            guard let s = try? heap.string(a) else { break }
+            nargs += 1
+            base[nargs] = s
+        }
+        L.pointee.top = UInt32(1 + nargs)
         do {
             _ = try runOnBigStack {
-                try self.callAt(L, co, fn: base, nargs: 0, wanted: 0)
+                try self.callAt(L, co, fn: base, nargs: nargs, wanted: 0)
             }
             return Outcome(status: 0, errorReport: nil)
         } catch let e as LuaExit {

@@ -188,3 +188,17 @@ public struct Value: Equatable, Hashable, Sendable {
         if isNumber { h.combine(number == 0 ? 0 : bits) } else { h.combine(bits) }
     }
 }
+
+extension Value: CustomDebugStringConvertible {
+    /// For debugging and test messages: numbers as Lua prints them, strings quoted, objects as
+    /// "table: 0x...".
+    public var debugDescription: String {
+        switch kind {
+        case .nil: return "nil"
+        case .boolean: return boolean ? "true" : "false"
+        case .number: return NumberText.format(number)
+        case .string: return "\"" + string.string + "\""
+        default: return "\(typeName): 0x" + String(payload, radix: 16)
+        }
+    }
+}

@@ -8,8 +8,11 @@
 // (arg[0] = script name, arg[1...] = arguments). Exit status: 0, os.exit's code, or 1 after an
 // uncaught error (printed as `tracejit: msg` plus a stack traceback on stderr).
 import ArgumentParser
-import Foundation
+import Frontend
 import Runtime
+#if canImport(Glibc)
+import Glibc
+#endif
 
 public struct RunCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
@@ -124,7 +127,7 @@ public struct RunOptions {
 /// process's stdout/stderr.
 public func runProgram(_ o: RunOptions) -> Int32 {
     var vmOptions = VMOptions()
-    vmOptions.gcStress = o.gcStress || ProcessInfo.processInfo.environment["TRACEJIT_GC_STRESS"] == "1"
+    vmOptions.gcStress = o.gcStress || getenv("TRACEJIT_GC_STRESS").map { String(cString: $0) == "1" } == true
     if let m = o.maxMemoryText { vmOptions.maxMemory = RunOptions.parseSize(m) }
     let vm = LuaVM(options: vmOptions)
     defer { vm.flushOutput() }
@@ -132,11 +135,11 @@ public func runProgram(_ o: RunOptions) -> Int32 {
     for c in o.chunks { chunks.append((Array(c.utf8), "=(command line)")) }
     let scriptName = o.program ?? (o.chunks.isEmpty ? "" : "-e")
     if let p = o.program {
-        guard let data = FileManager.default.contents(atPath: p) else {
-            FileHandle.standardError.write("tracejit: cannot open \(p)\n".data(using: .utf8)!)
+        guard let data = try? ProgramLoader.readFile(p) else {
+            fputs("tracejit: cannot open \(p)\n", stderr)
             return 1
         }
-        chunks.append(([UInt8](data), "@" + p))
+        chunks.append((data, "@" + p))
     }
     vm.setScriptArguments(scriptName: scriptName, args: o.scriptArgs)
     for (bytes, name) in chunks {

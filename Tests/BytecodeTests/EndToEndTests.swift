@@ -105,3 +105,29 @@ final class EndToEndTests: XCTestCase {
         XCTAssertGreaterThan(compiled, 0)
     }
 }
+
+final class CompiledListingTests: XCTestCase {
+    /// Golden listings: each `Tests/Listings/NAME.lua` is compiled, written, read back and listed; the
+    /// listing must equal `Tests/Listings/NAME.dis`. They change when the code generator does: rerun with
+    /// TRACEJIT_BLESS=1 to rewrite them, then review the diff.
+    func testGoldenListings() throws {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Listings")
+        let bless = ProcessInfo.processInfo.environment["TRACEJIT_BLESS"] == "1"
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+            .filter { $0.hasSuffix(".lua") }.sorted()
+        XCTAssertFalse(names.isEmpty)
+        for name in names {
+            let src = dir.appendingPathComponent(name)
+            let p = try ProgramLoader.compile(source: try ProgramLoader.readFile(src.path), chunkName: "@" + name)
+            let listing = Disassembler.listing(try BytecodeFile.load(BytecodeWriter.write(p)))
+            let golden = dir.appendingPathComponent(String(name.dropLast(4)) + ".dis")
+            if bless {
+                try ProgramLoader.writeFile(golden.path, Array(listing.utf8))
+                continue
+            }
+            let expected = String(decoding: (try? ProgramLoader.readFile(golden.path)) ?? [], as: UTF8.self)
+            XCTAssertEqual(listing, expected, "\(name): listing changed (TRACEJIT_BLESS=1 rewrites it):\n\(listing)")
+        }
+    }
+}

@@ -11,7 +11,7 @@ func J(_ op: Opcode, _ a: Int, at pc: Int, to target: Int) -> Instruction {
 
 /// A prototype with convenient defaults; debug info is synthesized (line = 10 + pc) unless
 /// `stripped`.
-func makeProto(source: String = "prog.lua", line: Int = 0, lastLine: Int = 0, params: Int = 0,
+func makeProto(source: String = "@prog.lua", line: Int = 0, lastLine: Int = 0, params: Int = 0,
                vararg: Bool = false, frame: Int, code: [Instruction], constants: [Constant] = [],
                upvalues: [UpvalueDesc] = [], protos: [Proto] = [], locals: [LocalVarInfo] = [],
                upvalueNames: [String]? = nil, lines: [Int32]? = nil, stripped: Bool = false) -> Proto {

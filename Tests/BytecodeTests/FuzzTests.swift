@@ -4,6 +4,7 @@
 import Foundation
 import XCTest
 @testable import Bytecode
+import Frontend
 
 /// Iterations per fuzz test; TRACEJIT_FUZZ_SCALE=100 runs a long campaign.
 let fuzzScale = Int(ProcessInfo.processInfo.environment["TRACEJIT_FUZZ_SCALE"] ?? "") ?? 1
@@ -51,7 +52,13 @@ final class FuzzTests: XCTestCase {
     }
 
     func testMutatedFilesNeverCrash() {
-        let seeds = [richProgram(), richProgram(stripped: true), minimalMain(), mainWith([I(.MOV, 0, 1)])]
+        // Hand-built trees plus real compiler output (closures, loops, varargs, tables).
+        let compiled = [4, 7, 8, 10, 12, 19].compactMap {
+            try? ProgramLoader.compile(source: Array(endToEndSnippets[$0].utf8), chunkName: "@s.lua")
+        }
+        XCTAssertEqual(compiled.count, 6)
+        let seeds = ([richProgram(), richProgram(stripped: true), minimalMain(), mainWith([I(.MOV, 0, 1)])]
+            + compiled + compiled.prefix(2).map { $0.stripped() })
             .map { BytecodeWriter.write($0) }
         var rng = SplitMix64(seed: 0x7261_6365_6a69_7421)
         var read = 0, verified = 0, rejected = 0

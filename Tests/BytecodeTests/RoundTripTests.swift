@@ -27,10 +27,10 @@ final class RoundTripTests: XCTestCase {
         XCTAssertEqual(Array(bytes[0..<4]), [0x1b, 0x54, 0x4a, 0x42])
         XCTAssertEqual(Array(bytes[4..<6]), [0x01, 0x00])
         XCTAssertEqual(bytes[6], 0)
-        XCTAssertEqual(bytes[7], UInt8("prog.lua".utf8.count))
-        XCTAssertEqual(Array(bytes[8..<16]), Array("prog.lua".utf8))
+        XCTAssertEqual(bytes[7], UInt8("@prog.lua".utf8.count))
+        XCTAssertEqual(Array(bytes[8..<17]), Array("@prog.lua".utf8))
         // main: flags, params, frame, lines 0 0, counts 1 0 0 0, RET0, line delta +1, 0 locals, 0 names
-        XCTAssertEqual(Array(bytes[16...]),
+        XCTAssertEqual(Array(bytes[17...]),
                        [0, 0, 0, 0, 0, 1, 0, 0, 0,
                         UInt8(Opcode.RET0.rawValue), 0, 0, 0, 2, 0, 0])
         XCTAssertTrue(BytecodeFile.hasMagic(bytes))
@@ -46,7 +46,7 @@ final class RoundTripTests: XCTestCase {
         let back = try BytecodeFile.load(stripped)
         XCTAssertNil(back.debug)
         XCTAssertNil(back.protos[0].protos[0].debug)
-        XCTAssertEqual(back.source, "prog.lua")
+        XCTAssertEqual(back.source, "@prog.lua")
         XCTAssertEqual(back.protos[0].lineDefined, 5)
     }
 

@@ -222,6 +222,8 @@ final class VerifierTests: XCTestCase {
 
     func testLineRange() {
         assertRejects(makeProto(line: 5, lastLine: 4, frame: 0, code: [I(.RET0, 0, 0)]), "bad line range 5-4")
+        assertRejects(makeProto(line: 5, lastLine: 1 << 31, frame: 0, code: [I(.RET0, 0, 0)], stripped: true),
+                      "bad line range 5-2147483648", viaFile: false)
     }
 
     func testUpvalueDescriptors() {
@@ -244,7 +246,7 @@ final class VerifierTests: XCTestCase {
     func testSourceNamesAgree() {
         let child = makeProto(source: "other.lua", line: 1, lastLine: 1, frame: 0, code: [I(.RET0, 0, 0)])
         assertRejects(makeProto(frame: 1, code: [I(.RET0, 0, 0)], protos: [child]),
-                      "source name \"other.lua\" differs from the main function's \"prog.lua\"", viaFile: false)
+                      "source name \"other.lua\" differs from the main function's \"@prog.lua\"", viaFile: false)
     }
 
     func testNestingDepth() {

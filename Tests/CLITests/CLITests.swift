@@ -20,7 +20,7 @@ final class CLITests: XCTestCase {
 
     /// A small valid program: `local x = "hi"; return x`.
     func sampleProto(stripped: Bool = false) -> Proto {
-        let p = Proto(source: "t.lua", lineDefined: 0, lastLineDefined: 0, numParams: 0, isVararg: true,
+        let p = Proto(source: "@t.lua", lineDefined: 0, lastLineDefined: 0, numParams: 0, isVararg: true,
                       frameSize: 1, code: [Instruction(.KSTR, a: 0, d: 0), Instruction(.RET1, a: 0, d: 0)],
                       constants: [.string(Array("hi".utf8))], upvalues: [], protos: [],
                       debug: DebugInfo(lineInfo: [1, 1], locals: [LocalVarInfo(name: "x", register: 0, startPC: 1, endPC: 2)]))
@@ -97,12 +97,6 @@ final class CLITests: XCTestCase {
         }
     }
 
-    func testShebangLineIsSkipped() {
-        XCTAssertEqual(ProgramLoader.skipShebang(Array("#!/usr/bin/tracejit\nprint(1)".utf8)), Array("\nprint(1)".utf8))
-        XCTAssertEqual(ProgramLoader.skipShebang(Array("print(1)".utf8)), Array("print(1)".utf8))
-        XCTAssertEqual(ProgramLoader.skipShebang(Array("# only".utf8)), [])
-    }
-
     func testCompileRewritesBytecodeAndStrips() throws {
         let input = try writeFile("p.bc", BytecodeWriter.write(sampleProto()))
         let out = try CLI.compile(input: input, output: dir + "/s.bc", strip: true)
@@ -148,7 +142,7 @@ final class CLITests: XCTestCase {
     }
 
     func testBinaryReportsVerifierErrors() throws {
-        let bad = Proto(source: "t.lua", lineDefined: 0, lastLineDefined: 0, numParams: 0, isVararg: false,
+        let bad = Proto(source: "@t.lua", lineDefined: 0, lastLineDefined: 0, numParams: 0, isVararg: false,
                         frameSize: 1, code: [Instruction(.MOV, a: 0, d: 7), Instruction(.RET0, a: 0, d: 0)],
                         constants: [], upvalues: [], protos: [], debug: nil)
         let path = try writeFile("bad.bc", BytecodeWriter.write(bad))
@@ -172,5 +166,64 @@ final class CLITests: XCTestCase {
         let (code, _, err) = try run(["dis"])
         XCTAssertNotEqual(code, 0)
         XCTAssertTrue(err.contains("Missing expected argument"), err)
+    }
+
+    // MARK: Lua source
+
+    let program = "local t = {}\nfor i = 1, 3 do t[i] = i * 2 end\nprint(t[3])\n"
+
+    func testCompileSourceWritesVerifiedBytecode() throws {
+        let input = try writeFile("prog.lua", Array(program.utf8))
+        let out = try CLI.compile(input: input)
+        XCTAssertEqual(out, dir + "/prog.bc")
+        let fromFile = try ProgramLoader.load(path: out)
+        let fromSource = try ProgramLoader.load(path: input)
+        XCTAssertEqual(fromFile, fromSource)
+        XCTAssertEqual(fromFile.source, "@" + input)
+        XCTAssertNotNil(fromFile.debug)
+        XCTAssertEqual(try CLI.disassemble(path: out), try CLI.disassemble(path: input))
+    }
+
+    func testChunksFromMemory() throws {
+        let bc = BytecodeWriter.write(sampleProto())
+        XCTAssertEqual(try ProgramLoader.load(chunk: bc, chunkName: "=(load)"), sampleProto())
+        var bad = bc
+        bad.removeLast()
+        XCTAssertThrowsError(try ProgramLoader.load(chunk: bad, chunkName: "=(load)")) { e in
+            XCTAssertTrue(CLI.message(for: e).hasPrefix("(load): malformed bytecode at offset"), CLI.message(for: e))
+        }
+        let p = try ProgramLoader.load(chunk: Array("return 1".utf8), chunkName: "return 1")
+        XCTAssertEqual(p.source, "return 1")
+    }
+
+    func testShebangSourceCompilesWithItsLineNumbers() throws {
+        let input = try writeFile("script.lua", Array(("#!/usr/bin/env tracejit\n" + program).utf8))
+        let p = try ProgramLoader.load(path: input)
+        XCTAssertEqual(p.line(at: 0), 2)
+    }
+
+    func testBinaryCompilesSource() throws {
+        let input = try writeFile("prog.lua", Array(program.utf8))
+        var (code, out, err) = try run(["compile", input, "-o", dir + "/p.bc", "--strip"])
+        XCTAssertEqual(code, 0, err)
+        XCTAssertEqual(out + err, "")
+        let p = try ProgramLoader.load(path: dir + "/p.bc")
+        XCTAssertNil(p.debug)
+        (code, out, err) = try run(["dis", input])
+        XCTAssertEqual(code, 0, err)
+        XCTAssertTrue(out.hasPrefix("-- BYTECODE -- main \(input):0-0\n"), out)
+        XCTAssertTrue(out.contains("FORLOOP"), out)
+    }
+
+    func testBinaryReportsSyntaxErrors() throws {
+        let input = try writeFile("bad.lua", Array("local x = 1\nx = = 2\n".utf8))
+        for cmd in ["compile", "dis"] {
+            let (code, out, err) = try run([cmd, input])
+            XCTAssertEqual(code, 1)
+            XCTAssertEqual(out, "")
+            // luajit says: luajit: bad.lua:2: unexpected symbol near '='
+            XCTAssertEqual(err, "tracejit: \(input):2: unexpected symbol near '='\n")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/bad.bc"))
     }
 }

@@ -23,6 +23,34 @@ final class DumpTool: XCTestCase {
                      Double(bytes.count) / 1e6, best, Double(bytes.count) / 1e6 / best, instructions))
     }
 
+    /// `FRONTEND_RUN=dir`: runs every dir/*.lua on the reference interpreter, writing dir/*.out
+    /// (for differential runs against luajit).
+    func testRunDirectoryFromEnvironment() throws {
+        guard let dir = ProcessInfo.processInfo.environment["FRONTEND_RUN"] else { return }
+        for f in try FileManager.default.contentsOfDirectory(atPath: dir).sorted() where f.hasSuffix(".lua") {
+            let src = try String(contentsOfFile: dir + "/" + f, encoding: .utf8)
+            try runLua(src).write(toFile: dir + "/" + f.dropLast(4) + ".out", atomically: true, encoding: .utf8)
+        }
+    }
+
+    /// `FRONTEND_CHECK=dir`: compiles every dir/*.lua (chunk "=test"), writing dir/*.our with
+    /// "SYNTAX: message" or "OK" (for comparing error messages with luajit's).
+    func testCheckDirectoryFromEnvironment() throws {
+        guard let dir = ProcessInfo.processInfo.environment["FRONTEND_CHECK"] else { return }
+        for f in try FileManager.default.contentsOfDirectory(atPath: dir).sorted() where f.hasSuffix(".lua") {
+            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/" + f)))
+            var result = "OK"
+            do {
+                let p = try Compiler.compile(bytes, chunkName: "=test")
+                let problems = structuralProblems(p)
+                if !problems.isEmpty { result = "STRUCTURE: \(problems)" }
+            } catch let e as SyntaxError {
+                result = "SYNTAX: " + e.message
+            }
+            try result.write(toFile: dir + "/" + f.dropLast(4) + ".our", atomically: true, encoding: .utf8)
+        }
+    }
+
     func testDumpFromEnvironment() throws {
         guard let path = ProcessInfo.processInfo.environment["FRONTEND_DUMP"] else { return }
         var isDir: ObjCBool = false

@@ -146,6 +146,13 @@ final class ErrorMessageTests: XCTestCase {
         }
     }
 
+    func testNulBytesInMessagesAsLuaJIT() {
+        // LuaJIT's token text is a C string: a NUL token names nothing, and text stops at a NUL.
+        XCTAssertEqual(syntaxError("x = 1 \0"), "t.lua:1: unexpected symbol")
+        XCTAssertEqual(syntaxError("x = 'a\0b\n"), "t.lua:1: unfinished string near ''a'")
+        XCTAssertEqual(syntaxError("x = \"a\0b\" \"c\""), "t.lua:1: unexpected symbol near '\"c\"'")
+    }
+
     func testByteOrderMarkIsSkipped() {
         let src: [UInt8] = [0xef, 0xbb, 0xbf] + Array("x = = 1".utf8)
         XCTAssertThrowsError(try Compiler.compile(src, chunkName: "@t.lua")) { e in

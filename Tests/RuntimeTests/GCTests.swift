@@ -27,6 +27,25 @@ final class GCTests: XCTestCase {
         XCTAssertEqual(heap.totalBytes, baseBytes)
     }
 
+    func testAccountingReturnsToBaseline() throws {
+        let heap = Heap()
+        let baseBytes = heap.totalBytes
+        let base = heap.objectCount
+        // Inline (colocated) array parts, grown out of line, shrunk, hash parts, strings.
+        for n in [1, 2, 7, 255, 256, 1000] {
+            let t = try heap.newTable(narray: n, nhash: n % 5)
+            for i in 1...(n * 3) { try t.set(int: i, Value(i), heap) }
+            for i in 1...(n * 3) where i % 3 != 0 { try t.set(int: i, .nil, heap) }
+            try t.set(Value(try heap.intern("k\(n)")), Value(1), heap)
+            for i in 1...(n * 3) { try t.set(num: Double(i) + 0.5, Value(i), heap) }
+        }
+        _ = try heap.newThread(stackSize: 1000)
+        _ = try heap.newUserdata(size: 100)
+        heap.collect()
+        XCTAssertEqual(heap.totalBytes, baseBytes)
+        XCTAssertEqual(heap.objectCount, base)
+    }
+
     func testCyclesAreCollected() throws {
         let heap = Heap()
         let base = heap.objectCount
@@ -199,6 +218,34 @@ final class GCTests: XCTestCase {
         XCTAssertTrue(root.get(int: 1).isTable)
     }
 
+    func testFreeListsAreTrimmedAfterABigPhase() throws {
+        let heap = Heap()
+        heap.isRunning = false
+        for _ in 0..<300_000 { _ = try heap.newTable(narray: 8) }   // ~40 MB of small blocks
+        heap.collect()                                               // all garbage
+        XCTAssertLessThan(heap.st.pointee.freeListBytes, 16 << 20)
+        let t = try heap.newTable(narray: 8)                         // still allocates fine
+        XCTAssertEqual(t.arraySize, 8)
+    }
+
+    func testHugeRequestsFailCleanly() throws {
+        let heap = Heap()
+        XCTAssertThrowsError(try heap.newTable(narray: 1 << 40))
+        XCTAssertThrowsError(try heap.newTable(nhash: Int.max / 2))
+        let t = try heap.newTable()
+        XCTAssertThrowsError(try heap.reserveArray(t, Int.max / 4))
+        XCTAssertThrowsError(try heap.newUserdata(size: Int.max - 10))
+        XCTAssertThrowsError(try heap.newThread(stackSize: Int.max / 4))
+        XCTAssertThrowsError(try heap.newThread(stackSize: 1 << 44))
+        XCTAssertNoThrow(try heap.newTable(narray: 10))
+    }
+
+    func testTinyCeilingStillHasMetamethodNames() throws {
+        let heap = Heap(maxMemory: 100)
+        XCTAssertEqual(heap.mmName(.index).string, "__index")
+        XCTAssertThrowsError(try heap.newTable(narray: 100)) { XCTAssertEqual($0 as? HeapError, .outOfMemory) }
+    }
+
     func testCeilingWithoutAllocCollectThrowsEvenForGarbage() throws {
         let heap = Heap(maxMemory: 512 * 1024)
         var threw = false
@@ -350,5 +397,66 @@ final class GCTests: XCTestCase {
         XCTAssertEqual(seen, UInt32(truncatingIfNeeded: TJ_VMSTATE_GC))
         XCTAssertEqual(tj_vm_state.tag, UInt32(truncatingIfNeeded: TJ_VMSTATE_INTERP))
         tj_vm_state.tag = 0
+    }
+}
+
+/// Random object graphs: after a collection exactly the objects reachable from the roots remain,
+/// with their contents intact.
+final class GCGraphTests: XCTestCase {
+    func testRandomGraphs() throws {
+        var rng = SplitMix(seed: 2024)
+        for round in 0..<12 {
+            let heap = Heap()
+            let base = heap.objectCount - heap.stringCount
+            let baseStrings = heap.stringCount
+            let roots = try heap.newTable()
+            heap.rootMarker = { h in h.mark(roots) }
+            var tables: [TableRef] = []
+            let n = 200 + Int(rng.next() % 800)
+            for _ in 0..<n { tables.append(try heap.newTable(narray: Int(rng.next() % 4))) }
+            var strings = 0
+            for (i, t) in tables.enumerated() {
+                let edges = Int(rng.next() % 4)
+                for e in 0..<edges {
+                    let target = tables[Int(rng.next() % UInt64(n))]
+                    switch rng.next() % 4 {
+                    case 0: try t.set(int: e + 1, Value(target), heap)
+                    case 1: try t.set(Value(target), Value(i), heap)             // object as key
+                    case 2: t.metatable = target
+                    default:
+                        try t.set(str: try heap.intern("e\(round)_\(i)_\(e)"), Value(target), heap)
+                        strings += 1
+                    }
+                }
+                try t.set(str: try heap.intern("id"), Value(i), heap)
+            }
+            for r in 0..<Int(rng.next() % 5) { try roots.set(int: r + 1, Value(tables[Int(rng.next() % UInt64(n))]), heap) }
+            // Reachability computed independently, through the table API.
+            var reach = Set<UInt>()
+            var work: [TableRef] = [roots]
+            reach.insert(UInt(bitPattern: roots))
+            var liveStrings = Set<UInt>()
+            while let t = work.popLast() {
+                var next: [Value] = []
+                if let m = t.metatable { next.append(Value(m)) }
+                var k = Value.nil
+                while let (key, v) = try t.next(k) { next.append(key); next.append(v); k = key }
+                for v in next {
+                    if v.isTable, reach.insert(UInt(bitPattern: v.table)).inserted { work.append(v.table) }
+                    if v.isString { liveStrings.insert(UInt(bitPattern: v.string)) }
+                }
+            }
+            heap.collect()
+            XCTAssertEqual(heap.objectCount - heap.stringCount, base + reach.count, "round \(round)")
+            XCTAssertEqual(heap.stringCount, baseStrings + liveStrings.count, "round \(round)")
+            for (i, t) in tables.enumerated() where reach.contains(UInt(bitPattern: t)) {
+                XCTAssertEqual(t.get(str: try heap.intern("id")).number, Double(i))
+            }
+            heap.rootMarker = nil
+            heap.collect()
+            XCTAssertEqual(heap.objectCount - heap.stringCount, base)
+            XCTAssertEqual(heap.stringCount, baseStrings)
+            _ = strings
+        }
     }
 }

@@ -43,6 +43,34 @@ final class ValueTests: XCTestCase {
         XCTAssertEqual(MemoryLayout<Value>.size, 8)
     }
 
+    /// The field offsets JIT code and the signal handler rely on (documented in tj_vm.h).
+    func testLayoutOffsets() {
+        XCTAssertEqual(MemoryLayout<tj_table>.offset(of: \tj_table.nomm), 12)
+        XCTAssertEqual(MemoryLayout<tj_table>.offset(of: \tj_table.array), 16)
+        XCTAssertEqual(MemoryLayout<tj_table>.offset(of: \tj_table.asize), 24)
+        XCTAssertEqual(MemoryLayout<tj_table>.offset(of: \tj_table.hmask), 28)
+        XCTAssertEqual(MemoryLayout<tj_table>.offset(of: \tj_table.node), 32)
+        XCTAssertEqual(MemoryLayout<tj_table>.offset(of: \tj_table.metatable), 48)
+        XCTAssertEqual(MemoryLayout<tj_str>.offset(of: \tj_str.hash), 12)
+        XCTAssertEqual(MemoryLayout<tj_str>.offset(of: \tj_str.len), 16)
+        XCTAssertEqual(MemoryLayout<tj_node>.offset(of: \tj_node.key), 8)
+        XCTAssertEqual(MemoryLayout<tj_node>.offset(of: \tj_node.next), 16)
+        XCTAssertEqual(MemoryLayout<tj_upval>.offset(of: \tj_upval.v), 16)
+        XCTAssertEqual(MemoryLayout<tj_upval>.offset(of: \tj_upval.closed), 24)
+        XCTAssertEqual(MemoryLayout<tj_lfunc>.offset(of: \tj_lfunc.proto), 16)
+        XCTAssertEqual(MemoryLayout<tj_lfunc>.offset(of: \tj_lfunc.env), 24)
+        XCTAssertEqual(MemoryLayout<tj_lfunc>.size, 32)
+        XCTAssertEqual(MemoryLayout<tj_cfunc>.offset(of: \tj_cfunc.builtin), 12)
+        XCTAssertEqual(MemoryLayout<tj_cfunc>.size, 24)
+        XCTAssertEqual(MemoryLayout<tj_proto>.offset(of: \tj_proto.id), 12)
+        XCTAssertEqual(MemoryLayout<tj_proto>.offset(of: \tj_proto.code), 40)
+        XCTAssertEqual(MemoryLayout<tj_proto>.offset(of: \tj_proto.k), 48)
+        XCTAssertEqual(MemoryLayout<tj_thread>.offset(of: \tj_thread.stack), 16)
+        XCTAssertEqual(MemoryLayout<tj_thread>.offset(of: \tj_thread.top), 24)
+        XCTAssertEqual(MemoryLayout<tj_udata>.offset(of: \tj_udata.metatable), 16)
+        XCTAssertEqual(MemoryLayout<tj_udata>.size, 48)
+    }
+
     func testNumbersRoundTrip() {
         let samples: [Double] = [0, -0.0, 1, -1, 0.1, 1e308, -1e308, .infinity, -.infinity,
                                  .greatestFiniteMagnitude, 2e53, 123456789.125, .leastNonzeroMagnitude]

@@ -116,6 +116,27 @@ try bench("intern existing 6-byte string", ops: 1_000_000) {
 try bench("new table + checkGC (alloc/free churn)", ops: 1_000_000) {
     for _ in 0..<1_000_000 { _ = try heap.newTable(); heap.checkGC() }
 }
+// binary-trees-like: trees of {left, right} tables built and dropped; the collector runs at the
+// safe point after each tree is linked to the root (a tree under construction is only referenced
+// from Swift locals, so no collection may happen inside bottomUp).
+func bottomUp(_ depth: Int) throws -> TableRef {
+    let t = try heap.newTable(narray: 2)
+    if depth > 0 {
+        try t.set(int: 1, Value(try bottomUp(depth - 1)), heap)
+        try t.set(int: 2, Value(try bottomUp(depth - 1)), heap)
+    }
+    return t
+}
+let treeRoot = try heap.newTable()
+heap.rootMarker = { h in h.mark(treeRoot) }
+try bench("binary-trees depth 10 (per node, incl. GC)", ops: 64 * 2047) {
+    for _ in 0..<64 {
+        try treeRoot.set(int: 1, Value(try bottomUp(10)), heap)
+        heap.checkGC()
+    }
+}
+heap.rootMarker = nil
+
 // Collection of a large live heap.
 let root = try heap.newTable()
 heap.rootMarker = { h in h.mark(root) }

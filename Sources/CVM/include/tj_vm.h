@@ -105,7 +105,8 @@ enum {
 typedef struct tj_table {
   TJ_GCHEADER;
   uint8_t weak;                 /* 10: set by the GC during a collection (TJ_WEAK_*); else 0 */
-  uint8_t pad;
+  uint8_t colo;                 /* 11: array slots allocated inline right after this struct (the
+                                       array part starts there until a resize moves it); 0: none */
   uint32_t nomm;                /* 12: negative metamethod cache, cleared by every string/generic
                                        store into this table (see docs/runtime.md) */
   uint64_t *array;              /* 16: array part: array[i-1] holds key i, 1 <= i <= asize */

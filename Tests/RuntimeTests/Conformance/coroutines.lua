@@ -90,3 +90,9 @@ print(total)
 -- yield via tail call
 local tc = coroutine.wrap(function() return coroutine.yield(5) end)
 print(tc(), tc(8))
+-- tail-called pcall/xpcall as a coroutine's body: errors caught, yields cross them
+local tx = coroutine.wrap(function() return xpcall(function() error("boom", 0) end, function(m) return "handled: " .. m end) end)
+print(tx())
+local ty = coroutine.wrap(function() return pcall(function() local v = coroutine.yield(1); error("e" .. v, 0) end) end)
+print(ty())
+print(ty(2))
