@@ -229,12 +229,15 @@ extension LuaVM {
             for (name, f) in ioList { try tableSet(ioT, internString(name), try fn(name, f)) }
             pinned.append(stV)
             if heap.finalizer == nil {
-                // Only file userdata exist in the base VM: close them without calling Lua.
-                heap.finalizer = { [unowned self] u, _ in
+                // __gc of userdata: files are closed in Swift; other userdata (newproxy) get their
+                // __gc called (at a safe point, above the running frame; its errors are dropped).
+                heap.finalizer = { [unowned self] u, mm in
                     let v = Value(u)
                     if self.isFile(v, st) {
                         let b = self.fileBox(v)
                         if !b.pointee.closed && b.pointee.kind == 0 { _ = self.closeFile(b) }
+                    } else if mm.isFunction {
+                        _ = try? self.libCall(mm, 1, v)
                     }
                 }
             }
