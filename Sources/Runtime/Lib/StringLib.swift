@@ -95,6 +95,11 @@ extension LuaVM {
                 return 1
             }),
             ("gsub", { vm, a in try vm.stringGsub(a) }),
+            ("dump", { vm, a in
+                guard a[0].isFunction else { throw vm.libTypeError(a, 0, "function") }
+                // Not supported yet: a Lua function would need its prototype as a .bc image.
+                throw vm.runtimeError("unable to dump given function", ci: nil)
+            }),
         ])
     }
 
