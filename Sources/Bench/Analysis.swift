@@ -41,6 +41,8 @@ public struct Analysis: Codable, Equatable {
     public var alpha: Double
     /// nil: iterations were not requested; false: requested but no subject reported them.
     public var iterationsSupported: Bool?
+    /// Subjects each program failed under (with --keep-going).
+    public var failures: [String: [String]] = [:]
 
     public var regressions: [ComparisonRow] { comparisons.filter { $0.comparison.verdict == .slower } }
 
@@ -93,11 +95,13 @@ public struct Analysis: Codable, Equatable {
         }
         var geo: [String: Double] = [:]
         for p in peers { geo[p] = Stats.geometricMean(progs.compactMap { $0.ratios[p] }) }
+        var failures: [String: [String]] = [:]
+        for pr in result.programs { if let f = pr.failures, !f.isEmpty { failures[pr.program.name] = f.keys.sorted() } }
         var label: String?
         if baseline != nil { label = "baseline " + (baselineName ?? "") } else if let vs = vsSubject { label = "--vs '\(vs.command)'" }
         return Analysis(metric: metric, mainSubject: main, peers: peers, programs: progs, geomeanRatios: geo,
                         baseLabel: label, comparisons: comps, minEffect: minEffect, alpha: alpha,
-                        iterationsSupported: result.iterations == nil ? nil : anyIterations)
+                        iterationsSupported: result.iterations == nil ? nil : anyIterations, failures: failures)
     }
 
     /// Field-wise median over the runs that reported each field.

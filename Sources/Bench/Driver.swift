@@ -36,6 +36,7 @@ public struct BenchOptions {
     public var csv: String?
     public var commandLine: [String] = []
     public var progressOnTTY = true
+    public var keepGoing = false
 
     public init() {}
 }
@@ -112,6 +113,7 @@ public final class BenchDriver {
         cfg.size = o.size
         cfg.iterations = o.iterations
         cfg.commandLine = o.commandLine
+        cfg.keepGoing = o.keepGoing
         let tty = o.progressOnTTY && isatty(2) != 0
         let progress: (String) -> Void = tty ? { [err] line in err("\r\u{1B}[K" + line) } : { _ in }
         let result: BenchResult
@@ -153,6 +155,8 @@ public final class BenchDriver {
             try result.save(path: path)
             err("saved \(path)\n")
         }
+        let failed = result.programs.flatMap { p in (p.failures ?? [:]).sorted { $0.key < $1.key }.map { $0.value } }
+        for f in failed { err("FAILED: \(f)\n") }
         let regressions = analysis.regressions
         if o.explain && !regressions.isEmpty {
             let baseCommand: String?
@@ -183,6 +187,7 @@ public final class BenchDriver {
         } else if o.explain && analysis.baseLabel == nil {
             err("--explain needs a comparison (--vs or --compare)\n")
         }
+        if !failed.isEmpty { return ExitStatus.failure }
         if !regressions.isEmpty {
             err("\(regressions.count) significant regression(s): " + regressions.map(\.program).joined(separator: ", ") + "\n")
             return ExitStatus.regression

@@ -78,11 +78,12 @@ public enum Reports {
         for p in a.programs {
             let s = p.summaries[a.mainSubject]
             var row = [p.program + (p.args.isEmpty ? "" : " " + p.args.joined(separator: " "))]
-            row.append(opt(s?.median, secs))
+            let failed = a.failures[p.program] ?? []
+            row.append(failed.contains(a.mainSubject) ? "FAILED" : opt(s?.median, secs))
             row.append(opt(s?.mad, secs))
             row.append(s.map { "\(secs($0.ciLow))–\(secs($0.ciHigh))" } ?? "-")
             row.append(opt(p.maxRSSKiB[a.mainSubject]) { String(format: "%.1f", $0 / 1024) })
-            row += others.map { opt(p.summaries[$0]?.median, secs) }
+            row += others.map { failed.contains($0) ? "FAILED" : opt(p.summaries[$0]?.median, secs) }
             row += a.peers.map { ratio(p.ratios[$0]) }
             rows.append(row)
         }

@@ -132,6 +132,8 @@ public struct ProgramRuns: Codable, Equatable {
     public var samples: [String: [RunSample]]
     /// The first output line under each subject (programs print one line; a mismatch is suspicious).
     public var output: [String: String]
+    /// Subjects under which the program failed (with --keep-going), with the reason.
+    public var failures: [String: String]?
 
     public init(program: BenchProgram, samples: [String: [RunSample]] = [:], output: [String: String] = [:]) {
         self.program = program
@@ -268,6 +270,8 @@ public struct SessionConfig {
     /// In-process iterations requested from subjects that support it (main and vs only).
     public var iterations: Int?
     public var commandLine: [String] = []
+    /// Record a failing program/subject and go on (instead of stopping the session).
+    public var keepGoing = false
 
     public init(programs: [BenchProgram], subjects: [Subject]) {
         self.programs = programs
@@ -298,6 +302,7 @@ public enum Session {
                 for si in order(round: round, count: cfg.subjects.count) {
                     let subj = cfg.subjects[si]
                     done += 1
+                    if pr.failures?[subj.name] != nil { continue }
                     let what = warm ? "warm-up" : "run \(round - cfg.warmup + 1)/\(cfg.runs)"
                     progress("[\(done)/\(total)] \(prog.name) \(subj.name) \(what)")
                     var env: [String: String] = [:]
@@ -309,7 +314,11 @@ public enum Session {
                         var msg = "\(prog.name) failed under '\(subj.command)' (\(how))"
                         let tail = out.stderrTail.trimmingCharacters(in: .whitespacesAndNewlines)
                         if !tail.isEmpty { msg += ":\n" + tail }
-                        throw BenchError(msg)
+                        if !cfg.keepGoing { throw BenchError(msg) }
+                        pr.failures = pr.failures ?? [:]
+                        pr.failures?[subj.name] = msg
+                        pr.samples[subj.name] = nil
+                        continue
                     }
                     if pr.output[subj.name] == nil { pr.output[subj.name] = out.firstLine }
                     if !warm { pr.samples[subj.name, default: []].append(out.sample) }

@@ -101,8 +101,12 @@ struct BenchRunCommand: ParsableCommand {
     @Option(help: "Write every run as CSV to FILE ('-': stdout).")
     var csv: String?
 
+    @Flag(help: "When a program fails under a subject, record it and go on (exit status 1 at the end).")
+    var keepGoing = false
+
     func run() throws {
         var o = BenchOptions()
+        o.keepGoing = keepGoing
         o.paths = paths
         o.runs = runs
         o.warmup = warmup

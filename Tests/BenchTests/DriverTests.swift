@@ -314,3 +314,31 @@ enum XMLChecker {
         return p.parse()
     }
 }
+
+final class KeepGoingTests: XCTestCase {
+    func testKeepGoingRecordsFailureAndContinues() throws {
+        let dir = NSTemporaryDirectory() + "benchkg-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data("x\n".utf8).write(to: URL(fileURLWithPath: dir + "/a.lua"))
+        let fake = FakeRunner(["new": [1], "luajit": [0.5]])
+        fake.failing = ["new"]
+        final class Sink { var out = "", err = "" }
+        let s = Sink()
+        let d = BenchDriver(runner: fake, out: { s.out += $0 }, err: { s.err += $0 }, machine: { MachineFacts() })
+        var o = BenchOptions()
+        o.paths = [dir]
+        o.command = "new"
+        o.name = "new"
+        o.peers = ["luajit"]
+        o.runs = 3
+        o.keepGoing = true
+        o.progressOnTTY = false
+        XCTAssertEqual(d.run(o), ExitStatus.failure)
+        XCTAssertTrue(s.out.contains("FAILED"), s.out)
+        XCTAssertTrue(s.out.contains("0.500"), s.out)  // the peer still ran every round
+        XCTAssertEqual(fake.requests.filter { $0.argv[0] == "new" }.count, 1)  // not retried
+        XCTAssertEqual(fake.requests.filter { $0.argv[0] == "luajit" }.count, 4)
+        XCTAssertTrue(s.err.contains("FAILED: a.lua failed under 'new'"), s.err)
+    }
+}
