@@ -47,7 +47,7 @@ let package = Package(
         .executableTarget(name: "tj-runtime-bench", dependencies: ["Runtime"], path: "bench/runtime-micro"),
         .testTarget(name: "BytecodeTests", dependencies: ["Bytecode", "Frontend"]),
         .testTarget(name: "FrontendTests", dependencies: ["Bytecode", "Frontend"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Bytecode", "Frontend", "Runtime"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Bytecode", "Frontend", "Runtime"], exclude: ["Conformance"]),
         .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "CSampler", "CVM", "Bytecode"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "Profiler"]),
         .testTarget(name: "CLITests", dependencies: ["TracejitCLI", "Bytecode", "Frontend"]),
