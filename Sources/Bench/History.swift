@@ -8,6 +8,7 @@
 // well-formed XML (checked by the tests with XMLParser).
 
 import Foundation
+import Profiler
 
 public enum HistoryChart {
     public struct Series: Equatable {
@@ -37,21 +38,7 @@ public enum HistoryChart {
         return (ordered, series)
     }
 
-    static func esc(_ s: String) -> String {
-        var o = ""
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": o += "&amp;"
-            case "<": o += "&lt;"
-            case ">": o += "&gt;"
-            case "\"": o += "&quot;"
-            case "'": o += "&apos;"
-            default:
-                if c.value < 0x20 && c != "\n" && c != "\t" { o += " " } else { o.unicodeScalars.append(c) }
-            }
-        }
-        return o
-    }
+    static func esc(_ s: String) -> String { xmlEscaped(s) }
 
     static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
                           "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",

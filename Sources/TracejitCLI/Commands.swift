@@ -42,8 +42,7 @@ public enum CLI {
 
     /// The one-line message a command prints for `error` (after "tracejit: ").
     public static func message(for error: Error) -> String {
-        if let e = error as? CustomStringConvertible { return e.description }
-        return "\(error)"
+        String(describing: error)
     }
 
     /// Writes "tracejit: <message>" to stderr.
