@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "tracejit", targets: ["tracejit"]),
+        .executable(name: "tj-spawn", targets: ["tj-spawn"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,7 +27,7 @@ let package = Package(
         .target(
             name: "TracejitCLI",
             dependencies: [
-                "Bytecode", "Frontend", "Runtime", "Profiler",
+                "Bytecode", "Frontend", "Runtime", "Profiler", "Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: releaseFlags),
@@ -38,13 +39,18 @@ let package = Package(
             linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("z")]),
         .systemLibrary(name: "CLibdw", pkgConfig: "libdw", providers: [.apt(["libdw-dev"])]),
         .target(name: "Profiler", dependencies: ["Bytecode", "CVM", "CSampler", "CLibdw"], swiftSettings: releaseFlags),
+        // Regression benchmarking: suite runner, statistics, baselines, comparison, reports.
+        .target(name: "Bench", dependencies: ["Profiler"], swiftSettings: releaseFlags),
+        // The measuring parent of each benchmark run (tiny, so the child's peak RSS is its own).
+        .executableTarget(name: "tj-spawn"),
         .executableTarget(name: "tracejit", dependencies: ["TracejitCLI"], swiftSettings: releaseFlags),
         // Micro-benchmarks of the runtime data layer (not a test; see docs/runtime.md).
         .executableTarget(name: "tj-runtime-bench", dependencies: ["Runtime"], path: "bench/runtime-micro"),
         .testTarget(name: "BytecodeTests", dependencies: ["Bytecode", "Frontend"]),
         .testTarget(name: "FrontendTests", dependencies: ["Bytecode", "Frontend"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Bytecode", "Frontend", "Runtime"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Bytecode", "Frontend", "Runtime"], exclude: ["Conformance"]),
         .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "CSampler", "CVM", "Bytecode"]),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "Profiler"]),
         .testTarget(name: "CLITests", dependencies: ["TracejitCLI", "Bytecode", "Frontend", "Profiler"]),
     ],
     swiftLanguageModes: [.v5]

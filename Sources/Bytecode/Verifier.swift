@@ -34,7 +34,8 @@
 public enum Verifier {
     /// Throws the first problem found in the tree rooted at `main`.
     public static func verify(_ main: Proto) throws {
-        var v = ProtoVerifier(proto: main, path: "main", parent: nil, root: main)
+        let ctx = VerifyContext()
+        var v = ProtoVerifier(proto: main, ctx: ctx, parent: nil, root: main)
         try v.run(depth: 1)
     }
 }
@@ -51,26 +52,55 @@ private let operandShapes: [OperandShape] = opcodeTable.map {
     OperandShape(format: $0.format, a: $0.a, b: $0.b, c: $0.c, d: $0.d, flags: $0.flags)
 }
 
+/// The opcode of each of the 256 byte values, nil for unknown bytes: one load instead of
+/// `Opcode(rawValue:)`.
+private let opcodeByByte: [Opcode?] = (0..<256).map { Opcode(rawValue: UInt8($0)) }
+
+/// State shared by the verifiers of one tree: the child-index path of the prototype being checked
+/// (its name is only spelled out for a message) and a reusable jump-target buffer.
+private final class VerifyContext {
+    @exclusivity(unchecked) var indices: [Int] = []
+    @exclusivity(unchecked) var isTarget: [Bool] = []
+    let shapes = operandShapes
+    let ops = opcodeByByte
+
+    var path: String {
+        var s = "main"
+        for i in indices { s += ">\(i)" }
+        return s
+    }
+}
+
 private struct ProtoVerifier {
     let p: Proto
-    let path: String
+    let ctx: VerifyContext
     let parent: Proto?
     let root: Proto
     let code: [Instruction]
+    let constants: [Constant]
+    let shapes: [OperandShape]
+    let ops: [Opcode?]
     let fs: Int
-    /// isTarget[pc]: some executed jump lands on pc.
-    var isTarget: [Bool] = []
-
-    init(proto: Proto, path: String, parent: Proto?, root: Proto) {
+    let upvalueCount: Int
+    let protoCount: Int
+    init(proto: Proto, ctx: VerifyContext, parent: Proto?, root: Proto) {
         p = proto
-        self.path = path
+        self.ctx = ctx
         self.parent = parent
         self.root = root
         code = proto.code
+        constants = proto.constants
+        shapes = ctx.shapes
+        ops = ctx.ops
         fs = proto.frameSize
+        upvalueCount = proto.upvalues.count
+        protoCount = proto.protos.count
     }
 
     // MARK: Messages
+
+    /// The prototype's index path ("main>2>0"); valid while it is being checked.
+    var path: String { ctx.path }
 
     var location: String {
         p.lineDefined > 0 ? "function \(path) (line \(p.lineDefined))" : "function \(path)"
@@ -96,9 +126,12 @@ private struct ProtoVerifier {
         try checkUpvalues()
         try checkDebug()
         try checkCode()
-        for (i, child) in p.protos.enumerated() {
-            var v = ProtoVerifier(proto: child, path: "\(path)>\(i)", parent: p, root: root)
+        let n = p.protos.count
+        for i in 0..<n {
+            ctx.indices.append(i)
+            var v = ProtoVerifier(proto: p.protos[i], ctx: ctx, parent: p, root: root)
             try v.run(depth: depth + 1)
+            ctx.indices.removeLast()
         }
     }
 
@@ -181,12 +214,14 @@ private struct ProtoVerifier {
     func target(_ pc: Int) -> Int { pc + 1 + code[pc].jumpOffset }
 
     func opcode(at pc: Int) -> Opcode? {
-        pc >= 0 && pc < code.count ? Opcode(rawValue: code[pc].opByte) : nil
+        pc >= 0 && pc < code.count ? ops[Int(code[pc].opByte)] : nil
     }
 
-    mutating func checkCode() throws {
+    func checkCode() throws {
         // Executed jump targets first, so the `top` rule can ask "is this a jump target?" in order.
-        isTarget = [Bool](repeating: false, count: code.count)
+        // isTarget[pc]: some executed jump lands on pc. One buffer serves the whole tree.
+        ctx.isTarget.removeAll(keepingCapacity: true)
+        ctx.isTarget.append(contentsOf: repeatElement(false, count: code.count))
         for pc in code.indices {
             guard let op = opcode(at: pc) else { continue }
             switch op {
@@ -198,20 +233,20 @@ private struct ProtoVerifier {
                 continue
             }
             let t = target(pc)
-            if t >= 0 && t < code.count { isTarget[t] = true }
+            if t >= 0 && t < code.count { ctx.isTarget[t] = true }
         }
         for pc in code.indices { try checkInstruction(pc) }
-        if let last = opcode(at: code.count - 1), !operandShapes[Int(last.rawValue)].flags.contains(.terminator) {
+        if let last = opcode(at: code.count - 1), !shapes[Int(last.rawValue)].flags.contains(.terminator) {
             throw fail(pc: code.count - 1, "the last instruction falls off the end of the code")
         }
     }
 
     func checkInstruction(_ pc: Int) throws {
         let ins = code[pc]
-        guard let op = Opcode(rawValue: ins.opByte) else {
+        guard let op = ops[Int(ins.opByte)] else {
             throw fail(pc: pc, "unknown opcode byte 0x\(String(ins.opByte, radix: 16))")
         }
-        let info = operandShapes[Int(op.rawValue)]
+        let info = shapes[Int(op.rawValue)]
         switch info.format {
         case .abc:
             try operand(pc, "A", info.a, ins.a)
@@ -307,7 +342,35 @@ private struct ProtoVerifier {
     }
 
     /// Checks one operand by its kind. `base`, `count`, `jump` and literals are checked per opcode.
+    @inline(__always)
     func operand(_ pc: Int, _ field: String, _ kind: OperandKind, _ v: Int) throws {
+        if !operandOK(kind, v) { try operandSlow(pc, field, kind, v) }
+    }
+
+    /// True exactly when `operandSlow` does not throw.
+    @inline(__always)
+    func operandOK(_ kind: OperandKind, _ v: Int) -> Bool {
+        switch kind {
+        case .none: return v == 0
+        case .dst, .src: return v < fs
+        case .str:
+            guard v < constants.count else { return false }
+            if case .string = constants[v] { return true }
+            return false
+        case .num:
+            guard v < constants.count else { return false }
+            if case .number = constants[v] { return true }
+            return false
+        case .pri: return v <= 2
+        case .upv: return v < upvalueCount
+        case .proto: return v < protoCount
+        case .base, .lit, .slit, .jump, .count: return true
+        }
+    }
+
+    /// The operand check with its messages: throws the problem with the operand.
+    @inline(never)
+    func operandSlow(_ pc: Int, _ field: String, _ kind: OperandKind, _ v: Int) throws {
         switch kind {
         case .none:
             if v != 0 { throw fail(pc: pc, "unused operand \(field) must be 0, not \(v)") }
@@ -362,7 +425,7 @@ private struct ProtoVerifier {
         guard produces else {
             throw fail(pc: pc, "B = 0 (values up to top) must directly follow a CALL with C = 0 or a VARG with B = 0")
         }
-        if isTarget[pc] { throw fail(pc: pc, "a B = 0 consumer of top must not be a jump target") }
+        if ctx.isTarget[pc] { throw fail(pc: pc, "a B = 0 consumer of top must not be a jump target") }
         if ins.a < start {
             throw fail(pc: pc, "the multiple values start at \(ins.a), below this instruction's range (from \(start))")
         }

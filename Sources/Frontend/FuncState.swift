@@ -47,6 +47,60 @@ struct LocalVar {
     var endPC: Int
 }
 
+/// Open-addressing map from 64-bit keys to constant-pool indices, for deduplicating a function's
+/// constants. Dictionary's seeded SipHash cost more than the rest of a constant lookup; keys here
+/// are compiler-chosen (string ids, number bit patterns), so a fixed mixing function is enough.
+struct ConstIndexMap {
+    private var keys: [UInt64] = []
+    private var values: [Int32] = []   // -1: empty slot
+    private var count = 0
+    private var mask = -1              // table size - 1; -1 before the first insert
+
+    @inline(__always) private static func slot(_ key: UInt64, _ mask: Int) -> Int {
+        var x = key
+        x ^= x >> 30
+        x = x &* 0xbf58_476d_1ce4_e5b9
+        x ^= x >> 27
+        x = x &* 0x94d0_49bb_1331_11eb
+        x ^= x >> 31
+        return Int(truncatingIfNeeded: x) & mask
+    }
+
+    func get(_ key: UInt64) -> Int? {
+        guard mask >= 0 else { return nil }
+        var i = ConstIndexMap.slot(key, mask)
+        while true {
+            let v = values[i]
+            if v < 0 { return nil }
+            if keys[i] == key { return Int(v) }
+            i = (i &+ 1) & mask
+        }
+    }
+
+    /// Adds `key` (which must be absent) with `value` (>= 0).
+    mutating func insert(_ key: UInt64, _ value: Int) {
+        if (count + 1) * 2 > mask + 1 { grow() }
+        place(key, Int32(truncatingIfNeeded: value))
+        count += 1
+    }
+
+    private mutating func place(_ key: UInt64, _ value: Int32) {
+        var i = ConstIndexMap.slot(key, mask)
+        while values[i] >= 0 { i = (i &+ 1) & mask }
+        keys[i] = key
+        values[i] = value
+    }
+
+    private mutating func grow() {
+        let size = mask < 0 ? 16 : (mask + 1) * 2
+        let oldKeys = keys, oldValues = values
+        keys = [UInt64](repeating: 0, count: size)
+        values = [Int32](repeating: -1, count: size)
+        mask = size - 1
+        for j in 0..<oldValues.count where oldValues[j] >= 0 { place(oldKeys[j], oldValues[j]) }
+    }
+}
+
 final class FuncState {
     let parent: FuncState?
     let lex: Lexer
@@ -58,8 +112,8 @@ final class FuncState {
     @exclusivity(unchecked) var code: [Instruction] = []
     @exclusivity(unchecked) var lines: [Int32] = []
     @exclusivity(unchecked) var constants: [Constant] = []
-    @exclusivity(unchecked) private var strConsts: [Int32: Int] = [:]
-    @exclusivity(unchecked) private var numConsts: [UInt64: Int] = [:]
+    @exclusivity(unchecked) private var strConsts = ConstIndexMap()   // interned string id -> index
+    @exclusivity(unchecked) private var numConsts = ConstIndexMap()   // Double bit pattern -> index
     @exclusivity(unchecked) var protos: [Proto] = []
     @exclusivity(unchecked) var upvalues: [UpvalueDesc] = []
     @exclusivity(unchecked) var upvalueNames: [Int32] = []
@@ -136,20 +190,20 @@ final class FuncState {
     // MARK: Constants
 
     func stringConstant(_ id: Int32) throws -> Int {
-        if let k = strConsts[id] { return k }
+        if let k = strConsts.get(UInt64(UInt32(bitPattern: id))) { return k }
         let k = constants.count
         if k >= Limits.maxConstants { throw limitError(Limits.maxConstants, "constants") }
         constants.append(.string(lex.interner.bytes(id)))
-        strConsts[id] = k
+        strConsts.insert(UInt64(UInt32(bitPattern: id)), k)
         return k
     }
 
     func numberConstant(_ v: Double) throws -> Int {
-        if let k = numConsts[v.bitPattern] { return k }
+        if let k = numConsts.get(v.bitPattern) { return k }
         let k = constants.count
         if k >= Limits.maxConstants { throw limitError(Limits.maxConstants, "constants") }
         constants.append(.number(v))
-        numConsts[v.bitPattern] = k
+        numConsts.insert(v.bitPattern, k)
         return k
     }
 

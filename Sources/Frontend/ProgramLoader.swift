@@ -90,6 +90,8 @@ public enum ProgramLoader {
         guard fd >= 0 else { throw ioError("cannot open", path) }
         defer { close(fd) }
         var out: [UInt8] = []
+        var st = stat()
+        if fstat(fd, &st) == 0 && st.st_size > 0 { out.reserveCapacity(Int(st.st_size) + 1) }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
@@ -105,23 +107,33 @@ public enum ProgramLoader {
 
     /// Writes `bytes` to `path`, replacing it.
     public static func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+        try writeFile(path) { emit in _ = bytes.withUnsafeBytes { emit($0) } }
+    }
+
+    /// Writes the file at `path` (replacing it) from the pieces `produce` passes to its `emit`
+    /// argument, in order. `emit` returns false after a write error; `produce` may stop then.
+    public static func writeFile(_ path: String,
+                                 streaming produce: (_ emit: (UnsafeRawBufferPointer) -> Bool) -> Void) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ioError("cannot write", path) }
         var ok = true
-        bytes.withUnsafeBytes { buf in
-            guard let base = buf.baseAddress else { return }
+        var err: Int32 = 0
+        produce { buf in
+            guard ok else { return false }
+            guard let base = buf.baseAddress else { return true }
             var off = 0
             while off < buf.count {
                 let n = write(fd, base + off, buf.count - off)
                 if n < 0 {
                     if errno == EINTR { continue }
                     ok = false
-                    return
+                    err = errno
+                    return false
                 }
                 off += n
             }
+            return true
         }
-        let err = errno
         if close(fd) != 0 && ok { throw ioError("cannot write", path) }
         if !ok {
             errno = err

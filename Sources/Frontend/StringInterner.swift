@@ -17,6 +17,7 @@ final class StringInterner {
     @exclusivity(unchecked) private var table: UnsafeMutablePointer<Int32>
     @exclusivity(unchecked) private var mask = 1023
     @exclusivity(unchecked) private var strings: [String?] = []
+    @exclusivity(unchecked) private var byteArrays: [[UInt8]?] = []
 
     private struct Entry {
         var start: Int
@@ -109,9 +110,18 @@ final class StringInterner {
         }
     }
 
+    /// The id's bytes (cached: the same string constant recurs in many functions, and the arrays
+    /// are immutable, so they can share one buffer).
     func bytes(_ id: Int32) -> [UInt8] {
-        let e = entries[Int(id)]
-        return Array(UnsafeBufferPointer(start: bytes + e.start, count: e.length))
+        let i = Int(id)
+        if i < byteArrays.count, let b = byteArrays[i] { return b }
+        let e = entries[i]
+        let b = Array(UnsafeBufferPointer(start: bytes + e.start, count: e.length))
+        if byteArrays.count <= i {
+            byteArrays.append(contentsOf: repeatElement(nil, count: max(i + 1, count) - byteArrays.count))
+        }
+        byteArrays[i] = b
+        return b
     }
 
     /// The id's bytes as a String (cached: debug names repeat).

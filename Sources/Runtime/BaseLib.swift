@@ -329,6 +329,7 @@ extension LuaVM {
         setGlobal("_VERSION", internString("Lua 5.1"))
         registerCoroutineLibrary()
         registerMinimalLibraries()
+        openStandardLibraries()
     }
 
     func tonumberNative(_ a: NativeArgs) throws -> Int {

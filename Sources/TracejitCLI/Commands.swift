@@ -22,10 +22,17 @@ public enum CLI {
     /// bytecode to `output` (default: `defaultOutputPath(for:)`). Returns the path written.
     @discardableResult
     public static func compile(input: String, output: String? = nil, strip: Bool = false) throws -> String {
+        try compileKeepingTree(input: input, output: output, strip: strip).path
+    }
+
+    /// `compile`, also handing back the prototype tree it wrote, so that a caller about to exit can
+    /// keep it alive and skip freeing it (tearing down a large tree costs as much as writing it).
+    static func compileKeepingTree(input: String, output: String?, strip: Bool) throws -> (path: String, tree: Proto) {
         let proto = try ProgramLoader.load(path: input)
         let out = output ?? defaultOutputPath(for: input)
-        try ProgramLoader.writeFile(out, BytecodeWriter.write(strip ? proto.stripped() : proto))
-        return out
+        let tree = strip ? proto.stripped() : proto
+        try ProgramLoader.writeFile(out) { emit in _ = BytecodeWriter.write(tree, to: emit) }
+        return (out, proto)
     }
 
     /// `tracejit dis`: the listing of the program in `path` (source is compiled first).
@@ -35,8 +42,7 @@ public enum CLI {
 
     /// The one-line message a command prints for `error` (after "tracejit: ").
     public static func message(for error: Error) -> String {
-        if let e = error as? CustomStringConvertible { return e.description }
-        return "\(error)"
+        String(describing: error)
     }
 
     /// Writes "tracejit: <message>" to stderr.

@@ -1,5 +1,13 @@
 import ArgumentParser
 
+#if canImport(Glibc)
+import Glibc
+private func exitProcess(_ code: Int32) -> Never { Glibc.exit(code) }
+#elseif canImport(Darwin)
+import Darwin
+private func exitProcess(_ code: Int32) -> Never { Darwin.exit(code) }
+#endif
+
 struct CompileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compile",
@@ -16,7 +24,9 @@ struct CompileCommand: ParsableCommand {
 
     func run() throws {
         do {
-            try CLI.compile(input: input, output: output, strip: strip)
+            let result = try CLI.compileKeepingTree(input: input, output: output, strip: strip)
+            // Nothing is left to do: exit now, without freeing the prototype tree.
+            withExtendedLifetime(result.tree) { exitProcess(0) }
         } catch {
             CLI.reportError(error)
             throw ExitCode.failure

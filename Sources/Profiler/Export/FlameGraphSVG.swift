@@ -95,12 +95,12 @@ public struct FlameGraphSVG {
             var tip = String(format: "%@ (%d %@, %.2f%%; self %d)", n.frame.label, n.total, unit, pct, n.selfWeight)
             if !n.frame.file.isEmpty && n.frame.kind == .native { tip += " " + n.frame.file }
             if let e = extra { tip += "; " + e }
-            body += "<g class=\"f\" data-s=\"\(start)\" data-w=\"\(n.total)\" data-d=\"\(d)\" data-k=\"\(n.frame.kind.rawValue)\" data-n=\"\(xml(n.frame.label))\">"
-            body += "<title>\(xml(tip))</title>"
+            body += "<g class=\"f\" data-s=\"\(start)\" data-w=\"\(n.total)\" data-d=\"\(d)\" data-k=\"\(n.frame.kind.rawValue)\" data-n=\"\(xmlEscaped(n.frame.label))\">"
+            body += "<title>\(xmlEscaped(tip))</title>"
             body += String(format: "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"%@\" rx=\"2\"/>",
                            x, y, max(w, 0), fh - 1, fill)
             body += String(format: "<text x=\"%.2f\" y=\"%.1f\">%@</text></g>\n", x + 3, y + fh - 4.5,
-                           xml(FlameGraphSVG.fit(n.frame.label, pixels: w)))
+                           xmlEscaped(FlameGraphSVG.fit(n.frame.label, pixels: w)))
             var s = start
             for c in n.children {
                 emit(c, start: s, d: d + 1)
@@ -127,8 +127,8 @@ public struct FlameGraphSVG {
         </style>
         <script type="text/ecmascript"><![CDATA[\(script)]]></script>
         <rect x="0" y="0" width="\(width)" height="\(height)" fill="#f8f8f0"/>
-        <text class="hdr" x="\(width / 2)" y="22" text-anchor="middle">\(xml(title))</text>
-        <text class="sub" x="\(width / 2)" y="40" text-anchor="middle">\(xml(subtitle))</text>
+        <text class="hdr" x="\(width / 2)" y="22" text-anchor="middle">\(xmlEscaped(title))</text>
+        <text class="sub" x="\(width / 2)" y="40" text-anchor="middle">\(xmlEscaped(subtitle))</text>
         <text id="reset" class="btn hide" x="\(Int(pad))" y="22" onclick="tjReset()">Reset zoom</text>
         <text id="search" class="btn" x="\(width - 120)" y="22" onclick="tjSearchPrompt()">Search</text>
         <text id="matched" class="sub" x="\(width - 120)" y="40"></text>
@@ -201,7 +201,8 @@ public struct FlameGraphSVG {
     """
 }
 
-func xml(_ s: String) -> String {
+/// Escapes text for SVG/XML content and attributes (control characters become spaces).
+public func xmlEscaped(_ s: String) -> String {
     var o = ""
     o.reserveCapacity(s.count)
     for ch in s.unicodeScalars {

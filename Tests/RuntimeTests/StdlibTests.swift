@@ -1,0 +1,277 @@
+// Focused tests of the standard library (Sources/Runtime/Lib): pattern matcher edge cases, format
+// flags and errors, sort with bad comparators, io error returns, bit and math conversions. Each
+// script's expected output was produced by luajit 2.1 (the oracle) and pasted here.
+import XCTest
+@testable import Runtime
+
+final class StdlibTests: XCTestCase {
+    func run(_ source: String, file: StaticString = #filePath, line: UInt = #line) -> String {
+        var o = VMOptions()
+        o.captureOutput = true
+        let vm = LuaVM(options: o)
+        let r = vm.runMain(bytes: Array(source.utf8), chunkName: "=test")
+        XCTAssertNil(r.errorReport, file: file, line: line)
+        return vm.capturedOutput
+    }
+
+    func testPatternsFindMatchGsub() {
+        let src = #"""
+print(string.find("hello world", "o w"), string.find("a+b", "+", 1, true), string.find("abc", "b", -1))
+print(string.match("key = value", "(%w+)%s*=%s*(%w+)"), string.match("  x", "()x"))
+print(string.match("THE (quick) fox", "%((%a+)%)"), string.find("f(a(b)c)d", "%b()"))
+print(string.gsub("THE (quick) fox", "%f[%a]%a+", "W"))
+print(string.match("abcabc", "(a)(b)c%1%2"), string.match("[[x]]", "[]]"), string.match("a-b", "[%-]"))
+print(string.find("aaa", "a-b"), string.match("aaab", "a-b"), string.match("x", "x?x"), string.match("", "^$"))
+print(pcall(string.find, "a", "(()"), pcall(string.match, "a", "%"), pcall(string.gsub, "a", "(", ""))
+print(pcall(string.rep), pcall(string.find, "a", "[a"), pcall(string.match, "a", "%f"))
+print(string.gsub("hello", "l", {l = "L"}), string.gsub("abc", "%w", "%0%0", 2), string.gsub("x", "x", "%%"))
+print(string.gsub("abc", ".", function(c) if c == "b" then return false end return c:upper() end))
+for k, v in string.gmatch("a=1, b=2", "(%w+)=(%w+)") do io.write(k, v, ";") end print()
+"""#
+        let expected = #"""
+5	2	nil
+key	3
+quick	2	8
+W (W) W	3
+a	]	-
+nil	aaab	x	
+false	false	true	a	2
+false	false	false	missing '[' after '%f' in pattern
+heLLo	aabbc	%	1
+AbC	3
+a1;b2;
+
+"""#
+        XCTAssertEqual(run(src), expected)
+    }
+
+    func testFormatConversions() {
+        let src = #"""
+print(string.format("%5.2f|%-6d|%+d|% d|%05d|%x|%X|%#o|%e|%g|%G", 3.14159, 42, 5, 5, -42, 255, 255, 8, 12345.678, 1e20, 1e-10))
+print(string.format("%q", "a\nb\0c\"\\\r1"), string.format("%.0f %.0f %.0f", 0.5, 1.5, 2.5), string.format("%c%c", 72, 105))
+print(string.format("%5s|%-5s|%.2s", "ab", "ab", "abc"), string.format("%d %u %x", -3.9, -1, -1))
+print(pcall(string.format, "%123d", 1), pcall(string.format, "%y", 1), pcall(string.format, "%d", "x"))
+"""#
+        let expected = #"""
+ 3.14|42    |+5| 5|-0042|ff|FF|010|1.234568e+04|1e+20|1E-10
+"a\
+b\0c\"\\\0131"	1 2 3	Hi
+   ab|ab   |ab	-3 18446744073709551615 ffffffffffffffff
+false	false	false	bad argument #2 to '?' (number expected, got string)
+
+"""#
+        XCTAssertEqual(run(src), expected)
+    }
+
+    func testTableSortInsertRemoveConcat() {
+        let src = #"""
+local t = {5, 2, 8, 1, 9, 3}
+table.sort(t) print(table.concat(t, ","))
+table.sort(t, function(a, b) return a > b end) print(table.concat(t, ","))
+local ok, e = pcall(table.sort, {5, 3, 1, 4, 2, 6, 7, 9, 8, 10, 12, 11}, function(a, b) return true end)
+print(ok, e)
+local big = {} for i = 1, 200 do big[i] = (i * 37) % 101 end
+print(pcall(table.sort, big, function(a, b) return a <= b end))
+print(pcall(table.sort, {1, "x", 2}))
+print(pcall(table.insert, nil, 1), pcall(table.insert, {}, 1, 2, 3))
+local r = {1, 2, 3} table.insert(r, 1, 0) print(table.concat(r, " "), table.remove(r), table.remove(r, 1), table.concat(r, " "))
+print(pcall(table.concat, {1, {}, 3}), table.maxn({1, 2, [7] = 1}))
+"""#
+        let expected = #"""
+1,2,3,5,8,9
+9,8,5,3,2,1
+false	invalid order function for sorting
+false	invalid order function for sorting
+false	attempt to compare string with number
+false	false	wrong number of arguments to 'insert'
+0 1 2 3	3	0	1 2
+false	7
+
+"""#
+        XCTAssertEqual(run(src), expected)
+    }
+
+    func testIoOsBitMathLoad() {
+        let src = #"""
+local name = os.tmpname()
+local f = assert(io.open(name, "w"))
+print(f:write("12 3.5\nline\n"))
+f:close()
+print(io.type(f), pcall(f.read, f))
+print(io.open("/nonexistent/dir/x", "r"))
+f = io.open(name)
+print(f:read("*n", "*n", "*l", "*l", "*l"))
+print(f:seek("set", 3), f:read(2), f:seek("end"))
+f:close()
+for l in io.lines(name) do io.write("[", l, "]") end print()
+print(os.remove(name), select("#", os.remove(name)))
+print(bit.band(0xff, 0x0f), bit.bor(1, 2), bit.bxor(3, 1), bit.lshift(1, 31), bit.rshift(-1, 28), bit.arshift(-16, 2))
+print(bit.tohex(255), bit.tohex(-1, -4), bit.tobit(2^32 + 5), bit.rol(1, 33), bit.ror(1, 1), bit.bswap(0x11223344), bit.bnot(0))
+print(math.floor(-3.5), math.ceil(-3.5), math.max(1, 5, 3), math.min(2, -1), math.fmod(7, 3), math.modf(-2.25))
+math.randomseed(7) local a = math.random(1, 10) math.randomseed(7) print(a == math.random(1, 10), math.random(3) <= 3)
+print(os.date("!%Y-%m-%d %H:%M:%S", 86400 * 365), os.date("!*t", 0).year, os.time({year = 2000, month = 1, day = 1}) > 0)
+print(loadstring("return 1 + 1")(), loadstring("x ="), select("#", loadstring("x =")))
+"""#
+        let expected = #"""
+true
+closed file	false	attempt to use a closed file
+nil	/nonexistent/dir/x: No such file or directory	2
+12	3.5		line	nil
+3	3.	12
+[12 3.5][line]
+true	3
+15	3	2	-2147483648	15	-4
+000000ff	FFFF	5	2	-2147483648	1144201745	-1
+-4	-3	5	-1	1	-2	-0.25
+true	true
+1971-01-01 00:00:00	1970	true
+2	nil	2
+
+"""#
+        XCTAssertEqual(run(src), expected)
+    }
+
+    /// Inconsistent comparators must end in "invalid order function for sorting" or a permutation,
+    /// never a crash or an endless loop; consistent ones must sort.
+    func testSortNeverCrashesWithBadComparators() {
+        let src = #"""
+local seed = 1
+local function rnd(n) seed = (seed * 1103515245 + 12345) % 2147483648 return seed % n end
+local bad = 0
+for trial = 1, 300 do
+  local n = rnd(40) + 1
+  local t, count = {}, {}
+  for i = 1, n do t[i] = rnd(10); count[t[i]] = (count[t[i]] or 0) + 1 end
+  local mode = trial % 3
+  local cmp
+  if mode == 0 then cmp = function(a, b) return a <= b end
+  elseif mode == 1 then cmp = function(a, b) return rnd(2) == 0 end
+  else cmp = function(a, b) return a > b end end
+  local ok, e = pcall(table.sort, t, cmp)
+  if not ok then assert(e:find("invalid order function for sorting", 1, true)); bad = bad + 1 end
+  for i = 1, n do count[t[i]] = count[t[i]] - 1 end
+  for _, c in pairs(count) do assert(c == 0, "not a permutation") end
+  if mode == 2 then for i = 2, n do assert(t[i - 1] >= t[i]) end end
+end
+print(bad > 0)
+"""#
+        XCTAssertEqual(run(src), "true\n")
+    }
+
+    func testStringMethodsAndIndexing() {
+        XCTAssertEqual(run(#"print(("x"):rep(3), ("abc"):upper(), ("abc")[1], #("abc"):rep(2, ","))"#), "xxx\tABC\tnil\t7\n")
+        XCTAssertEqual(run(#"print(pcall(function() local r = ("x"):rep("n") return r end))"#),
+                       "false\ttest:1: bad argument #1 to 'rep' (number expected, got string)\n")
+    }
+
+    func testPatternTooComplexAndCaptureLimit() {
+        XCTAssertEqual(run(#"print(pcall(string.find, string.rep("a", 300), string.rep("a?", 300)))"#),
+                       "false\tpattern too complex\n")
+        XCTAssertEqual(run(#"print(pcall(string.match, "a", string.rep("()", 33)))"#), "false\ttoo many captures\n")
+    }
+
+    func testRequirePreloadAndLoop() {
+        let src = #"""
+package.preload.m = function(name) return {name = name} end
+print(require("m").name, require("m") == package.loaded.m)
+package.preload.self = function() return require("self") end
+print(pcall(require, "self"))
+"""#
+        XCTAssertEqual(run(src), "m\ttrue\nfalse\tloop or previous error loading module 'self'\n")
+    }
+
+    func testLoadOsAndMiscEdgeCases() {
+        let src = #"""
+print(loadstring("x="))
+print(loadstring("x=", "=name"))
+print(loadstring("local a = 1\nlocal b = \n", "chunk"))
+print(pcall(loadstring("error('boom')")))
+print(pcall(loadstring("local t = nil; return t.x", "=(mychunk)")))
+print(select("#", loadstring("a very long line of source code that goes on and on and on beyond the limit\n error(1)")))
+print(type(load(function() return nil end)))
+local parts = {"return ", "1 ", "+ 41"}
+local i = 0
+print(load(function() i = i + 1 return parts[i] end)())
+print(pcall(load, function() return {} end))
+print(pcall(load))
+print(loadstring("return ...", "=v")(1, 2, 3))
+print(os.date("!%Y|%j|%a|%b|%p|%%", 0))
+print(pcall(os.date, "%Q", 0))
+print(os.time({year = 2020, month = 1, day = 1, hour = 0}) - os.time({year = 2019, month = 12, day = 31, hour = 0}))
+print(pcall(os.time, {year = 2020}))
+print(os.difftime(10, 4), os.getenv("SURELY_UNSET_VAR_XYZ"))
+print(type(os.clock()), type(os.time()), math.type)
+print(string.format("%-5c|", 66), string.format("%3d|%-3d|", 7, 7), string.format("%.3s", 1.23456))
+print(pcall(string.char, 256), pcall(string.char, "a"))
+print(("%d"):format(3), ("abc"):len(), #"abc", ("a,b,,c"):gsub(",", ";"))
+print(string.rep("ab", 3, "-"), string.rep("", 5), string.rep("x", 0), string.rep("x", -1))
+print(table.concat({}, ","), table.concat({"a"}, ","), pcall(table.concat, {1}, ",", 1, 2))
+print(select("#", table.remove({})), table.remove({1, 2}, 1))
+print(string.find("a.b", ".", 1, true), string.find("a.b", "%."), ("x"):find(""), ("x"):find("", 3))
+print(string.match("2024-01-15", "(%d+)-(%d+)-(%d+)"))
+print(string.gsub("hello world", "(%w+) (%w+)", "%2 %1"))
+print(pcall(string.gsub, "x", "x", "%2"))
+print(string.gsub("abc", "b*", "-"))
+print(tostring(nil), tostring(1e100), tostring(-0.0), 2^63, -2^63)
+
+"""#
+        let expected = #"""
+nil	[string "x="]:1: unexpected symbol near '<eof>'
+nil	name:1: unexpected symbol near '<eof>'
+nil	[string "chunk"]:3: unexpected symbol near '<eof>'
+false	[string "error('boom')"]:1: boom
+false	(mychunk):1: attempt to index local 't' (a nil value)
+2
+function
+42
+true	nil	reader function must return a string
+false	bad argument #1 to '?' (function expected, got no value)
+1	2	3
+1970|001|Thu|Jan|AM|%
+true	%Q
+86400
+false	field 'day' missing in date table
+6	nil
+number	number	nil
+B    |	  7|7  |	1.2
+false	false	bad argument #1 to '?' (number expected, got string)
+3	3	3	a;b;;c	3
+ab-ab-ab			
+	a	false	invalid value (nil) at index 2 in table for 'concat'
+0	1
+2	2	1	2	1
+2024	01	15
+world hello	1
+false	invalid capture index
+-a--c-	4
+nil	1e+100	-0	9.2233720368548e+18	-9.2233720368548e+18
+
+"""#
+        XCTAssertEqual(run(src), expected)
+    }
+
+    func testIntegerFormatFlags() {
+        let src = #"""
+for _, fmt in ipairs({"%5.3d", "%-+8d", "% 05d", "%#o", "%#.0o", "%.0d", "%#X", "%#08x", "%+u", "%-#10o"}) do
+  local row = {}
+  for _, v in ipairs({0, 1, -1, 255, -2^31, 2^53}) do row[#row + 1] = string.format(fmt, v) end
+  print(fmt, table.concat(row, "|"))
+end
+
+"""#
+        let expected = #"""
+%5.3d	  000|  001| -001|  255|-2147483648|9007199254740992
+%-+8d	+0      |+1      |-1      |+255    |-2147483648|+9007199254740992
+% 05d	 0000| 0001|-0001| 0255|-2147483648| 9007199254740992
+%#o	0|01|01777777777777777777777|0377|01777777777760000000000|0400000000000000000
+%#.0o	0|01|01777777777777777777777|0377|01777777777760000000000|0400000000000000000
+%.0d	|1|-1|255|-2147483648|9007199254740992
+%#X	0|0X1|0XFFFFFFFFFFFFFFFF|0XFF|0XFFFFFFFF80000000|0X20000000000000
+%#08x	00000000|0x000001|0xffffffffffffffff|0x0000ff|0xffffffff80000000|0x20000000000000
+%+u	0|1|18446744073709551615|255|18446744071562067968|9007199254740992
+%-#10o	0         |01        |01777777777777777777777|0377      |01777777777760000000000|0400000000000000000
+
+"""#
+        XCTAssertEqual(run(src), expected)
+    }
+}
