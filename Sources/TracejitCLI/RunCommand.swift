@@ -207,14 +207,25 @@ public func runProgram(_ o: RunOptions) -> Int32 {
         chunks.append((data, "@" + p))
     }
     vm.setScriptArguments(scriptName: scriptName, args: o.scriptArgs)
-    guard let profileOptions = o.profile else { return runChunks(vm, chunks) }
-    return runProfiled(vm, chunks, profileOptions)
+    let stats = RunStats.fromEnvironment()
+    let status: Int32
+    if let profileOptions = o.profile {
+        status = runProfiled(vm, chunks, profileOptions, stats)
+    } else {
+        status = runChunks(vm, chunks, stats)
+    }
+    stats.write(vm: vm)
+    return status
 }
 
-private func runChunks(_ vm: LuaVM, _ chunks: [(bytes: [UInt8], name: String)]) -> Int32 {
-    for (bytes, name) in chunks {
-        let status = vm.runMainChunk(bytes: bytes, chunkName: name)
-        if status != 0 || vm.exitRequested { return status }
+/// Runs the chunks in order; the last one (the program) runs `stats.iterationCount` times.
+private func runChunks(_ vm: LuaVM, _ chunks: [(bytes: [UInt8], name: String)], _ stats: RunStats) -> Int32 {
+    for (i, (bytes, name)) in chunks.enumerated() {
+        let repeats = i == chunks.count - 1 ? stats.iterationCount : 1
+        for _ in 0..<repeats {
+            let status = stats.timeIteration(timed: repeats > 1) { vm.runMainChunk(bytes: bytes, chunkName: name) }
+            if status != 0 || vm.exitRequested { return status }
+        }
     }
     return 0
 }
@@ -230,7 +241,8 @@ func interpreterFrameLayout() -> FrameLayout {
 /// Runs the chunks with the sampler on, all on the VM thread (the sampler samples the thread that
 /// starts it), then writes the report and exports. A profiler that cannot start is reported and
 /// the program runs unprofiled.
-private func runProfiled(_ vm: LuaVM, _ chunks: [(bytes: [UInt8], name: String)], _ options: ProfileOptions) -> Int32 {
+private func runProfiled(_ vm: LuaVM, _ chunks: [(bytes: [UInt8], name: String)], _ options: ProfileOptions,
+                         _ stats: RunStats) -> Int32 {
     vm.heap.recordPrototypes()
     let session = ProfileSession(options: options, frameLayout: interpreterFrameLayout())
     var profile: Profile?
@@ -238,7 +250,7 @@ private func runProfiled(_ vm: LuaVM, _ chunks: [(bytes: [UInt8], name: String)]
     var status: Int32 = 0
     vm.runOnVMThread {
         do { try session.start() } catch { startError = "\(error)" }
-        status = runChunks(vm, chunks)
+        status = runChunks(vm, chunks, stats)
         if startError == nil {
             let namer = BytecodeFrameNamer(protos: vm.heap.prototypesByID, builtins: vm.builtinNames)
             profile = session.stop(luaNamer: namer, interpreterSymbols: InterpreterFrameLayout.interpreterSymbols)
@@ -247,6 +259,7 @@ private func runProfiled(_ vm: LuaVM, _ chunks: [(bytes: [UInt8], name: String)]
     vm.flushOutput()
     if let e = startError { fputs("tracejit: profiler could not start: \(e)\n", stderr) }
     if let p = profile {
+        stats.samples = p.sampleCount
         do {
             try session.writeOutputs(p)
         } catch {

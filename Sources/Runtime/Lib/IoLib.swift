@@ -397,7 +397,7 @@ extension LuaVM {
             ungetc(c, fp)
             return try libEmptyString()
         }
-        var buf = ByteBuffer(capacity: n)
+        let buf = ByteBuffer(capacity: n)
         defer { buf.free() }
         let got = fread(buf.p, 1, n, fp)
         if got == 0 { return .nil }

@@ -47,7 +47,7 @@ extension LuaVM {
             ("reverse", { vm, a in
                 let s = try vm.libString(a, 0)
                 let n = s.count
-                var b = ByteBuffer(capacity: n)
+                let b = ByteBuffer(capacity: n)
                 defer { b.free() }
                 let src = s.bytePtr
                 var i = 0
@@ -73,7 +73,7 @@ extension LuaVM {
             }),
             ("char", { vm, a in
                 let n = a.count
-                var b = ByteBuffer(capacity: n)
+                let b = ByteBuffer(capacity: n)
                 defer { b.free() }
                 var k = 0
                 while k < n {
@@ -106,7 +106,7 @@ extension LuaVM {
     private func mapBytes(_ a: NativeArgs, _ f: (UInt8) -> UInt8) throws -> Int {
         let s = try libString(a, 0)
         let n = s.count
-        var b = ByteBuffer(capacity: n)
+        let b = ByteBuffer(capacity: n)
         defer { b.free() }
         let src = s.bytePtr
         var i = 0
