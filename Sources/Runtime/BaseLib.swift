@@ -197,6 +197,7 @@ extension LuaVM {
             ("tonumber", { vm, a in try vm.tonumberNative(a) }),
             ("rawget", { vm, a in
                 let t = try vm.checkTable(a, 0, "rawget")
+                try vm.checkAny(a, 1, "rawget")
                 a.base[0] = vm.tableGet(t, a[1])
                 return 1
             }),
