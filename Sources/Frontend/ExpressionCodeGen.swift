@@ -66,9 +66,9 @@ enum BinOpr: Int {
 
 enum UnOpr { case minus, not, len }
 
-/// Exact integer in 0...255 (a TGETB/TSETB key).
+/// Exact integer in 0...255 (a TGETB/TSETB key). Not -0: a metamethod must see the key as written.
 @inline(__always) func byteKey(_ v: Double) -> Int? {
-    (v >= 0 && v <= 255 && v == v.rounded(.down)) ? Int(v) : nil
+    (v >= 0 && v <= 255 && v == v.rounded(.down) && v.sign == .plus) ? Int(v) : nil
 }
 
 /// Lua 5.1's `%`: a - floor(a/b)*b.

@@ -235,6 +235,8 @@ final class FuncState {
     // MARK: Locals
 
     func addLocal(_ name: Int32, _ offset: Int) throws {
+        // Checked as each name is declared (as LuaJIT), so the error names the declaring line.
+        if nactvar + pendingLocals.count + 1 > 200 { throw limitError(200, "local variables") }
         pendingLocals.append(name)
     }
     @exclusivity(unchecked) var pendingLocals: [Int32] = []

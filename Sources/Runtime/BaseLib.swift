@@ -197,6 +197,7 @@ extension LuaVM {
             ("tonumber", { vm, a in try vm.tonumberNative(a) }),
             ("rawget", { vm, a in
                 let t = try vm.checkTable(a, 0, "rawget")
+                try vm.checkAny(a, 1, "rawget")
                 a.base[0] = vm.tableGet(t, a[1])
                 return 1
             }),
@@ -258,7 +259,8 @@ extension LuaVM {
                         return 2
                     }
                 } catch let e as HeapError {
-                    throw vm.runtimeError(e.message, ci: nil)
+                    // No position, as LuaJIT (raised from within the table code).
+                    throw LuaError(value: try vm.heap.string(e.message), message: e.message)
                 }
                 a.base[0] = .nil
                 return 1
@@ -296,17 +298,18 @@ extension LuaVM {
         ])
         do {
             let ipairsAux = try makeBuiltin("ipairs_aux") { vm, a in
-                let t = a[0]
+                // Raw reads, as LuaJIT; past the end it returns nothing (not nil).
+                let t = try vm.checkTable(a, 0, "ipairs_aux")
                 let i = (a[1].isNumber ? a[1].number : 0) + 1
-                let v: Value
-                if t.isTable { v = t.table.get(num: i) } else { v = try vm.index(t, Value(i)) }
-                if v.isNil { a.base[0] = .nil; return 1 }
+                let v = t.get(num: i)
+                if v.isNil { return 0 }
                 a.base[0] = Value(i); a.base[1] = v
                 return 2
             }
             registerLibrary(nil, [
                 ("ipairs", { vm, a in
                     try vm.checkAny(a, 0, "ipairs")
+                    _ = try vm.checkTable(a, 0, "ipairs")
                     a.base[1] = a.base[0]
                     a.base[0] = ipairsAux
                     a.base[2] = Value(0.0)
@@ -334,45 +337,58 @@ extension LuaVM {
 
     func tonumberNative(_ a: NativeArgs) throws -> Int {
         let v = a[0]
-        let baseArg = a[1]
-        if baseArg.isNil {
+        let b = try optInt(a, 1, "tonumber", 10)
+        if b == 10 {
+            // Base 10 (given or not) converts as the language does: "1.5", "0x10", " 1e2 ".
             try checkAny(a, 0, "tonumber")
             if v.isNumber { return 1 }
             if v.isString, let d = NumberText.parse(v.string) { a.base[0] = Value(d); return 1 }
             a.base[0] = .nil
             return 1
         }
-        let b = try checkInt(a, 1, "tonumber")
-        guard b >= 2 && b <= 36 else { throw argError(2, "tonumber", "base out of range") }
+        // Another base: as LuaJIT, strtoul semantics on the string (or number as string): optional
+        // whitespace, one sign, an alphanumeric start, digits (base 16 may have a 0x prefix),
+        // optional whitespace; the value saturates at 2^64-1.
         var bytes: [UInt8]
         if v.isString { bytes = v.string.array } else if v.isNumber { bytes = Array(NumberText.format(v.number).utf8) } else {
             throw typeArgError(a, 0, "tonumber", "string")
         }
-        // Lua 5.1: strtoul semantics: optional whitespace, optional sign, digits, optional whitespace.
+        guard b >= 2 && b <= 36 else { throw argError(2, "tonumber", "base out of range") }
         func isSpace(_ c: UInt8) -> Bool { c == 32 || (c >= 9 && c <= 13) }
+        func digit(_ c: UInt8) -> Int {
+            if c >= 48 && c <= 57 { return Int(c) - 48 }
+            if c >= 97 && c <= 122 { return Int(c) - 97 + 10 }
+            if c >= 65 && c <= 90 { return Int(c) - 65 + 10 }
+            return 99
+        }
         var i = 0
         while i < bytes.count && isSpace(bytes[i]) { i += 1 }
         var neg = false
         if i < bytes.count && (bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+")) {
             neg = bytes[i] == UInt8(ascii: "-"); i += 1
         }
-        var n: Double = 0
+        guard i < bytes.count && digit(bytes[i]) < 36 else { a.base[0] = .nil; return 1 }
+        if b == 16 && i + 2 < bytes.count && bytes[i] == UInt8(ascii: "0")
+            && (bytes[i + 1] | 0x20) == UInt8(ascii: "x") && digit(bytes[i + 2]) < 16 {
+            i += 2
+        }
+        var n: UInt64 = 0
+        var overflow = false
         var digits = 0
         while i < bytes.count {
-            let c = bytes[i]
-            var d: Int
-            if c >= 48 && c <= 57 { d = Int(c) - 48 }
-            else if c >= 97 && c <= 122 { d = Int(c) - 97 + 10 }
-            else if c >= 65 && c <= 90 { d = Int(c) - 65 + 10 }
-            else { break }
+            let d = digit(bytes[i])
             if d >= b { break }
-            n = n * Double(b) + Double(d)
+            let (m, o1) = n.multipliedReportingOverflow(by: UInt64(b))
+            let (r, o2) = m.addingReportingOverflow(UInt64(d))
+            if o1 || o2 { overflow = true }
+            n = r
             digits += 1
             i += 1
         }
         while i < bytes.count && isSpace(bytes[i]) { i += 1 }
         if digits == 0 || i != bytes.count { a.base[0] = .nil; return 1 }
-        a.base[0] = Value(neg ? -n : n)
+        let d = overflow ? Double(UInt64.max) : Double(n)
+        a.base[0] = Value(neg ? -d : d)
         return 1
     }
 

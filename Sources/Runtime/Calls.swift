@@ -180,10 +180,9 @@ extension LuaVM {
         var f = fn.pointee
         if !f.isFunction {
             let mm = metamethod(of: f, .call)
-            guard mm.isFunction else {
-                throw runtimeError("attempt to call a \(f.typeName) value",
-                                   ci: co.pointee.ciCount > 0 ? co.pointee.cis + (co.pointee.ciCount - 1) : nil)
-            }
+            // No position, as LuaJIT: the call is made by a native (pcall, a library function) or
+            // for a metamethod, not by a Lua instruction.
+            guard mm.isFunction else { throw makeError("attempt to call a \(f.typeName) value") }
             var i = nargs
             while i >= 0 { fn[i + 1] = fn[i]; i -= 1 }
             fn[0] = mm

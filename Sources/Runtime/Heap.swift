@@ -334,12 +334,13 @@ public final class Heap {
         return false
     }
 
-    /// Next automatic collection: at live * pause / 100 (at least 64 KB); with a ceiling, no later
+    /// Next automatic collection: at live * pause / 100 (at least 256 KB: a small heap is not
+    /// collected while a program is just starting); with a ceiling, no later
     /// than 7/8 of it (or halfway from the live size to it), so safe-point collections run before
     /// allocations start failing.
     func setThreshold() {
         let live = st.pointee.totalBytes
-        var t = max(live / 100 * st.pointee.pause, 64 * 1024)
+        var t = max(live / 100 * st.pointee.pause, 256 * 1024)
         let m = st.pointee.maxMemory
         if m != Int.max {
             let clamp = m - m / 8

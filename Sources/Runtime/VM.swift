@@ -10,7 +10,8 @@ public struct VMOptions {
     public var maxMemory: Int?
     /// Collect at every allocation (`--gc-stress`).
     public var gcStress = false
-    /// Keep output in `LuaVM.capturedOutput` instead of writing it to stdout (tests).
+    /// Keep output in `LuaVM.capturedOutput` (and io.stderr writes in `LuaVM.capturedStderr`)
+    /// instead of writing it to stdout/stderr (tests).
     public var captureOutput = false
     public init() {}
 }
@@ -60,6 +61,8 @@ public final class LuaVM {
     var onVMThread = false
     let options: VMOptions
     var outputBuffer: [UInt8] = []
+    /// What the program wrote to io.stderr (with `captureOutput`; otherwise it goes to fd 2).
+    public internal(set) var capturedStderr: [UInt8] = []
     public private(set) var exitRequested = false
     /// Lua values the VM keeps alive (loaded chunks being run, library tables...).
     var pinned: [Value] = []

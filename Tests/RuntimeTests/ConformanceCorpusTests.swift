@@ -73,10 +73,15 @@ final class ConformanceCorpusTests: XCTestCase {
             problems.append("stdout differs\n--- expected\n\(String(decoding: want.stdout, as: UTF8.self))--- got\n\(vm.capturedOutput)")
         }
         if r.status != want.status { problems.append("exit status \(r.status), expected \(want.status)") }
-        let firstLine = r.errorReport.map { String($0.split(separator: "\n", omittingEmptySubsequences: false)[0]) }
-            .map { $0.hasPrefix("tracejit: ") ? "LUA: " + $0.dropFirst(10) : $0 }
+        // stderr as the process would show it: the program's io.stderr writes, then the error report
+        // (nothing at all reads as an empty first line, as in a .stderr file for `os.exit(3)`).
+        let stderrText = String(decoding: vm.capturedStderr, as: UTF8.self) + (r.errorReport ?? "")
+        var firstLine = String(stderrText.split(separator: "\n", omittingEmptySubsequences: false)[0])
+        if firstLine.hasPrefix("tracejit: ") { firstLine = "LUA: " + firstLine.dropFirst(10) }
         if let w = want.firstErrorLine, firstLine != w {
-            problems.append("error line '\(firstLine ?? "-")', expected '\(w)'")
+            problems.append("error line '\(firstLine)', expected '\(w)'")
+        } else if want.firstErrorLine == nil, !stderrText.isEmpty {
+            problems.append("unexpected stderr '\(firstLine)'")
         }
         return problems.isEmpty ? nil : "\(program): " + problems.joined(separator: "; ")
     }

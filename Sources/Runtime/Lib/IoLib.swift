@@ -290,6 +290,8 @@ extension LuaVM {
                 let bytes = v.string.bytePtr, n = v.string.count
                 if b.pointee.kind == 1 {
                     write(UnsafeBufferPointer(start: bytes, count: n))
+                } else if options.captureOutput && b.pointee.kind == 2 && b.pointee.fp == stderr {
+                    capturedStderr.append(contentsOf: UnsafeBufferPointer(start: bytes, count: n))
                 } else if ok, let fp = b.pointee.fp {
                     ok = fwrite(bytes, 1, n, fp) == n
                 }
@@ -300,6 +302,8 @@ extension LuaVM {
                     let bytes = UnsafePointer(p)
                     if b.pointee.kind == 1 {
                         write(UnsafeBufferPointer(start: bytes, count: n))
+                    } else if options.captureOutput && b.pointee.kind == 2 && b.pointee.fp == stderr {
+                        capturedStderr.append(contentsOf: UnsafeBufferPointer(start: bytes, count: n))
                     } else if ok, let fp = b.pointee.fp {
                         ok = fwrite(bytes, 1, n, fp) == n
                     }
