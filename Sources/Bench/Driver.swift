@@ -13,6 +13,18 @@ import Darwin
 #endif
 
 public struct BenchOptions {
+    /// Reads a minimum effect given as a percentage ("5%") or a fraction ("0.05"). A bare number of
+    /// 1 or more is rejected: "3" is far more likely a mistyped 3% than a 300% threshold.
+    public static func parseEffect(_ text: String) throws -> Double {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if t.hasSuffix("%"), let p = Double(t.dropLast()), p >= 0, p.isFinite { return p / 100 }
+        guard let f = Double(t), f >= 0, f.isFinite else {
+            throw BenchError("--min-effect: '\(text)' is not a percentage (5%) or a fraction (0.05)")
+        }
+        if f >= 1 { throw BenchError("--min-effect \(text): write \(t)% for a percentage, or a fraction below 1") }
+        return f
+    }
+
     public var paths: [String] = []
     public var runs = 5
     public var warmup = 1

@@ -80,8 +80,8 @@ struct BenchRunCommand: ParsableCommand {
     @Option(help: "Directory of named baselines.")
     var baselineDir = "bench/baselines"
 
-    @Option(help: "Smallest relative change called slower/faster (0.05 = 5%).")
-    var minEffect = 0.05
+    @Option(help: "Smallest relative change called slower/faster: a percentage (5%) or a fraction (0.05).")
+    var minEffect = "5%"
 
     @Option(help: "Significance level of the Mann-Whitney U test.")
     var alpha = 0.05
@@ -127,7 +127,7 @@ struct BenchRunCommand: ParsableCommand {
         o.save = save
         o.compare = compare
         o.baselineDirectory = baselineDir
-        o.minEffect = minEffect
+        o.minEffect = try BenchOptions.parseEffect(minEffect)
         o.alpha = alpha
         o.explain = explain
         o.explainDirectory = explainDir

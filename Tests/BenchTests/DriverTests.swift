@@ -342,3 +342,20 @@ final class KeepGoingTests: XCTestCase {
         XCTAssertTrue(s.err.contains("FAILED: a.lua failed under 'new'"), s.err)
     }
 }
+
+final class MinEffectOptionTests: XCTestCase {
+    func testPercentagesAndFractions() throws {
+        XCTAssertEqual(try BenchOptions.parseEffect("5%"), 0.05, accuracy: 1e-12)
+        XCTAssertEqual(try BenchOptions.parseEffect("0.03"), 0.03, accuracy: 1e-12)
+        XCTAssertEqual(try BenchOptions.parseEffect("150%"), 1.5, accuracy: 1e-12)
+        XCTAssertEqual(try BenchOptions.parseEffect("0"), 0)
+    }
+
+    func testBareNumbersOfOneOrMoreAndGarbageAreRejected() {
+        XCTAssertThrowsError(try BenchOptions.parseEffect("3")) { e in
+            XCTAssertTrue("\(e)".contains("3%"), "\(e)")
+        }
+        XCTAssertThrowsError(try BenchOptions.parseEffect("-1%"))
+        XCTAssertThrowsError(try BenchOptions.parseEffect("five"))
+    }
+}

@@ -13,7 +13,7 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertEqual(r.runs, 3)
         XCTAssertEqual(r.peer, ["luajit -joff", "lua5.4"])
         XCTAssertEqual(r.size, "small")
-        XCTAssertEqual(r.minEffect, 0.1)
+        XCTAssertEqual(r.minEffect, "0.1")
     }
 
     func testHistorySubcommand() throws {
