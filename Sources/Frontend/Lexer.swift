@@ -486,44 +486,34 @@ func parseNumber(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
     var i = 0
     func digit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
     func hexd(_ c: UInt8) -> Bool { digit(c) || ((c | 0x20) >= 97 && (c | 0x20) <= 102) }
-    if n >= 2 && p[0] == 48 && (p[1] | 0x20) == UInt8(ascii: "x") {
-        i = 2
+    /// Checks that p[i..<n] is `mantissa [. mantissa] [exp [+-] decimal digits]`, the mantissa in
+    /// the digit class `isMantissa`, with at least one mantissa digit.
+    func wellFormed(from start: Int, _ isMantissa: (UInt8) -> Bool, exponent: UInt8) -> Bool {
+        var i = start
         var mant = 0
-        while i < n && hexd(p[i]) { i += 1; mant += 1 }
+        while i < n && isMantissa(p[i]) { i += 1; mant += 1 }
         if i < n && p[i] == UInt8(ascii: ".") {
             i += 1
-            while i < n && hexd(p[i]) { i += 1; mant += 1 }
+            while i < n && isMantissa(p[i]) { i += 1; mant += 1 }
         }
-        if mant == 0 { return nil }
-        if i < n && (p[i] | 0x20) == UInt8(ascii: "p") {
+        if mant == 0 { return false }
+        if i < n && (p[i] | 0x20) == exponent {
             i += 1
             if i < n && (p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-")) { i += 1 }
             var e = 0
             while i < n && digit(p[i]) { i += 1; e += 1 }
-            if e == 0 { return nil }
+            if e == 0 { return false }
         }
-        if i != n { return nil }
+        return i == n
+    }
+    if n >= 2 && p[0] == 48 && (p[1] | 0x20) == UInt8(ascii: "x") {
+        if !wellFormed(from: 2, hexd, exponent: UInt8(ascii: "p")) { return nil }
     } else {
         // Fast path: a short run of decimal digits.
         var v = 0
         while i < n && digit(p[i]) && i < 15 { v = v * 10 + Int(p[i] - 48); i += 1 }
         if i == n { return Double(v) }
-        i = 0
-        var mant = 0
-        while i < n && digit(p[i]) { i += 1; mant += 1 }
-        if i < n && p[i] == UInt8(ascii: ".") {
-            i += 1
-            while i < n && digit(p[i]) { i += 1; mant += 1 }
-        }
-        if mant == 0 { return nil }
-        if i < n && (p[i] | 0x20) == UInt8(ascii: "e") {
-            i += 1
-            if i < n && (p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-")) { i += 1 }
-            var e = 0
-            while i < n && digit(p[i]) { i += 1; e += 1 }
-            if e == 0 { return nil }
-        }
-        if i != n { return nil }
+        if !wellFormed(from: 0, digit, exponent: UInt8(ascii: "e")) { return nil }
     }
     return withUnsafeTemporaryAllocation(of: CChar.self, capacity: n + 1) { tmp -> Double in
         let b = tmp.baseAddress!

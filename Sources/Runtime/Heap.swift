@@ -630,30 +630,23 @@ public final class Heap {
     }
 
     func sweepUserdata() {
-        var prev: GCRef? = nil
-        var cur = st.pointee.udata
-        while let o = cur {
-            let next = o.pointee.gcnext
-            if o.pointee.marked & UInt8(TJ_MARK_BLACK | TJ_MARK_FIXED) == 0 {
-                if let p = prev { p.pointee.gcnext = next } else { st.pointee.udata = next }
-                freeObject(o)
-            } else {
-                o.pointee.marked &= ~UInt8(TJ_MARK_BLACK)
-                prev = o
-            }
-            cur = next
-        }
+        sweepList(&st.pointee.udata)
         var f = st.pointee.pendingFinalizers
         while let o = f { o.pointee.marked &= ~UInt8(TJ_MARK_BLACK); f = o.pointee.gcnext }
     }
 
     func sweepObjects() {
+        sweepList(&st.pointee.allgc)
+    }
+
+    /// Frees the unmarked, unfixed objects of one gcnext-linked list and whitens the survivors.
+    func sweepList(_ head: inout GCRef?) {
         var prev: GCRef? = nil
-        var cur = st.pointee.allgc
+        var cur = head
         while let o = cur {
             let next = o.pointee.gcnext
             if o.pointee.marked & UInt8(TJ_MARK_BLACK | TJ_MARK_FIXED) == 0 {
-                if let p = prev { p.pointee.gcnext = next } else { st.pointee.allgc = next }
+                if let p = prev { p.pointee.gcnext = next } else { head = next }
                 freeObject(o)
             } else {
                 o.pointee.marked &= ~UInt8(TJ_MARK_BLACK)
