@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module graph (arrows point one way only, see docs/architecture.md):
-//   tracejit (CLI) -> TracejitCLI -> Runtime -> Frontend -> Bytecode
+//   tracejit (CLI) -> TracejitCLI -> JIT -> Runtime -> Frontend -> Bytecode
 //                     TracejitCLI -> Profiler (never Runtime -> Profiler: the CLI connects them)
 //                                    Runtime -> CVM (C object layouts, VM state for the signal handler)
 let releaseFlags: [SwiftSetting] = [
@@ -24,10 +24,12 @@ let package = Package(
         .target(name: "Frontend", dependencies: ["Bytecode"], swiftSettings: releaseFlags),
         .target(name: "CVM", cSettings: [.unsafeFlags(["-gdwarf-aranges"])]),
         .target(name: "Runtime", dependencies: ["Bytecode", "Frontend", "CVM"], swiftSettings: releaseFlags),
+        // The trace JIT: hotness, recorder, IR and passes, IR interpreter, x86-64 backend.
+        .target(name: "JIT", dependencies: ["Bytecode", "Runtime", "CVM"], swiftSettings: releaseFlags),
         .target(
             name: "TracejitCLI",
             dependencies: [
-                "Bytecode", "Frontend", "Runtime", "Profiler", "Bench",
+                "Bytecode", "Frontend", "Runtime", "JIT", "Profiler", "Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: releaseFlags),
@@ -49,6 +51,7 @@ let package = Package(
         .testTarget(name: "BytecodeTests", dependencies: ["Bytecode", "Frontend"]),
         .testTarget(name: "FrontendTests", dependencies: ["Bytecode", "Frontend"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Bytecode", "Frontend", "Runtime"], exclude: ["Conformance"]),
+        .testTarget(name: "JITTests", dependencies: ["JIT", "Runtime", "Bytecode", "Frontend"]),
         .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "CSampler", "CVM", "Bytecode"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "Profiler"]),
         .testTarget(name: "CLITests", dependencies: ["TracejitCLI", "Bytecode", "Frontend", "Profiler"]),
