@@ -50,6 +50,7 @@ extension LuaVM {
             do {
                 return try run(L, co)
             } catch let e as LuaError {
+                if jitRecording { recordHook?.recordingFailed(self, error: e.message) }
                 // The call records are still those of the error point. Frames above the first
                 // reentry frame over `floor` belong to inner runs that already gave up.
                 var end = floor + 1
@@ -63,6 +64,7 @@ extension LuaVM {
                 if found < 0 { throw e }
                 if try recoverAt(L, co, frame: found, error: e) { return false }
             } catch let e as HeapError {
+                if jitRecording { recordHook?.recordingFailed(self, error: e.message) }
                 var end = floor + 1
                 while end < co.pointee.ciCount && co.pointee.cis[end].flags & CIFlag.reentry == 0 { end += 1 }
                 var i = end - 1
@@ -147,8 +149,13 @@ extension LuaVM {
         tj_vm_state.proto = cl.pointee.proto
         tj_vm_state.base = UnsafeMutableRawPointer(base).assumingMemoryBound(to: UInt64.self)
         tj_vm_state.pc = pc
+        var rec = hook != nil && jitRecording
 
         while true {
+            if _slowPath(rec) {
+                ci.pointee.pc = pc
+                rec = recordStep(pc: pc, base: base, closure: cl, depth: co.pointee.ciCount)
+            }
             let ins = pc.pointee
             pc += 1
             let a = Int((ins >> 8) & 0xff)
@@ -626,7 +633,11 @@ extension LuaVM {
                     base[a + 3] = Value(idx)
                     pc += Int(ins >> 16) &- 0x8000
                     tj_vm_state.pc = pc
-                    if let h = hook { ci.pointee.pc = pc; h.loopHeader(self, pc: pc) }
+                    if let h = hook, jitWants(cl, pc) {
+                        ci.pointee.pc = pc
+                        if h.loopHeader(self, pc: pc) { (ci, cl, k, base, pc) = LuaVM.frameState(co) }
+                        rec = jitRecording
+                    }
                 }
             case .ITERL:
                 let v = base[a]
@@ -634,17 +645,33 @@ extension LuaVM {
                     base[a - 1] = v
                     pc += Int(ins >> 16) &- 0x8000
                     tj_vm_state.pc = pc
-                    if let h = hook { ci.pointee.pc = pc; h.loopHeader(self, pc: pc) }
+                    if let h = hook, jitWants(cl, pc) {
+                        ci.pointee.pc = pc
+                        if h.loopHeader(self, pc: pc) { (ci, cl, k, base, pc) = LuaVM.frameState(co) }
+                        rec = jitRecording
+                    }
                 }
             case .LOOP:
                 tj_vm_state.pc = pc
-                if let h = hook { ci.pointee.pc = pc; h.loopHeader(self, pc: pc) }
+                if let h = hook, jitWants(cl, pc) {
+                        ci.pointee.pc = pc
+                        if h.loopHeader(self, pc: pc) { (ci, cl, k, base, pc) = LuaVM.frameState(co) }
+                        rec = jitRecording
+                    }
             case .JMP:
                 pc += Int(ins >> 16) &- 0x8000
             case .EXTRAARG:
                 break
             }
         }
+    }
+
+    /// Calls the recorder before the instruction at pc; false once recording stopped.
+    @inline(never)
+    func recordStep(pc: UnsafePointer<UInt32>, base: UnsafeMutablePointer<Value>, closure: LFuncRef, depth: Int) -> Bool {
+        guard jitRecording, let r = recordHook else { return false }
+        if !r.record(self, pc: pc, base: base, closure: closure, depth: depth) { return false }
+        return jitRecording
     }
 
     /// The running frame's state after a call or return: (ci, closure, constants, base, pc).
@@ -699,6 +726,14 @@ extension LuaVM {
         if wanted < 0 { mtop = dst + total }
         return false
     }
+}
+
+/// Whether the loop hook wants to see the header before `pc`: the prototype's JIT byte for pc is
+/// nonzero, or the JIT has not given the prototype its bytes yet.
+@inline(__always) func jitWants(_ cl: LFuncRef, _ pc: UnsafePointer<UInt32>) -> Bool {
+    let p = cl.pointee.proto.unsafelyUnwrapped
+    guard let j = p.pointee.jit else { return true }
+    return j.load(fromByteOffset: pc - p.pointee.code.unsafelyUnwrapped, as: UInt8.self) != 0
 }
 
 @inline(__always) func upvalue(_ cl: LFuncRef, _ i: Int) -> UpvalRef {

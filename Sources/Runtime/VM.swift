@@ -18,10 +18,12 @@ public struct VMOptions {
 
 /// The JIT's view of the interpreter (ARCHITECTURE: Runtime defines it, JIT implements it). The
 /// interpreter calls it at loop headers (FORLOOP/ITERL taken back-edges and LOOP) only when a hook is
-/// installed; with no hook the cost is one predictable branch on a local.
+/// installed and the prototype's JIT byte for `pc` is nonzero (or the prototype has no JIT bytes
+/// yet, see JITSupport.swift); with no hook the cost is one predictable branch on a local.
 public protocol LoopHook: AnyObject {
-    /// The loop header just before `pc` (the next instruction to run) was reached.
-    func loopHeader(_ vm: LuaVM, pc: UnsafePointer<UInt32>)
+    /// The loop header just before `pc` (the next instruction to run) was reached. Returns true when
+    /// the JIT changed the interpreter state (a trace ran): the interpreter reloads its frame.
+    func loopHeader(_ vm: LuaVM, pc: UnsafePointer<UInt32>) -> Bool
 }
 
 /// A native (Swift) function's view of its call.
@@ -57,6 +59,9 @@ public final class LuaVM {
     var builtins: [Builtin] = []
     var swiftDepth = 0
     public var loopHook: LoopHook?
+    /// The trace recorder, called before every instruction while `jitRecording` is set.
+    public var recordHook: RecordHook?
+    public var jitRecording = false
     /// True while code runs on the VM thread (runOnBigStack/runOnVMThread): nested runs stay there.
     var onVMThread = false
     let options: VMOptions

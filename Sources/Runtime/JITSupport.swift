@@ -1,0 +1,121 @@
+// JITSupport: what the trace JIT needs from the runtime (ARCHITECTURE: Runtime defines the
+// protocol, the JIT module implements it; Runtime never imports JIT).
+//
+//   - `LoopHook.loopHeader` is called at taken loop back-edges and LOOP instructions when a hook is
+//     installed. The JIT may record, run a trace, or do nothing; it returns true when it changed the
+//     interpreter's state (a trace ran and exited somewhere else), and the loop then reloads its
+//     frame from the call records.
+//   - While `jitRecording` is set, the interpreter calls `RecordHook.record` before every
+//     instruction, with the state the instruction is about to see. The recorder returns false to
+//     stop recording (trace finished or aborted).
+//   - `JITFrame`/`jitCurrentFrame`/`jitPushLuaFrame`/`jitSetTopPC`: read the running frame and
+//     rebuild frames (inlined calls) at a trace exit.
+import Bytecode
+import CVM
+
+/// Called before each instruction while recording.
+public protocol RecordHook: AnyObject {
+    /// `pc` is the instruction about to run, `base` its frame's register 0, `depth` the number of
+    /// call records of the running coroutine (the frame's identity together with base).
+    func record(_ vm: LuaVM, pc: UnsafePointer<UInt32>, base: UnsafeMutablePointer<Value>, closure: LFuncRef,
+                depth: Int) -> Bool
+    /// The instruction being recorded raised an error (the recording must stop).
+    func recordingFailed(_ vm: LuaVM, error: String)
+}
+
+/// The running Lua frame, as the JIT sees it.
+public struct JITFrame {
+    public var thread: ThreadRef
+    public var base: UnsafeMutablePointer<Value>
+    public var closure: LFuncRef
+    public var pc: UnsafePointer<UInt32>
+    /// Call records of the coroutine (this frame is the last).
+    public var depth: Int
+    /// The frame's `nresults` (what its caller wants).
+    public var nresults: Int32
+    /// Varargs of the frame (0 for fixed-arity functions).
+    public var nvarargs: Int32
+}
+
+extension LuaVM {
+    /// The top frame of the running coroutine (must be a Lua frame).
+    public func jitCurrentFrame() -> JITFrame {
+        let L = currentThread
+        let co = coState(L)
+        let ci = co.pointee.cis + (co.pointee.ciCount - 1)
+        return JITFrame(thread: L, base: ci.pointee.base, closure: ci.pointee.closure.unsafelyUnwrapped,
+                        pc: ci.pointee.pc, depth: co.pointee.ciCount, nresults: ci.pointee.nresults,
+                        nvarargs: ci.pointee.nvarargs)
+    }
+
+    /// True when the top frame is a plain Lua frame (not pcall, not a Swift-level entry).
+    public var jitTopFrameIsPlainLua: Bool {
+        let co = coState(currentThread)
+        guard co.pointee.ciCount > 0 else { return false }
+        return co.pointee.cis[co.pointee.ciCount - 1].flags & CIFlag.lua != 0
+    }
+
+    /// Sets the pc the top frame resumes at.
+    public func jitSetTopPC(_ pc: UnsafePointer<UInt32>) {
+        let co = coState(currentThread)
+        co.pointee.cis[co.pointee.ciCount - 1].pc = pc
+    }
+
+    /// Pushes a Lua frame for closure `f` whose function slot is `fn` (registers from fn + 1),
+    /// resuming at `pc`, as an exit from an inlined call rebuilds it. The caller's pc must already be
+    /// its return pc. Throws "stack overflow" where a call would.
+    public func jitPushLuaFrame(fn: UnsafeMutablePointer<Value>, closure f: LFuncRef, pc: UnsafePointer<UInt32>,
+                                nresults: Int32) throws {
+        let L = currentThread
+        let co = coState(L)
+        let p = f.pointee.proto.unsafelyUnwrapped
+        let base = fn + 1
+        let top = base + Int(p.pointee.framesize)
+        if addr(top + InterpLimits.stackMargin) > addr(co.pointee.stackLimit) || co.pointee.ciCount >= co.pointee.ciCap {
+            throw stackOverflow(L, co)
+        }
+        let ci = co.pointee.cis + co.pointee.ciCount
+        co.pointee.ciCount += 1
+        ci.pointee = CallInfo(fn: fn, base: base, top: top, pc: pc, closure: f, nresults: nresults,
+                              flags: CIFlag.lua, nvarargs: 0, handler: .nil)
+        if addr(top) > addr(co.pointee.highWater) { co.pointee.highWater = top }
+        L.pointee.top = UInt32(top - stackBase(L))
+    }
+
+    /// After an exit: `thread.top` at the top frame's end (the GC's view of the stack).
+    public func jitSyncTop() {
+        let L = currentThread
+        let co = coState(L)
+        let ci = co.pointee.cis + (co.pointee.ciCount - 1)
+        if addr(ci.pointee.top) > addr(co.pointee.highWater) { co.pointee.highWater = ci.pointee.top }
+        L.pointee.top = UInt32(ci.pointee.top - stackBase(L))
+    }
+
+    /// One past the last slot any frame may use without a stack check (for exits that grow frames).
+    public var jitStackLimit: UnsafeMutablePointer<Value> {
+        coState(currentThread).pointee.stackLimit - InterpLimits.stackMargin
+    }
+
+    /// The builtin index of a native function value, and its registered (unqualified) name.
+    public func jitBuiltin(_ f: CFuncRef) -> (id: Int, name: String) {
+        let id = Int(f.pointee.builtin)
+        return (id, id < builtins.count ? builtins[id].name : "?")
+    }
+
+    /// The running coroutine is the main one (traces never run or record elsewhere... yet).
+    public var jitOnMainThread: Bool { currentThread == mainThread }
+
+    /// Swift-level call depth (metamethods, callbacks): recording only happens at one depth.
+    public var jitSwiftDepth: Int { swiftDepth }
+
+    /// A string result for traces.
+    public func jitConcat(_ a: Value, _ b: Value) throws -> StringRef {
+        if let s = try heap.concat(a, b) { return s }
+        return try heap.intern("")
+    }
+}
+
+extension Heap {
+    /// A collection is due (the interpreter's next safe point would collect).
+    @inline(__always) public var collectionPending: Bool { st.pointee.totalBytes >= st.pointee.trigger }
+}
