@@ -1,0 +1,4 @@
+// Loop optimization (stub until the passes branch lands).
+public enum LoopOpt {
+    @discardableResult public static func run(_ t: Trace, builder: IRBuilder) -> Bool { false }
+}
