@@ -635,7 +635,10 @@ extension LuaVM {
                     tj_vm_state.pc = pc
                     if let h = hook, jitWants(cl, pc) {
                         ci.pointee.pc = pc
-                        if h.loopHeader(self, pc: pc) { (ci, cl, k, base, pc) = LuaVM.frameState(co) }
+                        if h.loopHeader(self, pc: pc) {
+                            (ci, cl, k, base, pc) = LuaVM.frameState(co)
+                            if let t = co.pointee.resumeTop { mtop = t; co.pointee.resumeTop = nil }
+                        }
                         rec = jitRecording
                     }
                 }
@@ -647,7 +650,10 @@ extension LuaVM {
                     tj_vm_state.pc = pc
                     if let h = hook, jitWants(cl, pc) {
                         ci.pointee.pc = pc
-                        if h.loopHeader(self, pc: pc) { (ci, cl, k, base, pc) = LuaVM.frameState(co) }
+                        if h.loopHeader(self, pc: pc) {
+                            (ci, cl, k, base, pc) = LuaVM.frameState(co)
+                            if let t = co.pointee.resumeTop { mtop = t; co.pointee.resumeTop = nil }
+                        }
                         rec = jitRecording
                     }
                 }
@@ -655,7 +661,10 @@ extension LuaVM {
                 tj_vm_state.pc = pc
                 if let h = hook, jitWants(cl, pc) {
                         ci.pointee.pc = pc
-                        if h.loopHeader(self, pc: pc) { (ci, cl, k, base, pc) = LuaVM.frameState(co) }
+                        if h.loopHeader(self, pc: pc) {
+                            (ci, cl, k, base, pc) = LuaVM.frameState(co)
+                            if let t = co.pointee.resumeTop { mtop = t; co.pointee.resumeTop = nil }
+                        }
                         rec = jitRecording
                     }
             case .JMP:

@@ -108,6 +108,26 @@ extension LuaVM {
     /// Swift-level call depth (metamethods, callbacks): recording only happens at one depth.
     public var jitSwiftDepth: Int { swiftDepth }
 
+    /// Calls a native function from a trace (above the running frame, as library callbacks are
+    /// called). On an error the call records are restored and the error is rethrown; the trace
+    /// then exits and the interpreter redoes the call and raises it properly.
+    public func jitCallNative(_ f: Value, _ args: [Value], wanted: Int) throws -> [Value] {
+        let co = coState(currentThread)
+        let saved = co.pointee.ciCount
+        do {
+            return try call(f, args, wanted: wanted)
+        } catch {
+            co.pointee.ciCount = saved
+            throw error
+        }
+    }
+
+    /// Sets the `top` a resumed interpreter loop uses for an instruction that consumes multiple
+    /// results (an exit between a multi-result call and its consumer).
+    public func jitSetMultresTop(_ p: UnsafeMutablePointer<Value>) {
+        coState(currentThread).pointee.resumeTop = p
+    }
+
     /// A string result for traces.
     public func jitConcat(_ a: Value, _ b: Value) throws -> StringRef {
         if let s = try heap.concat(a, b) { return s }

@@ -63,6 +63,8 @@ public final class JITEngine: LoopHook, RecordHook {
     /// Called with each finished trace (`--dump-traces`).
     public var dump: ((Trace) -> Void)?
     var rootTraces: [LoopKey: Int] = [:]
+    /// > 0 while a trace runs.
+    var inTrace = 0
     var counters: [LoopKey: Int] = [:]
     var abortCounts: [LoopKey: Int] = [:]
     var blacklist: Set<LoopKey> = []
@@ -156,6 +158,9 @@ public final class JITEngine: LoopHook, RecordHook {
     // MARK: LoopHook
 
     public func loopHeader(_ vm: LuaVM, pc: UnsafePointer<UInt32>) -> Bool {
+        // Lua code run by a native called from a trace (a sort comparator, __tostring...) runs in
+        // the interpreter only: traces do not nest.
+        if inTrace > 0 { return false }
         let f = vm.jitCurrentFrame()
         let p = f.closure.pointee.proto.unsafelyUnwrapped
         let idx = pc - p.pointee.code.unsafelyUnwrapped
@@ -321,7 +326,9 @@ public final class JITEngine: LoopHook, RecordHook {
         let savedState = tj_vm_state.tag
         let mayCollect = vm.heap.allocMayCollect
         vm.heap.allocMayCollect = false
+        inTrace += 1
         defer {
+            inTrace -= 1
             vm.heap.allocMayCollect = mayCollect
             tj_vm_state.tag = savedState
         }

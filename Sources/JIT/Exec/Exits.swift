@@ -24,5 +24,6 @@ enum ExitRestore {
         }
         vm.jitSetTopPC(proto.pointee.code.unsafelyUnwrapped + Int(s.pc))
         vm.jitSyncTop()
+        if let m = s.multresTop { vm.jitSetMultresTop(base + Int(m)) }
     }
 }

@@ -17,6 +17,8 @@ public enum TraceExit {
 public final class IRInterpreter {
     public let vm: LuaVM
     var values: [UInt64] = []
+    /// Results of CALLN instructions (by ref) for CALLRES.
+    var callResults: [Int: [Value]] = [:]
 
     public init(vm: LuaVM) { self.vm = vm }
 
@@ -64,6 +66,17 @@ public final class IRInterpreter {
         var s = 0
         for (k, sn) in t.snapshots.enumerated() where Int(sn.ref) <= i { s = k }
         return s
+    }
+
+    /// The values of a CARG chain, in order.
+    func collectArgs(_ t: Trace, _ r: IRRef, into out: inout [Value]) {
+        if r == noRef { return }
+        if r >= 0 && t.ins[Int(r)].op == .CARG {
+            collectArgs(t, t.ins[Int(r)].a, into: &out)
+            out.append(boxed(t.ins[Int(r)].b, t))
+        } else {
+            out.append(boxed(r, t))
+        }
     }
 
     func applyPHIs(_ t: Trace, from start: Int) {
@@ -222,6 +235,20 @@ public final class IRInterpreter {
         case .LEN:
             setInt(i, Int32(truncatingIfNeeded: TableRef(OpaquePointer(ptr(ins.a, t))).length()))
 
+        case .CARG:
+            break
+        case .CALLN:
+            var args: [Value] = []
+            collectArgs(t, ins.b, into: &args)
+            let f = boxed(ins.a, t)
+            let rs: [Value]
+            do { rs = try vm.jitCallNative(f, args, wanted: -1) } catch { return fail }
+            callResults[i] = rs
+            if !setLoaded(i, ins, rs.first ?? .nil) { return fail }
+        case .CALLRES:
+            let rs = callResults[Int(ins.a)] ?? []
+            let k = Int(ins.c)
+            if !setLoaded(i, ins, k < rs.count ? rs[k] : .nil) { return fail }
         case .LOOP, .PHI, .NOP:
             break
         case .GCSTEP:

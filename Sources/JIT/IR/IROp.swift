@@ -80,6 +80,12 @@ public enum IROp: UInt8, CaseIterable, Sendable {
     case TNEW       // b = array size hint, c = hash size hint -> tab
     case LEN        // a = table -> int (the border `#` returns)
 
+    // Calls of library functions the recorder has no IR for.
+    case CARG       // a, b: argument list cell (a list is a left-nested CARG chain)
+    case CALLN      // a = function constant, b = arguments (a CARG chain, one ref, or none), c = argument count:
+                    // calls it; result 0 (guard flag: check its type); exits like a guard if it raises an error
+    case CALLRES    // a = CALLN, c = result index (>= 1): that result (guard flag: check its type)
+
     // Trace structure.
     case LOOP       // start of the loop body (after the peeled iteration)
     case PHI        // a = value before the loop, b = value at the end of the body
@@ -155,6 +161,10 @@ public let irOpTable: [IROpInfo] = [
 
     op("TNEW", .none, .lit, .lit, [.effect, .allocates]),
     op("LEN", .ref, .none, .none, [.load]),
+
+    op("CARG", .ref, .ref, .none, [.pure]),
+    op("CALLN", .ref, .ref, .lit, [.effect, .allocates]),
+    op("CALLRES", .ref, .none, .lit, [.pure]),
 
     op("LOOP", .none, .none, .none, [.effect]),
     op("PHI", .ref, .ref, .none, [.effect]),

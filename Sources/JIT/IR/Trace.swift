@@ -86,6 +86,8 @@ public struct Snapshot: Equatable, Sendable {
     public var frames: [SnapFrame]
     /// One past the highest slot live in the innermost frame (its base + framesize).
     public var topSlot: Int32
+    /// When the resumed instruction consumes multiple results: one past the last of them.
+    public var multresTop: Int32?
     /// Times this exit was taken.
     public var exitCount: Int = 0
     /// A side trace recorded from this exit, if any.

@@ -33,8 +33,14 @@ extension Recorder {
         baseSlot = funcSlot + 1
     }
 
-    /// Sets call results: `r` to register a (if wanted) and nil for the rest.
+    /// Sets call results at register a: `wanted` of them (nil-padded), or all of `rs` when
+    /// wanted < 0 (then the consumer's top is recorded).
     func results(_ a: Int, _ wanted: Int, _ rs: [IRRef]) {
+        if wanted < 0 {
+            for (i, r) in rs.enumerated() { set(a + i, r) }
+            multTop = baseSlot + Int32(a + rs.count)
+            return
+        }
         for i in 0..<wanted { set(a + i, i < rs.count ? rs[i] : b.singleton(.nil)) }
     }
 
@@ -160,7 +166,7 @@ extension Recorder {
         case "ipairs_aux":
             try recordIpairsStep(a, wanted: wanted)
         default:
-            throw RecordAbort("NYI: call to native '\(name)'")
+            try genericNativeCall(a, f, name: name, nargs: nargs, wanted: wanted)
         }
     }
 
@@ -192,5 +198,69 @@ extension Recorder {
         } else {
             results(a, wanted, [nextI, v])
         }
+    }
+}
+
+struct PendingCall {
+    var a: Int
+    var fn: IRRef
+    var args: [IRRef]
+    var wanted: Int
+}
+
+/// Library functions a trace may call through CALLN. A failing result-type guard makes the
+/// interpreter redo the call, so functions whose result types vary must have no effects that a
+/// second call would repeat; functions called for no results have no result guard at all.
+let callableNatives: Set<String> = [
+    "string.find", "string.match", "string.format", "string.rep", "string.gsub", "string.upper",
+    "string.lower", "string.reverse", "string.byte", "string.len", "string.sub", "string.char",
+    "tonumber", "tostring", "select", "unpack", "rawget", "rawequal", "rawset", "next", "type",
+    "math.random", "math.floor", "math.ceil", "math.sqrt", "math.abs", "math.fmod", "math.modf",
+    "math.log", "math.pow", "math.exp", "math.huge", "math.frexp", "math.ldexp", "math.min", "math.max",
+    "table.concat", "table.insert", "setmetatable", "getmetatable", "assert", "print",
+    "os.clock", "os.time", "io.write",
+]
+/// Callable only when no results are kept (their results vary and the call has effects).
+let callableForEffectOnly: Set<String> = ["table.remove", "table.sort"]
+
+extension Recorder {
+    /// Records a call of a library function with no IR of its own: arguments now, the call once
+    /// its result types are known (completeNativeCall, at the next instruction).
+    func genericNativeCall(_ a: Int, _ f: CFuncRef, name: String, nargs: Int, wanted: Int) throws {
+        let keeps = wanted != 0
+        guard callableNatives.contains(name) || (!keeps && callableForEffectOnly.contains(name)) else {
+            throw RecordAbort("NYI: call to native '\(name)'")
+        }
+        if name == "string.gsub" && nargs >= 3 && value(a + 3).isFunction {
+            throw RecordAbort("NYI: string.gsub with a function replacement")
+        }
+        var args: [IRRef] = []
+        for i in 0..<nargs { args.append(try get(a + 1 + i)) }
+        ensureSnapshot()
+        allocates = true
+        pendingCall = PendingCall(a: a, fn: const(Value(f)), args: args, wanted: wanted)
+    }
+
+    func completeNativeCall() throws {
+        guard let pc = pendingCall else { return }
+        pendingCall = nil
+        // The call has run: its results are at a, a+1, ... in the caller's frame (the frame we
+        // are back in). The interpreter's top for "all results" is not visible here, so keeping
+        // all results is only supported for a fixed count checked by a guard.
+        var argRef = noRef
+        for (i, r) in pc.args.enumerated() {
+            argRef = i == 0 ? r : b.emit(IRIns(.CARG, .void, a: argRef, b: r))
+        }
+        let first = value(pc.a)
+        let call = b.emit(IRIns(.CALLN, IRType.of(first), a: pc.fn, b: argRef, c: IRRef(pc.args.count),
+                                guarded: pc.wanted != 0))
+        if pc.wanted == 0 { return }
+        if pc.wanted < 0 { throw RecordAbort("NYI: keeping all results of a native call") }
+        var rs = [call]
+        for i in 1..<max(pc.wanted, 1) {
+            let v = value(pc.a + i)
+            rs.append(b.emit(IRIns(.CALLRES, IRType.of(v), a: call, c: IRRef(i), guarded: true)))
+        }
+        results(pc.a, pc.wanted, rs)
     }
 }

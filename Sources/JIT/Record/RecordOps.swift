@@ -138,21 +138,30 @@ extension Recorder {
             guard trace.type(of: t) == .tab else { throw RecordAbort("NYI: assigning into a \(trace.type(of: t).name)") }
             try tableSet(t, value(bb).table, keyRef: keyRef, key: key, val: try get(a))
         case .SETLIST:
-            if bb == 0 { throw RecordAbort("NYI: SETLIST with multiple results") }
+            var count = bb - 1
+            if bb == 0 {
+                guard let m = multTop else { throw RecordAbort("NYI: SETLIST with multiple results") }
+                count = Int(m - baseSlot) - a - 1
+            }
+            multTop = nil
             if c == 0 { throw RecordAbort("NYI: SETLIST with a batch past 255") }
             let t = try get(a)
             guard trace.type(of: t) == .tab else { throw RecordAbort("NYI: SETLIST on a non-table") }
             let start = (c - 1) * Limits.fieldsPerFlush + 1
-            for i in 0..<(bb - 1) {
+            for i in 0..<max(count, 0) {
                 let v = try get(a + 1 + i)
                 b.emit(IRIns(.TSET, .void, a: t, b: b.num(Double(start + i)), c: v))
             }
             allocates = true
 
         case .CALL:
-            if bb == 0 { throw RecordAbort("NYI: call with multiple-result arguments") }
-            if c == 0 { throw RecordAbort("NYI: call keeping all results") }
-            try recordCall(a, nargs: bb - 1, wanted: c - 1)
+            var nargs = bb - 1
+            if bb == 0 {
+                guard let m = multTop else { throw RecordAbort("NYI: call with multiple-result arguments") }
+                nargs = Int(m - baseSlot) - a - 1
+            }
+            multTop = nil
+            try recordCall(a, nargs: nargs, wanted: c - 1)
         case .ITERC:
             if c == 0 { throw RecordAbort("NYI: iterator keeping all results") }
             set(a, try get(a - 3)); set(a + 1, try get(a - 2)); set(a + 2, try get(a - 1))
@@ -160,7 +169,37 @@ extension Recorder {
             defer { pendingValues = nil }
             try recordCall(a, nargs: 2, wanted: c - 1)
         case .TAILCALL:
-            throw RecordAbort("NYI: tail call")
+            guard let cur = frames.last else {
+                if trace.parent != nil { return stopToInterpreter() }
+                throw RecordAbort("NYI: tail call from the loop's function")
+            }
+            var nargs = bb - 1
+            if bb == 0 {
+                guard let m = multTop else { throw RecordAbort("NYI: tail call with multiple-result arguments") }
+                nargs = Int(m - baseSlot) - a - 1
+            }
+            multTop = nil
+            if let u = thread.pointee.openupval,
+               UInt(bitPattern: u.pointee.v) >= UInt(bitPattern: UnsafeMutableRawPointer(curBase)) {
+                throw RecordAbort("NYI: tail call closing upvalues")
+            }
+            let fref = try get(a)
+            let fv = value(a)
+            guard fv.isLuaFunction else { throw RecordAbort("NYI: tail call of a \(fv.isFunction ? "native function" : fv.typeName)") }
+            if !isConst(fref) { guardIns(.EQ, fref, const(fv)) }
+            var vals: [IRRef] = [const(fv)]
+            for i in 0..<nargs { vals.append(try get(a + 1 + i)) }
+            // The callee replaces the current frame: same function slot, same return.
+            frames.removeLast()
+            baseSlot = cur.funcSlot + 1
+            for (i, r) in vals.enumerated() { set(i - 1, r) }
+            baseSlot = frames.last.map { $0.funcSlot + 1 } ?? 0
+            let savedPC = curPC
+            curPC = Int(cur.returnPC) - 1
+            pendingValues = [:]
+            for i in 0...nargs { pendingValues?[Int(cur.funcSlot - baseSlot) + i] = i == 0 ? fv : value(a + i) }
+            defer { pendingValues = nil; curPC = savedPC }
+            try inlineLua(Int(cur.funcSlot - baseSlot), fv.luaFunction, nargs: nargs, wanted: Int(cur.nresults))
         case .VARG:
             throw RecordAbort("NYI: varargs")
         case .SELF:
@@ -183,9 +222,14 @@ extension Recorder {
             case .RET0: n = 0
             case .RET1: n = 1
             default:
-                if bb == 0 { throw RecordAbort("NYI: return of multiple results") }
-                n = bb - 1
+                if bb == 0 {
+                    guard let m = multTop else { throw RecordAbort("NYI: return of multiple results") }
+                    n = Int(m - baseSlot) - a
+                } else {
+                    n = bb - 1
+                }
             }
+            multTop = nil
             guard let f = frames.last else {
                 if trace.parent != nil { return stopToInterpreter() }
                 throw RecordAbort("return from the loop's function")
@@ -197,7 +241,12 @@ extension Recorder {
             let dst = f.funcSlot - callerBase
             baseSlot = callerBase
             let wanted = Int(f.nresults)
-            for i in 0..<wanted { set(Int(dst) + i, i < n ? results[i] : b.singleton(.nil)) }
+            if wanted < 0 {
+                for i in 0..<n { set(Int(dst) + i, results[i]) }
+                multTop = callerBase + dst + Int32(n)
+            } else {
+                for i in 0..<wanted { set(Int(dst) + i, i < n ? results[i] : b.singleton(.nil)) }
+            }
 
         case .FORPREP:
             let i0 = try get(a), lim = try get(a + 1), st = try get(a + 2)
@@ -273,14 +322,17 @@ extension Recorder {
             return
         }
         if tx == .tab || tx == .udata {
-            // Different objects: __eq could be called if both have metatables.
-            if tx == .tab && xv.table.pointee.metatable == nil {
-                guardIns(.NE, x, y)
-                let mt = b.emit(IRIns(.FLOAD, .ptr, a: x, b: IRField.tabMeta.rawValue))
-                guardIns(.EQ, mt, constPtr(nil))
+            // Different objects: __eq is called only if x's metatable has one (5.1 then also needs
+            // y's to be the same): guard x's metatable and its lack of __eq.
+            guard tx == .tab else { throw RecordAbort("NYI: comparing userdata") }
+            guardIns(.NE, x, y)
+            let mtRef = b.emit(IRIns(.FLOAD, .ptr, a: x, b: IRField.tabMeta.rawValue))
+            guard let mt = xv.table.pointee.metatable else {
+                guardIns(.EQ, mtRef, constPtr(nil))
                 return
             }
-            throw RecordAbort("NYI: comparing objects with metatables")
+            try guardNoMetamethod(mtRef, mt, .eq)
+            return
         }
         guardIns(.NE, x, y)
     }
@@ -347,8 +399,13 @@ extension Recorder {
         if key.isNil { throw RecordAbort("NYI: table index is nil") }
         if key.isNumber && key.number.isNaN { throw RecordAbort("NYI: table index is NaN") }
         let existing = tab.get(key)
-        let hasMeta = tab.pointee.metatable != nil
-        if existing.isNil && hasMeta { throw RecordAbort("NYI: __newindex") }
+        var hasMeta = tab.pointee.metatable != nil
+        if existing.isNil, let mt = tab.pointee.metatable {
+            // A new key in a table with a metatable: fine while the metatable has no __newindex.
+            let mtRef = b.emit(IRIns(.FLOAD, .ptr, a: t, b: IRField.tabMeta.rawValue))
+            try guardNoMetamethod(mtRef, mt, .newindex)
+            hasMeta = false
+        }
         if key.isNumber, let idx = arrayIndex(keyRef, key), let ik = JITMath.exactInt(key.number),
            ik >= 1 && Int(ik) <= Int(tab.pointee.asize) {
             let asize = b.emit(IRIns(.FLOAD, .int, a: t, b: IRField.tabAsize.rawValue))
@@ -357,7 +414,7 @@ extension Recorder {
             let ref = b.emit(IRIns(.AREF, .ptr, a: arr, b: idx))
             if hasMeta {
                 _ = typedLoad(IRIns(.ALOAD, IRType.of(existing), a: ref))
-            } else {
+            } else if tab.pointee.metatable == nil {
                 metaNilGuard(t)
             }
             b.emit(IRIns(.ASTORE, .void, a: ref, b: val))
@@ -370,7 +427,7 @@ extension Recorder {
             } else {
                 _ = typedLoad(IRIns(.TGET, IRType.of(existing), a: t, b: keyRef))
             }
-        } else {
+        } else if tab.pointee.metatable == nil {
             metaNilGuard(t)
         }
         allocates = true
@@ -380,6 +437,15 @@ extension Recorder {
             ensureSnapshot()
             b.emit(IRIns(.TSET, .void, a: t, b: keyRef, c: val, guarded: true))
         }
+    }
+
+    /// Guards that the metatable at mtRef is `mt` and has no field for event `e`.
+    func guardNoMetamethod(_ mtRef: IRRef, _ mt: TableRef, _ e: MetaEvent) throws {
+        let name = Value(vm.heap.mmName(e))
+        if !mt.get(name).isNil { throw RecordAbort("NYI: \(e.name) metamethod") }
+        guardIns(.EQ, mtRef, constPtr(UnsafeMutableRawPointer(mt)))
+        let mtConst = constObj(.tab, UnsafeMutableRawPointer(mt))
+        _ = typedLoad(IRIns(.HLOAD, .nil, a: mtConst, b: const(name)))
     }
 
     func metaNilGuard(_ t: IRRef) {

@@ -58,6 +58,12 @@ final class Recorder {
     var allocates = false
     /// Values an instruction writes before its recorded part reads them (ITERC).
     var pendingValues: [Int: Value]?
+    /// A native call recorded before it ran; completed (CALLN with the result types seen) at the
+    /// next instruction.
+    var pendingCall: PendingCall?
+    /// After a call that kept all its results: one past the last result (trace slot), for the
+    /// consuming instruction (CALL/RET/SETLIST with B == 0).
+    var multTop: Int32?
     var done = false
     // The current instruction's context.
     var curBase: UnsafeMutablePointer<Value>
@@ -90,6 +96,7 @@ final class Recorder {
             curBase = base
             curProto = closure.pointee.proto.unsafelyUnwrapped
             curPC = pc - curProto.pointee.code.unsafelyUnwrapped
+            if pendingCall != nil { try completeNativeCall() }
             insCounter += 1
             trace.bytecode.append((curProto, curPC, frames.count))
             if trace.ins.count > engine.params.maxrecord { throw RecordAbort("trace too long") }
@@ -115,6 +122,10 @@ final class Recorder {
         curBase = f.base
         curProto = p
         curPC = idx
+        do { if pendingCall != nil { try completeNativeCall() } } catch {
+            abort((error as? RecordAbort)?.reason ?? "\(error)")
+            return .aborted
+        }
         if trace.parent == nil && f.depth == depth0 && frames.isEmpty && pc == startPC {
             return close(link: .loop)
         }
@@ -205,9 +216,10 @@ final class Recorder {
             s += 1
         }
         let fr = frames.map { SnapFrame(funcSlot: $0.funcSlot, closure: $0.closureRef, returnPC: $0.returnPC, nresults: $0.nresults) }
-        let snap = Snapshot(ref: Int32(trace.ins.count), pc: Int32(curPC), entries: entries, frames: fr, topSlot: top)
+        var snap = Snapshot(ref: Int32(trace.ins.count), pc: Int32(curPC), entries: entries, frames: fr, topSlot: top)
+        snap.multresTop = multTop
         if !force, let last = trace.snapshots.last, last.ref == snap.ref, last.pc == snap.pc, last.entries == snap.entries,
-           last.frames == snap.frames {
+           last.frames == snap.frames, last.multresTop == snap.multresTop {
             return
         }
         trace.snapshots.append(snap)
