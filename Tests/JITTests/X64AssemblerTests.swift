@@ -202,6 +202,25 @@ final class X64AssemblerTests: XCTestCase {
         for i: Int32 in [0, 1, -1, 127, -128, 128, 0x1234, Int32.min, Int32.max] {
             b.add("push \(i)") { $0.push(i) }
         }
+        for w in [Width.w, .d, .q] {
+            for (d, s) in zip(regs, regs.reversed()) + [(.rax, .rax), (.r8, .r9)] {
+                b.add("bts \(d.name(w)), \(s.name(w))") { $0.bts(d, s, width: w) }
+                b.add("btr \(d.name(w)), \(s.name(w))") { $0.btr(d, s, width: w) }
+                b.add("btc \(d.name(w)), \(s.name(w))") { $0.btc(d, s, width: w) }
+                b.add("bts \(d.name(w)), 7") { $0.bts(d, 7, width: w) }
+                b.add("btr \(d.name(w)), 1") { $0.btr(d, 1, width: w) }
+                b.add("btc \(d.name(w)), 15") { $0.btc(d, 15, width: w) }
+                b.add("bsf \(d.name(w)), \(s.name(w))") { $0.bsf(d, s, width: w) }
+                b.add("bsr \(d.name(w)), \(s.name(w))") { $0.bsr(d, s, width: w) }
+                b.add("popcnt \(d.name(w)), \(s.name(w))") { $0.popcnt(d, s, width: w) }
+                b.add("tzcnt \(d.name(w)), \(s.name(w))") { $0.tzcnt(d, s, width: w) }
+                b.add("lzcnt \(d.name(w)), \(s.name(w))") { $0.lzcnt(d, s, width: w) }
+            }
+            for m in someTestMems {
+                b.add("test \(Intel.ptr(w)) \(Intel.mem(m)), \(GPR.r13.name(w))") { $0.test(.r13, m, width: w) }
+            }
+        }
+        b.add("leave") { $0.leave() }
         b.add("cqo") { $0.cqo() }
         b.add("cdq") { $0.cdq() }
         b.add("cpuid") { $0.cpuid() }
@@ -347,6 +366,27 @@ final class X64AssemblerTests: XCTestCase {
         for d in xs { for s in xs {
             b.add("roundsd \(d), \(s), 10") { $0.roundsd(d, s, .ceil) }
         } }
+        for d in xs { for s in xs {
+            b.add("xorps \(d), \(s)") { $0.xorps(d, s) }
+            b.add("andps \(d), \(s)") { $0.andps(d, s) }
+            b.add("orps \(d), \(s)") { $0.orps(d, s) }
+            b.add("movaps \(d), \(s)") { $0.movaps(d, s) }
+            b.add("cvtsd2ss \(d), \(s)") { $0.cvtsd2ss(d, s) }
+            b.add("cvtss2sd \(d), \(s)") { $0.cvtss2sd(d, s) }
+        } }
+        for p in CmpPredicate.allCases {
+            for (d, s) in zip(xs, xs.reversed()) {
+                b.add("cmpsd \(d), \(s), \(p.rawValue)") { $0.cmpsd(d, s, p) }
+            }
+            for m in someTestMems.prefix(5) {
+                b.add("cmpsd xmm11, QWORD PTR \(Intel.mem(m)), \(p.rawValue)") { $0.cmpsd(.xmm11, m, p) }
+            }
+        }
+        for m in someTestMems {
+            b.add("xorps xmm1, XMMWORD PTR \(Intel.mem(m))") { $0.xorps(.xmm1, m) }
+            b.add("andps xmm9, XMMWORD PTR \(Intel.mem(m))") { $0.andps(.xmm9, m) }
+            b.add("orps xmm15, XMMWORD PTR \(Intel.mem(m))") { $0.orps(.xmm15, m) }
+        }
         b.add("roundsd xmm0, xmm1, 8") { $0.roundsd(.xmm0, .xmm1, .nearest) }
         b.add("roundsd xmm0, xmm1, 11") { $0.roundsd(.xmm0, .xmm1, .trunc) }
         try b.compare()

@@ -107,6 +107,7 @@ final class GasBatch {
             let g = Array(gas[lo..<hi]), m = Array(ours[ranges[i]])
             if g != m { mismatches.append(Mismatch(text: texts[i], ours: m, gas: g)) }
         }
+        print("GasBatch: \(texts.count - mismatches.count) of \(texts.count) encodings identical to GNU as")
         XCTAssertTrue(mismatches.isEmpty, "\(mismatches.count) of \(texts.count) encodings differ from GNU as:\n"
                       + mismatches.prefix(60).map(\.description).joined(separator: "\n"), file: file, line: line)
     }

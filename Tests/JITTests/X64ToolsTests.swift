@@ -66,6 +66,22 @@ final class X64ToolsTests: XCTestCase {
         XCTAssertNil(X64Assembler.rel32(fieldAddress: 0, target: 1 << 40))
     }
 
+    func testResetReusesTheAssembler() throws {
+        let a = X64Assembler()
+        let l = a.newLabel()
+        a.jmp(l)
+        _ = a.constant(7)
+        a.reset()
+        XCTAssertEqual(a.offset, 0)
+        XCTAssertEqual(a.finishedSize, 0)
+        let m = a.newLabel()
+        XCTAssertEqual(m.id, 0)
+        a.bind(m)
+        a.ret()
+        a.jmp(m)
+        XCTAssertEqual(try a.finish(), [0xC3, 0xEB, 0xFD])
+    }
+
     func testConstantPoolLayout() throws {
         let a = X64Assembler()
         let c1 = a.constant(double: 1.0)

@@ -407,6 +407,45 @@ extension X64Assembler {
         emit(bit)
     }
 
+    /// `bts`/`btr`/`btc r, bit`: test bit into CF, then set / reset / complement it.
+    public func bts(_ r: GPR, _ bit: GPR, width: Width = .q) { bitOp(0xAB, r, bit, width) }
+    public func btr(_ r: GPR, _ bit: GPR, width: Width = .q) { bitOp(0xB3, r, bit, width) }
+    public func btc(_ r: GPR, _ bit: GPR, width: Width = .q) { bitOp(0xBB, r, bit, width) }
+    public func bts(_ r: GPR, _ bit: UInt8, width: Width = .q) { bitOp(5, r, bit, width) }
+    public func btr(_ r: GPR, _ bit: UInt8, width: Width = .q) { bitOp(6, r, bit, width) }
+    public func btc(_ r: GPR, _ bit: UInt8, width: Width = .q) { bitOp(7, r, bit, width) }
+
+    private func bitOp(_ op: UInt8, _ r: GPR, _ bit: GPR, _ width: Width) {
+        prefix(width, reg: bit.number, rm: .reg(r.number))
+        emit(0x0F); emit(op)
+        modrm(reg: bit.number, .reg(r.number))
+    }
+    private func bitOp(_ ext: UInt8, _ r: GPR, _ bit: UInt8, _ width: Width) {
+        prefix(width, reg: 0, rm: .reg(r.number))
+        emit(0x0F); emit(0xBA)
+        modrm(reg: ext, .reg(r.number))
+        emit(bit)
+    }
+
+    /// `bsf`/`bsr dst, src`: index of the lowest / highest set bit (dst undefined, ZF set, if src is 0).
+    public func bsf(_ dst: GPR, _ src: GPR, width: Width = .q) { scan(0, 0xBC, dst, src, width) }
+    public func bsr(_ dst: GPR, _ src: GPR, width: Width = .q) { scan(0, 0xBD, dst, src, width) }
+    /// `popcnt`, `tzcnt`, `lzcnt` (check X64CPU: POPCNT, BMI1, LZCNT; on CPUs without BMI1/LZCNT
+    /// the tzcnt/lzcnt encodings silently execute as bsf/bsr).
+    public func popcnt(_ dst: GPR, _ src: GPR, width: Width = .q) { scan(0xF3, 0xB8, dst, src, width) }
+    public func tzcnt(_ dst: GPR, _ src: GPR, width: Width = .q) { scan(0xF3, 0xBC, dst, src, width) }
+    public func lzcnt(_ dst: GPR, _ src: GPR, width: Width = .q) { scan(0xF3, 0xBD, dst, src, width) }
+
+    private func scan(_ legacy: UInt8, _ op: UInt8, _ dst: GPR, _ src: GPR, _ width: Width) {
+        precondition(width != .b, "no byte form")
+        prefix(width, legacy: legacy, reg: dst.number, rm: .reg(src.number))
+        emit(0x0F); emit(op)
+        modrm(reg: dst.number, .reg(src.number))
+    }
+
+    /// `test r, [mem]` (the same instruction as `test [mem], r`).
+    public func test(_ a: GPR, _ b: Mem, width: Width = .q) { test(b, a, width: width) }
+
     // MARK: Stack
 
     public func push(_ r: GPR) {
@@ -425,6 +464,9 @@ extension X64Assembler {
             emit(0x68); emit32(UInt32(bitPattern: imm))
         }
     }
+
+    /// `leave` (mov rsp, rbp; pop rbp).
+    public func leave() { emit(0xC9) }
 
     /// `cpuid` (eax/ecx in, eax/ebx/ecx/edx out).
     public func cpuid() { emit(0x0F); emit(0xA2) }

@@ -3,6 +3,12 @@
 // Packed operations (`movapd`, `xorpd`, `andpd`, ...) with a memory operand need it 16-byte aligned:
 // use `constant128` for their constants.
 
+/// Predicates of `cmpsd` (the ordered/unordered behaviour is the instruction's: `lt`, `le`, `eq`
+/// are false on NaN, their negations true).
+public enum CmpPredicate: UInt8, Sendable, CaseIterable {
+    case eq = 0, lt, le, unord, neq, nlt, nle, ord
+}
+
 /// Rounding-mode immediates for `roundsd` (the precision exception is always suppressed).
 public enum RoundingMode: UInt8, Sendable {
     case nearest = 0x8, floor = 0x9, ceil = 0xA, trunc = 0xB
@@ -114,6 +120,30 @@ extension X64Assembler {
     public func xorpd(_ d: XMM, _ s: Mem) { sse(0x66, 0x57, reg: d.number, .mem(s)) }
     public func pxor(_ d: XMM, _ s: XMM) { sse(0x66, 0xEF, reg: d.number, .reg(s.number)) }
     public func pxor(_ d: XMM, _ s: Mem) { sse(0x66, 0xEF, reg: d.number, .mem(s)) }
+
+    /// `xorps`/`andps`/`orps`/`movaps`: the same bit operations one byte shorter (no prefix);
+    /// `xorps x, x` is the usual way to zero a register.
+    public func xorps(_ d: XMM, _ s: XMM) { sse(0, 0x57, reg: d.number, .reg(s.number)) }
+    public func xorps(_ d: XMM, _ s: Mem) { sse(0, 0x57, reg: d.number, .mem(s)) }
+    public func andps(_ d: XMM, _ s: XMM) { sse(0, 0x54, reg: d.number, .reg(s.number)) }
+    public func andps(_ d: XMM, _ s: Mem) { sse(0, 0x54, reg: d.number, .mem(s)) }
+    public func orps(_ d: XMM, _ s: XMM) { sse(0, 0x56, reg: d.number, .reg(s.number)) }
+    public func orps(_ d: XMM, _ s: Mem) { sse(0, 0x56, reg: d.number, .mem(s)) }
+    public func movaps(_ d: XMM, _ s: XMM) { sse(0, 0x28, reg: d.number, .reg(s.number)) }
+
+    /// `cmpsd d, s, predicate`: d's low lane becomes all ones if the predicate holds, else zero.
+    public func cmpsd(_ d: XMM, _ s: XMM, _ p: CmpPredicate) { cmpsd(d, .reg(s.number), p) }
+    public func cmpsd(_ d: XMM, _ s: Mem, _ p: CmpPredicate) { cmpsd(d, .mem(s), p) }
+    private func cmpsd(_ d: XMM, _ s: RM, _ p: CmpPredicate) {
+        prefix(.d, legacy: 0xF2, reg: d.number, rm: s)
+        emit(0x0F); emit(0xC2)
+        modrm(reg: d.number, s, immBytes: 1)
+        emit(p.rawValue)
+    }
+
+    /// `cvtsd2ss` / `cvtss2sd` (double <-> float, for FFI-style loads and stores).
+    public func cvtsd2ss(_ d: XMM, _ s: XMM) { sse(0xF2, 0x5A, reg: d.number, .reg(s.number)) }
+    public func cvtss2sd(_ d: XMM, _ s: XMM) { sse(0xF3, 0x5A, reg: d.number, .reg(s.number)) }
 
     // MARK: SSE4.1 (check X64CPU.hasSSE41 before using)
 

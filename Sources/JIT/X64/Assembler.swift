@@ -2,15 +2,19 @@
 //
 // What it covers. The integer, control-flow and SSE2/SSE4.1 instructions a trace compiler for a
 // NaN-boxing Lua VM needs, in the forms listed per file:
-//   Assembler+Integer.swift  mov (reg/imm32/imm64/mem, 8-64 bit), lea, movzx/movsx/movsxd, the
-//                            eight ALU ops (add or adc sbb and sub xor cmp) in all operand forms,
-//                            test, imul, neg/not/inc/dec, shifts and rotates, bswap, bt, push/pop,
-//                            cqo/cdq + div/idiv, xchg, cpuid
+//   Assembler+Integer.swift  mov (reg/imm32/imm64/mem, 8-64 bit), lea, movzx/movsx/movsxd, xchg,
+//                            the eight ALU ops (add or adc sbb and sub xor cmp) in all operand
+//                            forms, test, imul, mul/div/idiv + cqo/cdq, neg/not/inc/dec, shifts
+//                            and rotates, bswap, bt/bts/btr/btc, bsf/bsr/popcnt/tzcnt/lzcnt,
+//                            push/pop, leave, cpuid
 //   Assembler+Control.swift  labels, jmp/jcc (rel8, rel32, to labels or absolute addresses),
 //                            call (rel32/reg/mem), patchable jumps for exits, setcc, cmovcc, ret,
 //                            int3, ud2, multi-byte nops and alignment
-//   Assembler+SSE.swift      movsd, movq/movd, movapd, scalar double arithmetic, (u)comisd,
-//                            int<->double conversions, packed logic for sign masks, roundsd
+//   Assembler+SSE.swift      movsd, movq/movd, movapd/movupd/movaps, scalar double arithmetic,
+//                            (u)comisd, cmpsd, int<->double and double<->float conversions,
+//                            packed logic for sign masks (xorpd andpd andnpd orpd pxor, *ps),
+//                            movmskpd, roundsd (SSE4.1: check `X64CPU.hasSSE41`)
+// Operands (Operands.swift): `GPR`, `XMM`, `Width` (.b .w .d .q; default .q), `Cond`, `Mem`, `Label`.
 // Every register works in every slot: REX prefixes are derived from the operands, byte operations
 // on spl/bpl/sil/dil get a REX so they never mean ah..bh, and the ModRM special cases are handled
 // in one place (`modrm(reg:mem:immBytes:)`): rsp/r12 as a base need a SIB byte, rbp/r13 as a base
@@ -33,6 +37,9 @@
 // Exits and patching. `patchableJump(to:)` / `patchableJcc(_:to:)` always use rel32 and return the
 // offset of that rel32 field; once a side trace exists, `CodeArena.patchRel32(at:target:)`
 // rewrites the field in executable code to jump straight to it.
+//
+// Lifetime. One assembler builds one piece of code: emit, `finish`, install; `reset()` empties it
+// for the next piece (keeping its buffer). Emitting after `finish` is not supported.
 //
 // Constants. `constant(_:)` / `constant128(_:_:)` return labels of deduplicated constant-pool
 // entries, placed after the code, 16-byte aligned (SSE packed operands need that), addressed with
@@ -86,6 +93,18 @@ public final class X64Assembler {
 
     public init(capacity: Int = 4096) {
         bytes.reserveCapacity(capacity)
+    }
+
+    /// Empties the assembler for the next piece of code, keeping its buffer's capacity.
+    public func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        fixups.removeAll(keepingCapacity: true)
+        labelOffsets.removeAll(keepingCapacity: true)
+        pool128.removeAll(keepingCapacity: true)
+        pool64.removeAll(keepingCapacity: true)
+        pool64Index.removeAll(keepingCapacity: true)
+        pool128Index.removeAll(keepingCapacity: true)
+        poolEmitted = false
     }
 
     /// Current offset: where the next instruction starts.
