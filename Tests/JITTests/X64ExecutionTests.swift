@@ -414,6 +414,11 @@ final class X64ExecutionTests: XCTestCase {
         let cfn: @convention(c) (Int64, Int64) -> Int64 = { $0 &* 10 &+ $1 }
         let target = UInt64(UInt(bitPattern: unsafeBitCast(cfn, to: UnsafeRawPointer.self)))
         let near = try CodeArena(capacity: 1 << 20, near: target)
+        let byDefault = try CodeArena(capacity: 1 << 20)
+        XCTAssertTrue(byDefault.canReachRel32(target), "default placement near the image")
+        XCTAssertTrue(byDefault.canReachRel32(CodeArena.imageAddress))
+        let anywhere = try CodeArena(capacity: 1 << 20, near: nil)
+        XCTAssertTrue(anywhere.canReachRel32(anywhere.baseAddress))
         XCTAssertTrue(near.canReachRel32(target), "arena at \(String(near.baseAddress, radix: 16)), target \(String(target, radix: 16))")
         let a = X64Assembler()
         a.push(.rbp)

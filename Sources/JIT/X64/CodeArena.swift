@@ -69,10 +69,19 @@ public final class CodeArena {
     /// Alignment of every piece.
     public static let pieceAlignment = 16
 
-    /// Reserves `capacity` bytes (rounded up to whole pages; default 32 MB). With `near`, tries to
-    /// place the region so that all of it is within rel32 reach of that address (e.g. a C helper
-    /// in the executable), falling back to anywhere; see `canReachRel32(_:)`.
-    public init(capacity: Int = 32 << 20, near: UInt64? = nil) throws {
+    /// An address in the code of the image tracejit's modules are linked into (the executable):
+    /// the default `near` of a new arena, so that rel32 calls from traces reach runtime helpers.
+    public static let imageAddress: UInt64 = {
+        let probe: @convention(c) () -> Void = {}
+        return UInt64(UInt(bitPattern: unsafeBitCast(probe, to: UnsafeRawPointer.self)))
+    }()
+
+    /// Reserves `capacity` bytes (rounded up to whole pages; default 32 MB). Tries to place the
+    /// region so that all of it is within rel32 reach of `near` (by default the executable's code,
+    /// where the runtime's helpers are), falling back to anywhere (pass nil to skip trying).
+    /// Before emitting `call(absolute:)` to a helper, check `canReachRel32(_:)`; if it fails, load
+    /// the address into a register and call that.
+    public init(capacity: Int = 32 << 20, near: UInt64? = CodeArena.imageAddress) throws {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         pageSize = page > 0 ? page : 4096
         let cap = max(pageSize, (capacity + pageSize - 1) / pageSize * pageSize)
