@@ -186,7 +186,7 @@ extension X64Assembler {
         var left = size
         while left > 0 {
             let n = min(left, 9)
-            bytes.append(contentsOf: X64Assembler.nops[n])
+            emit(contentsOf: X64Assembler.nops[n])
             left -= n
         }
     }
