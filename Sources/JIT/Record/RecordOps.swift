@@ -196,8 +196,9 @@ extension Recorder {
             baseSlot = frames.last.map { $0.funcSlot + 1 } ?? 0
             let savedPC = curPC
             curPC = Int(cur.returnPC) - 1
-            pendingValues = [:]
-            for i in 0...nargs { pendingValues?[Int(cur.funcSlot - baseSlot) + i] = i == 0 ? fv : value(a + i) }
+            var moved: [Int: Value] = [:]
+            for i in 0...nargs { moved[Int(cur.funcSlot - baseSlot) + i] = i == 0 ? fv : value(a + i) }
+            pendingValues = moved
             defer { pendingValues = nil; curPC = savedPC }
             try inlineLua(Int(cur.funcSlot - baseSlot), fv.luaFunction, nargs: nargs, wanted: Int(cur.nresults))
         case .VARG:
