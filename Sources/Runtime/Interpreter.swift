@@ -154,7 +154,7 @@ extension LuaVM {
         while true {
             if _slowPath(rec) {
                 ci.pointee.pc = pc
-                rec = recordStep(pc: pc, base: base, closure: cl, depth: co.pointee.ciCount)
+                rec = recordStep(pc: pc, base: base, closure: cl, depth: co.pointee.ciCount, top: mtop)
             }
             let ins = pc.pointee
             pc += 1
@@ -677,9 +677,10 @@ extension LuaVM {
 
     /// Calls the recorder before the instruction at pc; false once recording stopped.
     @inline(never)
-    func recordStep(pc: UnsafePointer<UInt32>, base: UnsafeMutablePointer<Value>, closure: LFuncRef, depth: Int) -> Bool {
+    func recordStep(pc: UnsafePointer<UInt32>, base: UnsafeMutablePointer<Value>, closure: LFuncRef, depth: Int,
+                    top: UnsafeMutablePointer<Value>) -> Bool {
         guard jitRecording, let r = recordHook else { return false }
-        if !r.record(self, pc: pc, base: base, closure: closure, depth: depth) { return false }
+        if !r.record(self, pc: pc, base: base, closure: closure, depth: depth, top: top) { return false }
         return jitRecording
     }
 

@@ -16,9 +16,10 @@ import CVM
 /// Called before each instruction while recording.
 public protocol RecordHook: AnyObject {
     /// `pc` is the instruction about to run, `base` its frame's register 0, `depth` the number of
-    /// call records of the running coroutine (the frame's identity together with base).
+    /// call records of the running coroutine (the frame's identity together with base), `top` the
+    /// end of the last multiple results (meaningful only right after an instruction that set it).
     func record(_ vm: LuaVM, pc: UnsafePointer<UInt32>, base: UnsafeMutablePointer<Value>, closure: LFuncRef,
-                depth: Int) -> Bool
+                depth: Int, top: UnsafeMutablePointer<Value>) -> Bool
     /// The instruction being recorded raised an error (the recording must stop).
     func recordingFailed(_ vm: LuaVM, error: String)
 }

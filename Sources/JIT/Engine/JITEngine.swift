@@ -218,8 +218,9 @@ public final class JITEngine: LoopHook, RecordHook {
     }
 
     public func record(_ vm: LuaVM, pc: UnsafePointer<UInt32>, base: UnsafeMutablePointer<Value>, closure: LFuncRef,
-                       depth: Int) -> Bool {
+                       depth: Int, top: UnsafeMutablePointer<Value>) -> Bool {
         guard let r = recorder else { vm.jitRecording = false; return false }
+        r.interpTop = top
         switch r.step(pc: pc, base: base, closure: closure, depth: depth) {
         case .continueRecording:
             return true

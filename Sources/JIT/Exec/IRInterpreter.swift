@@ -248,6 +248,7 @@ public final class IRInterpreter {
         case .CALLRES:
             let rs = callResults[Int(ins.a)] ?? []
             let k = Int(ins.c)
+            if k < 0 { setInt(i, Int32(rs.count)); return nil }
             if !setLoaded(i, ins, k < rs.count ? rs[k] : .nil) { return fail }
         case .LOOP, .PHI, .NOP:
             break

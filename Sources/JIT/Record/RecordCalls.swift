@@ -9,7 +9,22 @@ extension Recorder {
     func recordCall(_ a: Int, nargs: Int, wanted: Int) throws {
         let fref = try get(a)
         let fv = value(a)
-        guard trace.type(of: fref) == .fn else { throw RecordAbort("NYI: calling a \(trace.type(of: fref).name) (__call)") }
+        if trace.type(of: fref) == .tab, let mt = fv.table.pointee.metatable {
+            // __call: the metamethod is called with the table as its first argument.
+            let mm = mt.get(Value(vm.heap.mmName(.call)))
+            guard mm.isLuaFunction else { throw RecordAbort("NYI: __call of a \(mm.typeName)") }
+            let mtRef = b.emit(IRIns(.FLOAD, .ptr, a: fref, b: IRField.tabMeta.rawValue))
+            guardIns(.EQ, mtRef, constPtr(UnsafeMutableRawPointer(mt)))
+            let mtConst = constObj(.tab, UnsafeMutableRawPointer(mt))
+            let h = typedLoad(IRIns(.HLOAD, .fn, a: mtConst, b: const(Value(vm.heap.mmName(.call)))))
+            guardIns(.EQ, h, const(mm))
+            var i = nargs
+            while i >= 0 { set(a + i + 1, try get(a + i)); i -= 1 }
+            set(a, const(mm))
+            try inlineLua(a, mm.luaFunction, nargs: nargs + 1, wanted: wanted)
+            return
+        }
+        guard trace.type(of: fref) == .fn else { throw RecordAbort("NYI: calling a \(trace.type(of: fref).name)") }
         if !isConst(fref) { guardIns(.EQ, fref, const(fv)) }
         if fv.isLuaFunction {
             try inlineLua(a, fv.luaFunction, nargs: nargs, wanted: wanted)
@@ -127,11 +142,20 @@ extension Recorder {
                 iRef = try intArg(a, 1, nargs, name)
                 idx = JITMath.exactInt(value(a + 2).number) ?? 1
             }
-            if idx <= 0 { throw RecordAbort("NYI: string.byte with a non-positive index") }
             let len = Int32(truncatingIfNeeded: value(a + 1).string.pointee.len)
-            if idx > len { throw RecordAbort("NYI: string.byte past the end") }
+            if idx == 0 || idx > len || -idx > len { throw RecordAbort("NYI: string.byte out of range") }
             ensureSnapshot()
-            let i0 = b.emit(IRIns(.SUBI, .int, a: iRef, b: b.int(1)))
+            let i0: IRRef
+            if idx > 0 {
+                // Stays positive: a guard keeps later runs on this path.
+                if !isConst(iRef) { guardIns(.LT, b.num(0), try get(a + 2)) }
+                i0 = b.emit(IRIns(.SUBI, .int, a: iRef, b: b.int(1)))
+            } else {
+                // From the end: len + i (0-based).
+                if !isConst(iRef) { guardIns(.NLT, b.num(0), try get(a + 2)) }
+                let n = b.emit(IRIns(.FLOAD, .int, a: s, b: IRField.strLen.rawValue))
+                i0 = b.emit(IRIns(.ADDI, .int, a: n, b: iRef))
+            }
             let byte = b.emit(IRIns(.STRBYTE, .int, a: s, b: i0, guarded: true))
             results(a, wanted, [b.emit(IRIns(.TONUM, .num, a: byte))])
         case "string.sub":
@@ -251,11 +275,27 @@ extension Recorder {
         for (i, r) in pc.args.enumerated() {
             argRef = i == 0 ? r : b.emit(IRIns(.CARG, .void, a: argRef, b: r))
         }
-        let first = value(pc.a)
+        var first = value(pc.a)
+        if pc.wanted < 0, let top = lastNativeTop, top <= pc.a { first = .nil }
         let call = b.emit(IRIns(.CALLN, IRType.of(first), a: pc.fn, b: argRef, c: IRRef(pc.args.count),
                                 guarded: pc.wanted != 0))
         if pc.wanted == 0 { return }
-        if pc.wanted < 0 { throw RecordAbort("NYI: keeping all results of a native call") }
+        if pc.wanted < 0 {
+            // All results: their count is guarded; the consumer reads up to multTop.
+            guard let top = lastNativeTop, top >= pc.a, top - pc.a < 200 else {
+                throw RecordAbort("NYI: keeping all results of a native call")
+            }
+            let n = top - pc.a
+            let cnt = b.emit(IRIns(.CALLRES, .int, a: call, c: -1))
+            guardIns(.EQ, cnt, b.int(Int32(n)))
+            var rs: [IRRef] = n > 0 ? [call] : []
+            for i in 1..<max(n, 1) {
+                let v = value(pc.a + i)
+                rs.append(b.emit(IRIns(.CALLRES, IRType.of(v), a: call, c: IRRef(i), guarded: true)))
+            }
+            results(pc.a, -1, rs)
+            return
+        }
         var rs = [call]
         for i in 1..<max(pc.wanted, 1) {
             let v = value(pc.a + i)

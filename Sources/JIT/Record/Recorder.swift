@@ -64,6 +64,13 @@ final class Recorder {
     /// After a call that kept all its results: one past the last result (trace slot), for the
     /// consuming instruction (CALL/RET/SETLIST with B == 0).
     var multTop: Int32?
+    /// The interpreter's multiple-results top at the current instruction.
+    var interpTop: UnsafeMutablePointer<Value>?
+    /// After a native call that kept all results: their end as a register of the current frame.
+    var lastNativeTop: Int? {
+        guard let t = interpTop else { return nil }
+        return t - curBase
+    }
     var done = false
     // The current instruction's context.
     var curBase: UnsafeMutablePointer<Value>
