@@ -710,7 +710,7 @@ public final class Heap {
         case GCT.proto:
             let p = ProtoRef(OpaquePointer(o))
             if let owner = p.pointee.owner { Unmanaged<Proto>.fromOpaque(owner).release() }
-            if let j = p.pointee.jit { Glibc.free(j) }  // the JIT's per-pc bytes (malloc'd)
+            // p.jit (the JIT's per-pc bytes) belongs to the JIT, which keeps it past the prototype.
             freeRaw(raw, Heap.protoSize(ncode: Int(p.pointee.ncode), nk: Int(p.pointee.nk),
                                         nchild: Int(p.pointee.nchild), nuv: Int(p.pointee.nuv)))
         default:

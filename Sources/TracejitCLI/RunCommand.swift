@@ -77,6 +77,8 @@ public struct RunOptions {
     public var maxMemoryText: String?
     /// Sampling profiler settings; nil when no profiling option was given.
     public var profile: ProfileOptions?
+    /// JIT settings (RunJIT.swift).
+    public var jit = JITRunOptions()
 
     public init() {}
 
@@ -151,13 +153,13 @@ public struct RunOptions {
                 let eq = a.hasPrefix("--") ? a.firstIndex(of: "=") : nil
                 let name = eq.map { String(a[..<$0]) } ?? a
                 let inline = eq.map { String(a[a.index(after: $0)...]) }
-                if try absorbProfileOption(name, inline: inline, next: {
+                let next: () throws -> String = {
                     guard i < args.count else { throw UsageError(message: "missing value after \(name)") }
                     i += 1
                     return args[i - 1]
-                }) {
-                    continue
                 }
+                if try absorbProfileOption(name, inline: inline, next: next) { continue }
+                if try absorbJITOption(name, inline: inline, next: next) { continue }
                 if a.hasPrefix("--max-memory=") {
                     maxMemoryText = String(a.dropFirst("--max-memory=".count))
                 } else if a.hasPrefix("-") && a != "-" {
@@ -207,7 +209,10 @@ public func runProgram(_ o: RunOptions) -> Int32 {
         chunks.append((data, "@" + p))
     }
     vm.setScriptArguments(scriptName: scriptName, args: o.scriptArgs)
+    let jit = attachJIT(vm, o)
+    defer { jit?.1.close() }
     let stats = RunStats.fromEnvironment()
+    stats.jit = jit?.0
     let status: Int32
     if let profileOptions = o.profile {
         status = runProfiled(vm, chunks, profileOptions, stats)

@@ -5,6 +5,7 @@
 // Fields a build cannot measure yet (traces, exits, JIT sample share: no JIT yet) are left out,
 // never written as 0.
 import Foundation
+import JIT
 import Runtime
 
 final class RunStats {
@@ -12,6 +13,7 @@ final class RunStats {
     let iterationCount: Int
     var iterationSeconds: [Double] = []
     var samples: Int?
+    var jit: JITEngine?
 
     init(path: String?, iterationCount: Int) {
         self.path = path
@@ -41,6 +43,14 @@ final class RunStats {
             "\"gc_seconds\": \(Double(vm.heap.gcNanoseconds) / 1e9)",
         ]
         if let s = samples { fields.append("\"samples\": \(s)") }
+        if let j = jit?.stats {
+            fields.append("\"traces\": \(j.tracesMade)")
+            fields.append("\"side_traces\": \(j.sideTraces)")
+            fields.append("\"aborts\": \(j.aborts)")
+            fields.append("\"trace_entries\": \(j.traceEntries)")
+            fields.append("\"exits\": \(j.exits)")
+            fields.append("\"compile_seconds\": \(Double(j.compileNanos) / 1e9)")
+        }
         if !iterationSeconds.isEmpty {
             fields.append("\"iterations\": [" + iterationSeconds.map { "\($0)" }.joined(separator: ", ") + "]")
         }

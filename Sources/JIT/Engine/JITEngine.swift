@@ -1,0 +1,380 @@
+// JITEngine: the trace registry and the policy around it. It is the runtime's LoopHook and
+// RecordHook: it decides when a loop is hot, starts and stops the recorder, runs traces on the
+// chosen backend, counts exits and grows side traces from hot ones, blacklists loops that keep
+// aborting, and reports every event to the JIT log.
+import Bytecode
+import CVM
+import Glibc
+import Runtime
+
+/// Where a root trace is anchored: a prototype and the pc the loop hook reports (the first
+/// instruction of the loop body).
+struct LoopKey: Hashable {
+    let proto: UInt
+    let pc: Int
+    init(_ p: ProtoRef, _ pc: Int) { proto = UInt(bitPattern: p); self.pc = pc }
+}
+
+public struct JITStats: Sendable {
+    public var tracesMade = 0
+    public var sideTraces = 0
+    public var aborts = 0
+    public var blacklisted = 0
+    public var flushes = 0
+    /// Entries into traces from the interpreter.
+    public var traceEntries = 0
+    /// Guard exits (and trace ends) back to the interpreter or into linked traces.
+    public var exits = 0
+    /// Wall time spent recording and compiling, in nanoseconds.
+    public var compileNanos: UInt64 = 0
+    /// Abort counts by reason.
+    public var abortReasons: [String: Int] = [:]
+}
+
+public final class JITEngine: LoopHook, RecordHook {
+    public let vm: LuaVM
+    public private(set) var params: JITParams
+    public private(set) var traces: [Trace?] = [nil]   // trace ids start at 1
+    public private(set) var stats = JITStats()
+    /// One line per trace event (`--jit-log`).
+    public var log: ((String) -> Void)?
+    /// Called with each finished trace (`--dump-traces`).
+    public var dump: ((Trace) -> Void)?
+    var rootTraces: [LoopKey: Int] = [:]
+    var counters: [LoopKey: Int] = [:]
+    var abortCounts: [LoopKey: Int] = [:]
+    var blacklist: Set<LoopKey> = []
+    var recorder: Recorder?
+    let irInterp: IRInterpreter
+    var rootMarker = 0
+    /// Builtin index -> "math.floor" for the library functions the recorder knows.
+    var fastFunctionNames: [Int: String] = [:]
+    /// The `string` table (string methods resolve through it).
+    var stringLibrary: TableRef?
+    /// JIT bytes per prototype id (shared with the sampler's drain thread under `bytesLock`).
+    var bytesByProto: [UInt32: UnsafeMutablePointer<UInt8>] = [:]
+    var bytesLock = pthread_mutex_t()
+    /// Hot marks that arrived for prototypes without bytes yet.
+    var pendingHot: Set<LoopIDKey> = []
+    struct LoopIDKey: Hashable { let proto: UInt32; let pc: Int }
+
+    public init(vm: LuaVM, params: JITParams) {
+        self.vm = vm
+        self.params = params
+        self.irInterp = IRInterpreter(vm: vm)
+        pthread_mutex_init(&bytesLock, nil)
+    }
+
+    deinit {
+        detach()
+        for (_, b) in bytesByProto { b.deallocate() }
+    }
+
+    /// Installs the hooks.
+    public func attach() {
+        vm.loopHook = self
+        vm.recordHook = self
+        rootMarker = vm.heap.addRootMarker { [unowned self] h in self.markRoots(h) }
+        for lib in ["math", "string", "bit", "table"] {
+            guard let k = try? vm.heap.string(lib) else { continue }
+            let t = vm.globals.get(k)
+            guard t.isTable else { continue }
+            if lib == "string" { stringLibrary = t.table }
+            var i = 0
+            while let (key, v) = t.table.nextEntry(from: &i) {
+                if key.isString && v.isNativeFunction {
+                    fastFunctionNames[Int(v.nativeFunction.pointee.builtin)] = lib + "." + String(decoding: key.string.buffer, as: UTF8.self)
+                }
+            }
+        }
+    }
+
+    public func detach() {
+        if vm.loopHook === self { vm.loopHook = nil }
+        if vm.recordHook === self { vm.recordHook = nil; vm.jitRecording = false }
+        if rootMarker != 0 { vm.heap.removeRootMarker(rootMarker); rootMarker = 0 }
+    }
+
+    public var liveTraces: [Trace] { traces.compactMap { $0 } }
+
+    // MARK: hotness
+
+    /// Marks a loop hot (the sampler's drain thread calls this; thread-safe). `pc` is the pc the
+    /// loop hook reports for the loop (its body start).
+    public func markHot(protoID: UInt32, pc: Int) {
+        pthread_mutex_lock(&bytesLock)
+        if let b = bytesByProto[protoID] {
+            b[pc] = 1
+        } else {
+            pendingHot.insert(LoopIDKey(proto: protoID, pc: pc))
+        }
+        pthread_mutex_unlock(&bytesLock)
+    }
+
+    /// The prototype's JIT bytes, allocated on first sight: 1 everywhere in counter/eager mode (the
+    /// hook sees every header), 0 in sample mode until the sampler marks a loop.
+    func bytes(for p: ProtoRef) -> UnsafeMutablePointer<UInt8> {
+        if let j = p.pointee.jit { return j.assumingMemoryBound(to: UInt8.self) }
+        let n = Int(p.pointee.ncode) + 1
+        let b = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
+        b.initialize(repeating: params.hotness == .sample ? 0 : 1, count: n)
+        pthread_mutex_lock(&bytesLock)
+        let id = p.pointee.id
+        if let old = bytesByProto[id] { old.deallocate() }  // a reused id cannot happen; be safe
+        bytesByProto[id] = b
+        for k in pendingHot where k.proto == id && k.pc < n { b[k.pc] = 1 }
+        pendingHot = pendingHot.filter { $0.proto != id }
+        pthread_mutex_unlock(&bytesLock)
+        p.pointee.jit = UnsafeMutableRawPointer(b)
+        return b
+    }
+
+    // MARK: LoopHook
+
+    public func loopHeader(_ vm: LuaVM, pc: UnsafePointer<UInt32>) -> Bool {
+        let f = vm.jitCurrentFrame()
+        let p = f.closure.pointee.proto.unsafelyUnwrapped
+        let idx = pc - p.pointee.code.unsafelyUnwrapped
+        let b = bytes(for: p)
+        if let r = recorder {
+            switch r.loopHeader(pc: pc, frame: f) {
+            case .continueRecording:
+                return false
+            case .finished(let t):
+                finishRecording(t)
+            case .aborted:
+                break
+            }
+            if recorder != nil { return false }
+        }
+        let key = LoopKey(p, idx)
+        if let tid = rootTraces[key], let t = traces[tid] {
+            return enter(t, frame: f)
+        }
+        if blacklist.contains(key) {
+            b[idx] = params.hotness == .sample ? 0 : b[idx]
+            return false
+        }
+        switch params.hotness {
+        case .counter:
+            let c = (counters[key] ?? 0) + 1
+            let need = params.hotloop << min(abortCounts[key] ?? 0, 10)
+            if c < need { counters[key] = c; return false }
+            counters[key] = 0
+        case .sample:
+            b[idx] = 0   // hot once; the sampler marks it again if it stays hot
+        case .eager:
+            break
+        }
+        startRecording(parent: nil, frame: f, pc: pc, key: key)
+        return false
+    }
+
+    // MARK: recording
+
+    func startRecording(parent: (trace: Int, exit: Int)?, frame f: JITFrame, pc: UnsafePointer<UInt32>, key: LoopKey?) {
+        if !vm.jitTopFrameIsPlainLua { return }
+        if liveTraces.count >= params.maxtrace { flush(reason: "trace limit") }
+        let p = f.closure.pointee.proto.unsafelyUnwrapped
+        let id = nextTraceID()
+        let t = Trace(id: id, parent: parent, startProto: p, startPC: pc - p.pointee.code.unsafelyUnwrapped)
+        recorder = Recorder(engine: self, trace: t, frame: f, key: key)
+        vm.jitRecording = true
+    }
+
+    func nextTraceID() -> Int {
+        if let i = traces.indices.dropFirst().first(where: { traces[$0] == nil }) { return i }
+        traces.append(nil)
+        return traces.count - 1
+    }
+
+    public func record(_ vm: LuaVM, pc: UnsafePointer<UInt32>, base: UnsafeMutablePointer<Value>, closure: LFuncRef,
+                       depth: Int) -> Bool {
+        guard let r = recorder else { vm.jitRecording = false; return false }
+        switch r.step(pc: pc, base: base, closure: closure, depth: depth) {
+        case .continueRecording:
+            return true
+        case .finished(let t):
+            finishRecording(t)
+            return false
+        case .aborted:
+            return false
+        }
+    }
+
+    public func recordingFailed(_ vm: LuaVM, error: String) {
+        recorder?.abort("error thrown: \(error)")
+    }
+
+    /// The recorder gave up (called by Recorder.abort).
+    func recordingAborted(_ r: Recorder, reason: String, at where_: String) {
+        recorder = nil
+        vm.jitRecording = false
+        stats.aborts += 1
+        stats.abortReasons[reason, default: 0] += 1
+        let t = r.trace
+        log?("[TRACE --- \(traceName(t)) -- \(reason) at \(where_)]")
+        if let (pt, pe) = t.parent, let parent = traces[pt] {
+            parent.snapshots[pe].sideAborts += 1
+            return
+        }
+        if let key = r.key {
+            let n = (abortCounts[key] ?? 0) + 1
+            abortCounts[key] = n
+            if n >= params.maxabort {
+                blacklist.insert(key)
+                stats.blacklisted += 1
+                log?("[TRACE --- \(traceName(t)) -- blacklisted after \(n) aborts (last: \(reason))]")
+            }
+        }
+    }
+
+    func finishRecording(_ t: Trace) {
+        recorder = nil
+        vm.jitRecording = false
+        traces[t.id] = t
+        stats.tracesMade += 1
+        if let (pt, pe) = t.parent, let parent = traces[pt] {
+            parent.snapshots[pe].sideTrace = t.id
+            stats.sideTraces += 1
+        } else {
+            rootTraces[LoopKey(t.startProto, t.startPC)] = t.id
+        }
+        log?("[TRACE \(pad(t.id)) \(traceName(t)) \(linkText(t))]")
+        dump?(t)
+    }
+
+    func pad(_ i: Int) -> String { let s = String(i); return String(repeating: " ", count: max(0, 3 - s.count)) + s }
+
+    func traceName(_ t: Trace) -> String {
+        var s = ""
+        if let (pt, pe) = t.parent { s = "(\(pt)/\(pe)) " }
+        return s + location(t.startProto, t.startPC)
+    }
+
+    func linkText(_ t: Trace) -> String {
+        switch t.link {
+        case .loop: return "loop"
+        case .trace(let n): return "-> \(n)"
+        case .interpreter: return "-> interpreter"
+        }
+    }
+
+    /// "file.lua:12" for a pc of a prototype.
+    func location(_ p: ProtoRef, _ pc: Int) -> String {
+        guard let o = p.pointee.owner else { return "?" }
+        let proto = Unmanaged<Proto>.fromOpaque(o).takeUnretainedValue()
+        let line = proto.line(at: pc) ?? proto.lineDefined
+        return "\(shortSource(proto.source)):\(line)"
+    }
+
+    func shortSource(_ s: String) -> String {
+        if s.hasPrefix("@") || s.hasPrefix("=") {
+            let name = String(s.dropFirst())
+            if let slash = name.lastIndex(of: "/") { return String(name[name.index(after: slash)...]) }
+            return name
+        }
+        return "[string]"
+    }
+
+    // MARK: running traces
+
+    /// Runs trace `t0` from the current frame; follows side traces and links; returns true (the
+    /// interpreter's state changed).
+    func enter(_ t0: Trace, frame f: JITFrame) -> Bool {
+        var t = t0
+        var base = f.base
+        stats.traceEntries += 1
+        let savedState = tj_vm_state.tag
+        let mayCollect = vm.heap.allocMayCollect
+        vm.heap.allocMayCollect = false
+        defer {
+            vm.heap.allocMayCollect = mayCollect
+            tj_vm_state.tag = savedState
+        }
+        while true {
+            t.entries += 1
+            tj_vm_state.trace = UInt32(t.id)
+            tj_vm_state.tag = UInt32(TJ_VMSTATE_TRACE)
+            let result: TraceExit
+            do {
+                result = try irInterp.run(t, base: base)
+            } catch {
+                // A helper failed (out of memory): leave the state of the last snapshot; the
+                // interpreter re-runs from there and raises the error itself.
+                let s = irInterp.snapshot(before: t.ins.count - 1, in: t)
+                try? ExitRestore.restore(vm, t, snap: s, base: base) { self.irInterp.value($0, in: t) }
+                return true
+            }
+            stats.exits += 1
+            let snap: Int
+            switch result {
+            case .exit(let s): snap = s
+            case .end(let s): snap = s
+            }
+            do {
+                try ExitRestore.restore(vm, t, snap: snap, base: base) { self.irInterp.value($0, in: t) }
+            } catch {
+                // Rebuilding frames overflowed the stack: resume the interpreter in the base frame
+                // at the snapshot's outermost pc is not possible; stop here (the interpreter reports
+                // the overflow at its next call).
+                return true
+            }
+            tj_vm_state.tag = savedState
+            if case .end = result, case .trace(let next) = t.link, let nt = traces[next] {
+                t = nt
+                base = vm.jitCurrentFrame().base
+                continue
+            }
+            if case .exit = result {
+                t.snapshots[snap].exitCount += 1
+                let s = t.snapshots[snap]
+                if let side = s.sideTrace, let st = traces[side] {
+                    t = st
+                    base = vm.jitCurrentFrame().base
+                    continue
+                }
+                if s.exitCount >= params.hotexit && s.sideAborts < params.tryside && recorder == nil
+                    && sideCount(of: t) < params.maxside {
+                    let nf = vm.jitCurrentFrame()
+                    startRecording(parent: (t.id, snap), frame: nf, pc: nf.pc, key: nil)
+                }
+            }
+            return true
+        }
+    }
+
+    func sideCount(of t: Trace) -> Int {
+        var root = t
+        while let (p, _) = root.parent, let pt = traces[p] { root = pt }
+        return liveTraces.filter { tr in
+            var r = tr
+            while let (p, _) = r.parent, let pt = traces[p] { r = pt }
+            return r === root && tr !== root
+        }.count
+    }
+
+    // MARK: flushing and GC
+
+    /// Drops every trace (trace or code limits); loops may be recorded again.
+    public func flush(reason: String) {
+        if let r = recorder { r.abort("flush") }
+        traces = [nil]
+        rootTraces = [:]
+        stats.flushes += 1
+        log?("[TRACE flush -- \(reason)]")
+    }
+
+    func markRoots(_ h: Heap) {
+        for t in liveTraces { mark(t, h) }
+        if let r = recorder { mark(r.trace, h) }
+    }
+
+    func mark(_ t: Trace, _ h: Heap) {
+        h.mark(t.startProto)
+        for k in t.consts where k.type.isObject {
+            h.mark(GCRef(OpaquePointer(UnsafeMutableRawPointer(bitPattern: UInt(k.bits)).unsafelyUnwrapped)))
+        }
+        for b in t.bytecode { h.mark(b.proto) }
+    }
+}

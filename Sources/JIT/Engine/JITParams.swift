@@ -1,0 +1,145 @@
+// Every JIT parameter, its default and meaning: `tracejit flags` prints this table and
+// `--jit-param name=value` sets any entry (like LuaJIT's -O params or HotSpot's -XX flags).
+
+public enum HotnessMode: String, Sendable {
+    /// Hot loops are found by the sampling profiler (J9-style): the default.
+    case sample
+    /// LuaJIT-style back-edge counters.
+    case counter
+    /// Every loop is hot at once (`--jit-eager`).
+    case eager
+}
+
+public enum JITBackend: String, Sendable {
+    /// The IR interpreter (the reference).
+    case ir
+    /// x86-64 machine code.
+    case native
+}
+
+public struct JITParams: Sendable, Equatable {
+    public var hotness: HotnessMode = .sample
+    public var backend: JITBackend = .ir
+    /// Counter mode: back-edges before a loop is hot.
+    public var hotloop = 56
+    /// Sampling mode: samples that must land in a loop (after decay) before it is hot.
+    public var hotsamples = 2
+    /// Sampling mode: samples per CPU-second taken to find hot loops.
+    public var samplerate = 1000
+    /// Sampling mode: a loop's credit halves every this many milliseconds of CPU time.
+    public var decayms = 50
+    /// Exits of one guard before a side trace is recorded from it.
+    public var hotexit = 10
+    /// Longest trace, in IR instructions.
+    public var maxrecord = 4000
+    /// Most snapshots per trace.
+    public var maxsnap = 500
+    /// Deepest inlined call inside a trace.
+    public var maxinline = 8
+    /// Most side traces per root trace.
+    public var maxside = 100
+    /// Failed side-trace recordings per exit before the exit is left to the interpreter.
+    public var tryside = 4
+    /// Most traces alive at once (more flush all traces).
+    public var maxtrace = 1000
+    /// Aborted recordings of one loop before it is blacklisted.
+    public var maxabort = 6
+    /// Machine-code budget in KB (exhausted: all traces are flushed).
+    public var maxmcode = 32768
+    /// Optimization passes.
+    public var fold = true
+    public var cse = true
+    public var dce = true
+    public var loopopt = true
+
+    public init() {}
+
+    public var passOptions: PassOptions {
+        var o = PassOptions()
+        o.fold = fold
+        o.cse = cse
+        o.dce = dce
+        o.loop = loopopt
+        return o
+    }
+
+    public struct Entry: Sendable {
+        public let name: String
+        public let meaning: String
+        public let get: @Sendable (JITParams) -> String
+        public let set: @Sendable (inout JITParams, String) -> Bool
+    }
+
+    private static func int(_ name: String, _ kp: WritableKeyPath<JITParams, Int> & Sendable, min: Int = 0, _ meaning: String) -> Entry {
+        Entry(name: name, meaning: meaning, get: { String($0[keyPath: kp]) }, set: { p, s in
+            guard let v = Int(s), v >= min else { return false }
+            p[keyPath: kp] = v
+            return true
+        })
+    }
+
+    private static func flag(_ name: String, _ kp: WritableKeyPath<JITParams, Bool> & Sendable, _ meaning: String) -> Entry {
+        Entry(name: name, meaning: meaning, get: { $0[keyPath: kp] ? "1" : "0" }, set: { p, s in
+            switch s {
+            case "1", "on", "true", "yes": p[keyPath: kp] = true
+            case "0", "off", "false", "no": p[keyPath: kp] = false
+            default: return false
+            }
+            return true
+        })
+    }
+
+    /// The table, in the order `tracejit flags` prints it.
+    public static let entries: [Entry] = [
+        Entry(name: "hotness", meaning: "how hot loops are found: sample (the profiler's samples), counter (back-edge counts), eager (at once)",
+              get: { $0.hotness.rawValue }, set: { p, s in
+                  guard let m = HotnessMode(rawValue: s) else { return false }
+                  p.hotness = m
+                  return true
+              }),
+        Entry(name: "backend", meaning: "what runs traces: ir (the IR interpreter, the reference) or native (x86-64 code)",
+              get: { $0.backend.rawValue }, set: { p, s in
+                  guard let b = JITBackend(rawValue: s) else { return false }
+                  p.backend = b
+                  return true
+              }),
+        int("hotloop", \.hotloop, min: 1, "counter mode: loop back-edges before a loop is hot"),
+        int("hotsamples", \.hotsamples, min: 1, "sample mode: samples inside a loop (after decay) before it is hot"),
+        int("samplerate", \.samplerate, min: 1, "sample mode: samples per CPU-second"),
+        int("decayms", \.decayms, min: 1, "sample mode: a loop's sample credit halves every this many ms of CPU time"),
+        int("hotexit", \.hotexit, min: 1, "exits through one guard before a side trace is recorded from it"),
+        int("maxrecord", \.maxrecord, min: 10, "longest trace, in IR instructions"),
+        int("maxsnap", \.maxsnap, min: 2, "most snapshots in one trace"),
+        int("maxinline", \.maxinline, "deepest inlined Lua call inside a trace"),
+        int("maxside", \.maxside, "most side traces per root trace"),
+        int("tryside", \.tryside, min: 1, "failed side-trace recordings from one exit before it is left alone"),
+        int("maxtrace", \.maxtrace, min: 1, "most traces at once (one more flushes them all)"),
+        int("maxabort", \.maxabort, min: 1, "aborted recordings of one loop before it is blacklisted"),
+        int("maxmcode", \.maxmcode, min: 64, "machine-code budget in KB (exhausted: all traces are flushed)"),
+        flag("fold", \.fold, "constant folding and algebraic simplification"),
+        flag("cse", \.cse, "common-subexpression elimination"),
+        flag("dce", \.dce, "dead-code elimination"),
+        flag("loopopt", \.loopopt, "loop optimization: peel one iteration, hoist invariants, PHIs"),
+    ]
+
+    public enum ParamError: Error, CustomStringConvertible {
+        case unknown(String)
+        case badValue(String, String)
+        case syntax(String)
+        public var description: String {
+            switch self {
+            case .unknown(let n): return "unknown JIT parameter '\(n)' (see `tracejit flags`)"
+            case .badValue(let n, let v): return "bad value '\(v)' for JIT parameter '\(n)'"
+            case .syntax(let s): return "expected name=value, got '\(s)'"
+            }
+        }
+    }
+
+    /// Applies "name=value".
+    public mutating func set(_ assignment: String) throws {
+        guard let eq = assignment.firstIndex(of: "=") else { throw ParamError.syntax(assignment) }
+        let name = String(assignment[..<eq]), value = String(assignment[assignment.index(after: eq)...])
+        guard let e = JITParams.entries.first(where: { $0.name == name }) else { throw ParamError.unknown(name) }
+        if !e.set(&self, value) { throw ParamError.badValue(name, value) }
+    }
+}

@@ -1,0 +1,196 @@
+// Recording calls: Lua functions are inlined (identity guard, a new frame in the slot map); the
+// library functions below are recorded as IR ("fast functions"); any other native call aborts.
+import Bytecode
+import CVM
+import Glibc
+import Runtime
+
+extension Recorder {
+    func recordCall(_ a: Int, nargs: Int, wanted: Int) throws {
+        let fref = try get(a)
+        let fv = value(a)
+        guard trace.type(of: fref) == .fn else { throw RecordAbort("NYI: calling a \(trace.type(of: fref).name) (__call)") }
+        if !isConst(fref) { guardIns(.EQ, fref, const(fv)) }
+        if fv.isLuaFunction {
+            try inlineLua(a, fv.luaFunction, nargs: nargs, wanted: wanted)
+        } else {
+            try fastFunction(a, fv.nativeFunction, nargs: nargs, wanted: wanted)
+        }
+    }
+
+    func inlineLua(_ a: Int, _ f: LFuncRef, nargs: Int, wanted: Int) throws {
+        let p = f.pointee.proto.unsafelyUnwrapped
+        if p.pointee.isvararg != 0 { throw RecordAbort("NYI: vararg function") }
+        if frames.count >= engine.params.maxinline { throw RecordAbort("inlining too deep") }
+        let np = Int(p.pointee.numparams)
+        var i = nargs
+        while i < np { set(a + 1 + i, b.singleton(.nil)); i += 1 }
+        // Arguments must be in the slot map (read now, while the caller's view is current).
+        for j in 0..<min(nargs, np) { set(a + 1 + j, try get(a + 1 + j)) }
+        let funcSlot = baseSlot + Int32(a)
+        frames.append(RecFrame(funcSlot: funcSlot, closure: f, closureRef: const(Value(f)),
+                               returnPC: Int32(curPC + 1), nresults: Int32(wanted)))
+        baseSlot = funcSlot + 1
+    }
+
+    /// Sets call results: `r` to register a (if wanted) and nil for the rest.
+    func results(_ a: Int, _ wanted: Int, _ rs: [IRRef]) {
+        for i in 0..<wanted { set(a + i, i < rs.count ? rs[i] : b.singleton(.nil)) }
+    }
+
+    func numArg(_ a: Int, _ i: Int, _ nargs: Int, _ name: String) throws -> IRRef {
+        if i >= nargs { throw RecordAbort("NYI: \(name) with missing arguments") }
+        let r = try get(a + 1 + i)
+        if trace.type(of: r) != .num { throw RecordAbort("NYI: \(name) with a \(trace.type(of: r).name) argument") }
+        return r
+    }
+
+    func intArg(_ a: Int, _ i: Int, _ nargs: Int, _ name: String) throws -> IRRef {
+        let r = try numArg(a, i, nargs, name)
+        guard JITMath.exactInt(value(a + 1 + i).number) != nil else { throw RecordAbort("NYI: \(name) with a non-integer argument") }
+        ensureSnapshot()
+        return b.emit(IRIns(.TOINT, .int, a: r, guarded: true))
+    }
+
+    func fastFunction(_ a: Int, _ f: CFuncRef, nargs: Int, wanted: Int) throws {
+        let name = engine.fastFunctionNames[Int(f.pointee.builtin)] ?? vm.jitBuiltin(f).name
+        let mathFns: [String: IRMathFn] = [
+            "math.floor": .floor, "math.ceil": .ceil, "math.sqrt": .sqrt, "math.abs": .abs, "math.sin": .sin,
+            "math.cos": .cos, "math.tan": .tan, "math.asin": .asin, "math.acos": .acos, "math.atan": .atan,
+            "math.sinh": .sinh, "math.cosh": .cosh, "math.tanh": .tanh, "math.exp": .exp, "math.log10": .log10,
+        ]
+        if let m = mathFns[name] {
+            let x = try numArg(a, 0, nargs, name)
+            results(a, wanted, [b.emit(IRIns(.FPMATH, .num, a: x, b: m.rawValue))])
+            return
+        }
+        switch name {
+        case "math.log":
+            if nargs != 1 { throw RecordAbort("NYI: math.log with a base") }
+            let x = try numArg(a, 0, nargs, name)
+            results(a, wanted, [b.emit(IRIns(.FPMATH, .num, a: x, b: IRMathFn.log.rawValue))])
+        case "math.min", "math.max":
+            var acc = try numArg(a, 0, nargs, name)
+            for i in 1..<max(nargs, 1) {
+                let y = try numArg(a, i, nargs, name)
+                acc = b.emit(IRIns(name == "math.min" ? .MIN : .MAX, .num, a: acc, b: y))
+            }
+            results(a, wanted, [acc])
+        case "math.fmod", "math.atan2", "math.pow":
+            let x = try numArg(a, 0, nargs, name), y = try numArg(a, 1, nargs, name)
+            let op: IROp = name == "math.fmod" ? .FMOD : (name == "math.atan2" ? .ATAN2 : .POW)
+            if op == .POW { throw RecordAbort("NYI: math.pow") }   // pow(x, 2) is not x*x in the library
+            results(a, wanted, [b.emit(IRIns(op, .num, a: x, b: y))])
+        case "bit.tobit", "bit.bnot", "bit.bswap":
+            let x = b.emit(IRIns(.TOBIT, .int, a: try numArg(a, 0, nargs, name)))
+            let r: IRRef
+            switch name {
+            case "bit.bnot": r = b.emit(IRIns(.BNOT, .int, a: x))
+            case "bit.bswap": r = b.emit(IRIns(.BSWAP, .int, a: x))
+            default: r = x
+            }
+            results(a, wanted, [b.emit(IRIns(.TONUM, .num, a: r))])
+        case "bit.band", "bit.bor", "bit.bxor":
+            let op: IROp = name == "bit.band" ? .BAND : (name == "bit.bor" ? .BOR : .BXOR)
+            var acc = b.emit(IRIns(.TOBIT, .int, a: try numArg(a, 0, nargs, name)))
+            var i = 1
+            while i < nargs {
+                let y = b.emit(IRIns(.TOBIT, .int, a: try numArg(a, i, nargs, name)))
+                acc = b.emit(IRIns(op, .int, a: acc, b: y))
+                i += 1
+            }
+            results(a, wanted, [b.emit(IRIns(.TONUM, .num, a: acc))])
+        case "bit.lshift", "bit.rshift", "bit.arshift", "bit.rol", "bit.ror":
+            let ops: [String: IROp] = ["bit.lshift": .BSHL, "bit.rshift": .BSHR, "bit.arshift": .BSAR, "bit.rol": .BROL, "bit.ror": .BROR]
+            let x = b.emit(IRIns(.TOBIT, .int, a: try numArg(a, 0, nargs, name)))
+            let n = b.emit(IRIns(.TOBIT, .int, a: try numArg(a, 1, nargs, name)))
+            let r = b.emit(IRIns(ops[name]!, .int, a: x, b: n))
+            results(a, wanted, [b.emit(IRIns(.TONUM, .num, a: r))])
+        case "string.len":
+            let s = try get(a + 1)
+            guard nargs >= 1, trace.type(of: s) == .str else { throw RecordAbort("NYI: string.len of a non-string") }
+            let n = b.emit(IRIns(.FLOAD, .int, a: s, b: IRField.strLen.rawValue))
+            results(a, wanted, [b.emit(IRIns(.TONUM, .num, a: n))])
+        case "string.byte":
+            let s = try get(a + 1)
+            guard nargs >= 1, trace.type(of: s) == .str else { throw RecordAbort("NYI: string.byte of a non-string") }
+            if nargs > 2 { throw RecordAbort("NYI: string.byte with a range") }
+            var idx: Int32 = 1
+            var iRef = b.int(1)
+            if nargs == 2 {
+                iRef = try intArg(a, 1, nargs, name)
+                idx = JITMath.exactInt(value(a + 2).number) ?? 1
+            }
+            if idx <= 0 { throw RecordAbort("NYI: string.byte with a non-positive index") }
+            let len = Int32(truncatingIfNeeded: value(a + 1).string.pointee.len)
+            if idx > len { throw RecordAbort("NYI: string.byte past the end") }
+            ensureSnapshot()
+            let i0 = b.emit(IRIns(.SUBI, .int, a: iRef, b: b.int(1)))
+            let byte = b.emit(IRIns(.STRBYTE, .int, a: s, b: i0, guarded: true))
+            results(a, wanted, [b.emit(IRIns(.TONUM, .num, a: byte))])
+        case "string.sub":
+            let s = try get(a + 1)
+            guard nargs >= 2, trace.type(of: s) == .str else { throw RecordAbort("NYI: string.sub arguments") }
+            let i = try intArg(a, 1, nargs, name)
+            let j = nargs >= 3 ? try intArg(a, 2, nargs, name) : b.int(-1)
+            allocates = true
+            results(a, wanted, [b.emit(IRIns(.STRSUB, .str, a: s, b: i, c: j))])
+        case "string.char":
+            if nargs != 1 { throw RecordAbort("NYI: string.char with \(nargs) arguments") }
+            let i = try intArg(a, 0, nargs, name)
+            ensureSnapshot()
+            allocates = true
+            results(a, wanted, [b.emit(IRIns(.STRCHAR, .str, a: i, guarded: true))])
+        case "tostring":
+            let x = try get(a + 1)
+            switch trace.type(of: x) {
+            case .num:
+                allocates = true
+                results(a, wanted, [b.emit(IRIns(.TOSTR, .str, a: x))])
+            case .str:
+                results(a, wanted, [x])
+            default:
+                throw RecordAbort("NYI: tostring of a \(trace.type(of: x).name)")
+            }
+        case "type":
+            let x = try get(a + 1)
+            let s = try vm.heap.intern(IRType.of(value(a + 1)) == .num ? "number" : luaTypeName(value(a + 1)))
+            _ = x
+            results(a, wanted, [const(Value(s))])
+        case "ipairs_aux":
+            try recordIpairsStep(a, wanted: wanted)
+        default:
+            throw RecordAbort("NYI: call to native '\(name)'")
+        }
+    }
+
+    func luaTypeName(_ v: Value) -> String {
+        switch IRType.of(v) {
+        case .nil: return "nil"
+        case .true, .false: return "boolean"
+        case .num: return "number"
+        case .str: return "string"
+        case .tab: return "table"
+        case .fn: return "function"
+        case .udata, .lightud: return "userdata"
+        case .thread: return "thread"
+        default: return "?"
+        }
+    }
+
+    /// ipairs' iterator: (t, i) -> i+1, t[i+1], or nil when t[i+1] is nil.
+    func recordIpairsStep(_ a: Int, wanted: Int) throws {
+        let t = try get(a + 1), i = try get(a + 2)
+        guard trace.type(of: t) == .tab, trace.type(of: i) == .num else { throw RecordAbort("NYI: ipairs on a non-table") }
+        let tab = value(a + 1).table
+        if tab.pointee.metatable != nil { throw RecordAbort("NYI: ipairs on a table with a metatable") }
+        let nextI = b.emit(IRIns(.ADD, .num, a: i, b: b.num(1)))
+        let key = Value(value(a + 2).number + 1)
+        let v = try tableGet(t, tab, keyRef: nextI, key: key, depth: 0)
+        if trace.type(of: v) == .nil {
+            results(a, wanted, [b.singleton(.nil)])
+        } else {
+            results(a, wanted, [nextI, v])
+        }
+    }
+}

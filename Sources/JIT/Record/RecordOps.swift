@@ -1,0 +1,399 @@
+// The recorder's instruction cases: one per opcode family (see Recorder.swift for the model).
+import Bytecode
+import CVM
+import Runtime
+
+extension Recorder {
+    /// Records one instruction. Returns a status when the trace ends here.
+    func recordInstruction(_ ins: UInt32, closure: LFuncRef) throws -> RecordStatus? {
+        let op = Opcode(rawValue: UInt8(truncatingIfNeeded: ins)) ?? .EXTRAARG
+        let a = Int((ins >> 8) & 0xff)
+        let bb = Int(ins >> 24)
+        let c = Int((ins >> 16) & 0xff)
+        let d = Int(ins >> 16)
+        switch op {
+        case .ISLT, .ISNLT, .ISLE, .ISNLE:
+            let x = try get(a), y = try get(d)
+            guard trace.type(of: x) == .num && trace.type(of: y) == .num else {
+                throw RecordAbort("NYI: comparison of \(trace.type(of: x).name) with \(trace.type(of: y).name)")
+            }
+            let xv = value(a).number, yv = value(d).number
+            let isLT = op == .ISLT || op == .ISNLT
+            let r = isLT ? xv < yv : xv <= yv
+            guardIns(isLT ? (r ? .LT : .NLT) : (r ? .LE : .NLE), x, y)
+        case .ISEQV, .ISNEV:
+            let x = try get(a), y = try get(d)
+            try recordEquality(x, y, value(a), value(d))
+        case .ISEQS, .ISNES, .ISEQN, .ISNEN:
+            let x = try get(a)
+            let kv = k(d)
+            let y = const(kv)
+            if trace.type(of: x) == trace.type(of: y) {
+                let eq = op == .ISEQN || op == .ISNEN ? value(a).number == kv.number : value(a).bits == kv.bits
+                guardIns(eq ? .EQ : .NE, x, y)
+            }
+        case .ISEQP, .ISNEP, .IST, .ISF:
+            // The slot's type is guarded already; the result follows from it.
+            _ = try get(op == .IST || op == .ISF ? d : a)
+        case .ISTC, .ISFC:
+            let x = try get(d)
+            let truthy = !trace.type(of: x).isFalsy
+            if truthy == (op == .ISTC) { set(a, x) }
+
+        case .MOV:
+            set(a, try get(d))
+        case .NOT:
+            let x = try get(d)
+            set(a, b.singleton(trace.type(of: x).isFalsy ? .true : .false))
+        case .UNM:
+            let x = try get(d)
+            guard trace.type(of: x) == .num else { throw RecordAbort("NYI: unary minus on \(trace.type(of: x).name)") }
+            set(a, b.emit(IRIns(.NEG, .num, a: x)))
+        case .LEN:
+            let x = try get(d)
+            switch trace.type(of: x) {
+            case .str:
+                let n = b.emit(IRIns(.FLOAD, .int, a: x, b: IRField.strLen.rawValue))
+                set(a, b.emit(IRIns(.TONUM, .num, a: n)))
+            case .tab:
+                let n = b.emit(IRIns(.LEN, .int, a: x))
+                set(a, b.emit(IRIns(.TONUM, .num, a: n)))
+            default:
+                throw RecordAbort("NYI: length of \(trace.type(of: x).name)")
+            }
+
+        case .ADDVN, .SUBVN, .MULVN, .DIVVN, .MODVN, .POWVN:
+            let x = try get(bb)
+            try arith(op.rawValue - Opcode.ADDVN.rawValue, a, x, const(k(c)))
+        case .ADDNV, .SUBNV, .MULNV, .DIVNV, .MODNV, .POWNV:
+            let x = try get(bb)
+            try arith(op.rawValue - Opcode.ADDNV.rawValue, a, const(k(c)), x)
+        case .ADDVV, .SUBVV, .MULVV, .DIVVV, .MODVV, .POWVV:
+            let x = try get(bb), y = try get(c)
+            try arith(op.rawValue - Opcode.ADDVV.rawValue, a, x, y)
+        case .CAT:
+            var acc = try get(c)
+            try checkConcatOperand(acc)
+            var r = c - 1
+            while r >= bb {
+                let x = try get(r)
+                try checkConcatOperand(x)
+                acc = b.emit(IRIns(.CAT, .str, a: x, b: acc))
+                r -= 1
+            }
+            allocates = true
+            set(a, acc)
+
+        case .KSTR, .KNUM:
+            set(a, const(k(d)))
+        case .KSHORT:
+            set(a, b.num(Double(Int16(truncatingIfNeeded: d))))
+        case .KPRI:
+            set(a, b.singleton(d == 0 ? .nil : (d == 1 ? .false : .true)))
+        case .KNIL:
+            var r = a
+            while r <= d { set(r, b.singleton(.nil)); r += 1 }
+
+        case .UGET:
+            let f = try currentClosure()
+            let uv = closure.upvalues[d].unsafelyUnwrapped
+            let v = Value(bits: uv.pointee.v.pointee)
+            set(a, typedLoad(IRIns(.UGET, IRType.of(v), a: f, c: IRRef(d))))
+        case .USET:
+            let f = try currentClosure()
+            let x = try get(d)
+            b.emit(IRIns(.USET, .void, a: f, b: x, c: IRRef(a)))
+        case .UCLO:
+            if let u = thread.pointee.openupval,
+               UInt(bitPattern: u.pointee.v) >= UInt(bitPattern: UnsafeMutableRawPointer(curBase + a)) {
+                throw RecordAbort("NYI: closing upvalues")
+            }
+        case .FNEW:
+            throw RecordAbort("NYI: closure creation")
+
+        case .TNEW:
+            allocates = true
+            set(a, b.emit(IRIns(.TNEW, .tab, b: IRRef(bb), c: IRRef(c))))
+        case .GGET:
+            let env = b.emit(IRIns(.FLOAD, .tab, a: try currentClosure(), b: IRField.fnEnv.rawValue))
+            let envT = closure.pointee.env.unsafelyUnwrapped
+            set(a, try tableGet(env, envT, keyRef: const(k(d)), key: k(d), depth: 0))
+        case .GSET:
+            let env = b.emit(IRIns(.FLOAD, .tab, a: try currentClosure(), b: IRField.fnEnv.rawValue))
+            let envT = closure.pointee.env.unsafelyUnwrapped
+            try tableSet(env, envT, keyRef: const(k(d)), key: k(d), val: try get(a))
+        case .TGETV, .TGETS, .TGETB:
+            let t = try get(bb)
+            let (keyRef, key) = try keyOperand(op, c)
+            let tv = value(bb)
+            if trace.type(of: t) == .str && op == .TGETS {
+                set(a, try stringMethod(key))
+                return nil
+            }
+            guard trace.type(of: t) == .tab else { throw RecordAbort("NYI: indexing a \(trace.type(of: t).name)") }
+            set(a, try tableGet(t, tv.table, keyRef: keyRef, key: key, depth: 0))
+        case .TSETV, .TSETS, .TSETB:
+            let t = try get(bb)
+            let (keyRef, key) = try keyOperand(op, c)
+            guard trace.type(of: t) == .tab else { throw RecordAbort("NYI: assigning into a \(trace.type(of: t).name)") }
+            try tableSet(t, value(bb).table, keyRef: keyRef, key: key, val: try get(a))
+        case .SETLIST:
+            if bb == 0 { throw RecordAbort("NYI: SETLIST with multiple results") }
+            if c == 0 { throw RecordAbort("NYI: SETLIST with a batch past 255") }
+            let t = try get(a)
+            guard trace.type(of: t) == .tab else { throw RecordAbort("NYI: SETLIST on a non-table") }
+            let start = (c - 1) * Limits.fieldsPerFlush + 1
+            for i in 0..<(bb - 1) {
+                let v = try get(a + 1 + i)
+                b.emit(IRIns(.TSET, .void, a: t, b: b.num(Double(start + i)), c: v))
+            }
+            allocates = true
+
+        case .CALL:
+            if bb == 0 { throw RecordAbort("NYI: call with multiple-result arguments") }
+            if c == 0 { throw RecordAbort("NYI: call keeping all results") }
+            try recordCall(a, nargs: bb - 1, wanted: c - 1)
+        case .ITERC:
+            if c == 0 { throw RecordAbort("NYI: iterator keeping all results") }
+            set(a, try get(a - 3)); set(a + 1, try get(a - 2)); set(a + 2, try get(a - 1))
+            try recordCall(a, nargs: 2, wanted: c - 1)
+        case .TAILCALL:
+            throw RecordAbort("NYI: tail call")
+        case .VARG:
+            throw RecordAbort("NYI: varargs")
+        case .SELF:
+            let obj = try get(bb)
+            let key = k(c)
+            let m: IRRef
+            if trace.type(of: obj) == .str {
+                m = try stringMethod(key)
+            } else if trace.type(of: obj) == .tab {
+                m = try tableGet(obj, value(bb).table, keyRef: const(key), key: key, depth: 0)
+            } else {
+                throw RecordAbort("NYI: method call on a \(trace.type(of: obj).name)")
+            }
+            set(a + 1, obj)
+            set(a, m)
+
+        case .RET, .RET0, .RET1:
+            let n: Int
+            switch op {
+            case .RET0: n = 0
+            case .RET1: n = 1
+            default:
+                if bb == 0 { throw RecordAbort("NYI: return of multiple results") }
+                n = bb - 1
+            }
+            guard let f = frames.last else {
+                if trace.parent != nil { return stopToInterpreter() }
+                throw RecordAbort("return from the loop's function")
+            }
+            var results: [IRRef] = []
+            for i in 0..<n { results.append(try get(a + i)) }
+            frames.removeLast()
+            let callerBase = frames.last.map { $0.funcSlot + 1 } ?? 0
+            let dst = f.funcSlot - callerBase
+            baseSlot = callerBase
+            let wanted = Int(f.nresults)
+            for i in 0..<wanted { set(Int(dst) + i, i < n ? results[i] : b.singleton(.nil)) }
+
+        case .FORPREP:
+            let i0 = try get(a), lim = try get(a + 1), st = try get(a + 2)
+            guard trace.type(of: i0) == .num && trace.type(of: lim) == .num && trace.type(of: st) == .num else {
+                throw RecordAbort("NYI: numeric for with non-number operands")
+            }
+            let stepV = value(a + 2).number
+            let enter = stepV > 0 ? value(a).number <= value(a + 1).number : value(a).number >= value(a + 1).number
+            stepSignGuard(st, stepV)
+            if stepV > 0 { guardIns(enter ? .LE : .NLE, i0, lim) } else { guardIns(enter ? .LE : .NLE, lim, i0) }
+            if enter { set(a + 3, i0) }
+        case .FORLOOP:
+            let i0 = try get(a), lim = try get(a + 1), st = try get(a + 2)
+            let stepV = value(a + 2).number
+            let idxV = value(a).number + stepV
+            let cont = stepV > 0 ? idxV <= value(a + 1).number : idxV >= value(a + 1).number
+            if !cont && frames.isEmpty && trace.parent == nil && isOwnLoop(jump: d) {
+                throw RecordAbort("loop left")
+            }
+            stepSignGuard(st, stepV)
+            let ni = b.emit(IRIns(.ADD, .num, a: i0, b: st))
+            if stepV > 0 { guardIns(cont ? .LE : .NLE, ni, lim) } else { guardIns(cont ? .LE : .NLE, lim, ni) }
+            if cont {
+                set(a, ni)
+                set(a + 3, ni)
+            }
+        case .ITERL:
+            let x = try get(a)
+            if trace.type(of: x) == .nil {
+                if frames.isEmpty && trace.parent == nil && isOwnLoop(jump: d) { throw RecordAbort("loop left") }
+            } else {
+                set(a - 1, x)
+            }
+        case .LOOP, .JMP, .EXTRAARG:
+            break
+        }
+        return nil
+    }
+
+    /// Whether the back-edge at the current pc (jump operand d) returns to the trace's start.
+    func isOwnLoop(jump d: Int) -> Bool {
+        curProto == startProto && curPC + 1 + (d - 0x8000) == startPC - startProto.pointee.code.unsafelyUnwrapped
+    }
+
+    func stepSignGuard(_ st: IRRef, _ stepV: Double) {
+        if isConst(st) { return }
+        guardIns(stepV > 0 ? .LT : .NLT, b.num(0), st)
+    }
+
+    func arith(_ which: UInt8, _ dst: Int, _ x: IRRef, _ y: IRRef) throws {
+        guard trace.type(of: x) == .num && trace.type(of: y) == .num else {
+            throw RecordAbort("NYI: arithmetic on \(trace.type(of: x).name) and \(trace.type(of: y).name)")
+        }
+        let ops: [IROp] = [.ADD, .SUB, .MUL, .DIV, .MOD, .POW]
+        set(dst, b.emit(IRIns(ops[Int(which)], .num, a: x, b: y)))
+    }
+
+    func checkConcatOperand(_ x: IRRef) throws {
+        let t = trace.type(of: x)
+        if t != .str && t != .num { throw RecordAbort("NYI: concatenating a \(t.name)") }
+    }
+
+    func recordEquality(_ x: IRRef, _ y: IRRef, _ xv: Value, _ yv: Value) throws {
+        let tx = trace.type(of: x), ty = trace.type(of: y)
+        if tx != ty { return }                  // different types: never equal, no metamethod
+        if tx.isSingleton { return }             // same singleton type: always equal
+        if tx == .num {
+            guardIns(xv.number == yv.number ? .EQ : .NE, x, y)
+            return
+        }
+        if xv.bits == yv.bits {
+            guardIns(.EQ, x, y)
+            return
+        }
+        if tx == .tab || tx == .udata {
+            // Different objects: __eq could be called if both have metatables.
+            if tx == .tab && xv.table.pointee.metatable == nil {
+                guardIns(.NE, x, y)
+                let mt = b.emit(IRIns(.FLOAD, .ptr, a: x, b: IRField.tabMeta.rawValue))
+                guardIns(.EQ, mt, constPtr(nil))
+                return
+            }
+            throw RecordAbort("NYI: comparing objects with metatables")
+        }
+        guardIns(.NE, x, y)
+    }
+
+    /// The key operand of a table access: (IR ref, value at recording).
+    func keyOperand(_ op: Opcode, _ c: Int) throws -> (IRRef, Value) {
+        switch op {
+        case .TGETS, .TSETS: return (const(k(c)), k(c))
+        case .TGETB, .TSETB: return (b.num(Double(c)), Value(Double(c)))
+        default: return (try get(c), value(c))
+        }
+    }
+
+    // MARK: tables
+
+    /// An integer key as a 0-based int index with the guards that make it one, or nil when the
+    /// key (as seen now) is not an integer in int32 range.
+    func arrayIndex(_ keyRef: IRRef, _ key: Value) -> IRRef? {
+        guard key.isNumber, JITMath.exactInt(key.number) != nil else { return nil }
+        ensureSnapshot()
+        let ki = b.emit(IRIns(.TOINT, .int, a: keyRef, guarded: true))
+        return b.emit(IRIns(.SUBI, .int, a: ki, b: b.int(1)))
+    }
+
+    /// t[key] with Lua's rules (raw value; if nil, the metatable's __index table chain).
+    func tableGet(_ t: IRRef, _ tab: TableRef, keyRef: IRRef, key: Value, depth: Int) throws -> IRRef {
+        if depth > 8 { throw RecordAbort("NYI: __index chain too long") }
+        var result: IRRef
+        let actual = tab.get(key)
+        if key.isNumber, let idx = arrayIndex(keyRef, key), let ik = JITMath.exactInt(key.number),
+           ik >= 1 && Int(ik) <= Int(tab.pointee.asize) {
+            let asize = b.emit(IRIns(.FLOAD, .int, a: t, b: IRField.tabAsize.rawValue))
+            guardIns(.ABC, idx, asize)
+            let arr = b.emit(IRIns(.FLOAD, .ptr, a: t, b: IRField.tabArray.rawValue))
+            let ref = b.emit(IRIns(.AREF, .ptr, a: arr, b: idx))
+            result = typedLoad(IRIns(.ALOAD, IRType.of(actual), a: ref))
+        } else if key.isString && isConst(keyRef) {
+            result = typedLoad(IRIns(.HLOAD, IRType.of(actual), a: t, b: keyRef))
+        } else {
+            if key.isNil { throw RecordAbort("NYI: indexing with nil") }
+            result = typedLoad(IRIns(.TGET, IRType.of(actual), a: t, b: keyRef))
+        }
+        if !actual.isNil { return result }
+        // Nil: __index of the metatable decides.
+        let mtRef = b.emit(IRIns(.FLOAD, .ptr, a: t, b: IRField.tabMeta.rawValue))
+        guard let mt = tab.pointee.metatable else {
+            guardIns(.EQ, mtRef, constPtr(nil))
+            return result
+        }
+        guardIns(.EQ, mtRef, constPtr(UnsafeMutableRawPointer(mt)))
+        let idxKey = Value(vm.heap.mmName(.index))
+        let h = mt.get(idxKey)
+        let mtConst = constObj(.tab, UnsafeMutableRawPointer(mt))
+        let hRef = typedLoad(IRIns(.HLOAD, IRType.of(h), a: mtConst, b: const(idxKey)))
+        if h.isNil { return result }
+        guard h.isTable else { throw RecordAbort("NYI: __index function") }
+        guardIns(.EQ, hRef, const(h))
+        return try tableGet(const(h), h.table, keyRef: keyRef, key: key, depth: depth + 1)
+    }
+
+    /// t[key] = val with the interpreter's rules: an existing non-nil value is overwritten raw;
+    /// otherwise the table must have no metatable (no __newindex) and the key is inserted raw.
+    func tableSet(_ t: IRRef, _ tab: TableRef, keyRef: IRRef, key: Value, val: IRRef) throws {
+        if key.isNil { throw RecordAbort("NYI: table index is nil") }
+        if key.isNumber && key.number.isNaN { throw RecordAbort("NYI: table index is NaN") }
+        let existing = tab.get(key)
+        let hasMeta = tab.pointee.metatable != nil
+        if existing.isNil && hasMeta { throw RecordAbort("NYI: __newindex") }
+        if key.isNumber, let idx = arrayIndex(keyRef, key), let ik = JITMath.exactInt(key.number),
+           ik >= 1 && Int(ik) <= Int(tab.pointee.asize) {
+            let asize = b.emit(IRIns(.FLOAD, .int, a: t, b: IRField.tabAsize.rawValue))
+            guardIns(.ABC, idx, asize)
+            let arr = b.emit(IRIns(.FLOAD, .ptr, a: t, b: IRField.tabArray.rawValue))
+            let ref = b.emit(IRIns(.AREF, .ptr, a: arr, b: idx))
+            if hasMeta {
+                _ = typedLoad(IRIns(.ALOAD, IRType.of(existing), a: ref))
+            } else {
+                metaNilGuard(t)
+            }
+            b.emit(IRIns(.ASTORE, .void, a: ref, b: val))
+            return
+        }
+        if hasMeta {
+            // The key exists (non-nil): guard that it still does, then store raw.
+            if key.isString && isConst(keyRef) {
+                _ = typedLoad(IRIns(.HLOAD, IRType.of(existing), a: t, b: keyRef))
+            } else {
+                _ = typedLoad(IRIns(.TGET, IRType.of(existing), a: t, b: keyRef))
+            }
+        } else {
+            metaNilGuard(t)
+        }
+        allocates = true
+        if key.isString && isConst(keyRef) {
+            b.emit(IRIns(.HSTORE, .void, a: t, b: val, c: keyRef))
+        } else {
+            ensureSnapshot()
+            b.emit(IRIns(.TSET, .void, a: t, b: keyRef, c: val, guarded: true))
+        }
+    }
+
+    func metaNilGuard(_ t: IRRef) {
+        let mtRef = b.emit(IRIns(.FLOAD, .ptr, a: t, b: IRField.tabMeta.rawValue))
+        guardIns(.EQ, mtRef, constPtr(nil))
+    }
+
+    /// s:method -> the string library's function (the string metatable's __index is the string
+    /// table; its entry is guarded).
+    func stringMethod(_ key: Value) throws -> IRRef {
+        guard let stab = engine.stringLibrary else { throw RecordAbort("NYI: string method without string table") }
+        let f = stab.get(key)
+        if f.isNil { throw RecordAbort("NYI: missing string method") }
+        let sConst = constObj(.tab, UnsafeMutableRawPointer(stab))
+        let r = typedLoad(IRIns(.HLOAD, IRType.of(f), a: sConst, b: const(key)))
+        guardIns(.EQ, r, const(f))
+        return const(f)
+    }
+}

@@ -1,0 +1,248 @@
+// The trace recorder: turns the bytecode the interpreter runs, one instruction at a time, into IR.
+//
+// The interpreter calls `step` before each instruction with the state that instruction will see;
+// the recorder emits IR that computes the same thing for the types it sees now, with guards for
+// every fact it relies on (types, branch directions, function identities, table shapes), then lets
+// the interpreter run the instruction. Values live in a slot map: slot (relative to the trace's base
+// frame) -> IR ref. A slot read for the first time becomes an SLOAD with a type guard; a slot
+// written becomes "modified" and appears in every later snapshot. Lua calls are inlined: the callee's
+// registers continue the slot numbering above the caller's, and snapshots list the inlined frames
+// so an exit can rebuild them.
+//
+// Each instruction that emits a guard takes one snapshot first: the state before the instruction
+// (guards are emitted before the instruction's slot writes), resuming at the instruction itself, so
+// any failing guard makes the interpreter redo the whole instruction.
+import Bytecode
+import CVM
+import Runtime
+
+enum RecordStatus {
+    case continueRecording
+    case finished(Trace)
+    case aborted
+}
+
+struct RecordAbort: Error {
+    let reason: String
+    init(_ r: String) { reason = r }
+}
+
+/// An inlined frame while recording.
+struct RecFrame {
+    var funcSlot: Int32
+    var closure: LFuncRef
+    var closureRef: IRRef
+    var returnPC: Int32
+    var nresults: Int32
+}
+
+final class Recorder {
+    unowned let engine: JITEngine
+    let vm: LuaVM
+    let trace: Trace
+    let b: IRBuilder
+    let key: LoopKey?
+    let thread: ThreadRef
+    let depth0: Int
+    let startPC: UnsafePointer<UInt32>
+    let startProto: ProtoRef
+    var frames: [RecFrame] = []
+    /// slots[s + 1] for trace slot s (s >= -1); noRef when unknown.
+    var slots: [IRRef] = []
+    var modified: [Bool] = []
+    /// The slot of register 0 of the innermost frame.
+    var baseSlot: Int32 = 0
+    /// Index of the instruction being recorded (snapshots are taken once per instruction).
+    var insCounter = 0
+    var snapForIns = -1
+    var allocates = false
+    var done = false
+    // The current instruction's context.
+    var curBase: UnsafeMutablePointer<Value>
+    var curProto: ProtoRef
+    var curPC: Int = 0
+
+    init(engine: JITEngine, trace: Trace, frame f: JITFrame, key: LoopKey?) {
+        self.engine = engine
+        self.vm = engine.vm
+        self.trace = trace
+        self.b = IRBuilder(trace: trace, options: engine.params.passOptions)
+        self.key = key
+        self.thread = f.thread
+        self.depth0 = f.depth
+        self.startPC = f.pc
+        self.startProto = f.closure.pointee.proto.unsafelyUnwrapped
+        self.curBase = f.base
+        self.curProto = startProto
+        slots = [IRRef](repeating: noRef, count: 260)
+        modified = [Bool](repeating: false, count: 260)
+    }
+
+    // MARK: driver
+
+    func step(pc: UnsafePointer<UInt32>, base: UnsafeMutablePointer<Value>, closure: LFuncRef, depth: Int) -> RecordStatus {
+        if done { return .aborted }
+        do {
+            if vm.jitCurrentFrame().thread != thread { throw RecordAbort("coroutine switch") }
+            if depth != depth0 + frames.count { throw RecordAbort("unexpected frame change (a call the recorder did not inline)") }
+            curBase = base
+            curProto = closure.pointee.proto.unsafelyUnwrapped
+            curPC = pc - curProto.pointee.code.unsafelyUnwrapped
+            insCounter += 1
+            trace.bytecode.append((curProto, curPC, frames.count))
+            if trace.ins.count > engine.params.maxrecord { throw RecordAbort("trace too long") }
+            if trace.snapshots.count > engine.params.maxsnap { throw RecordAbort("too many snapshots") }
+            if let end = try recordInstruction(pc.pointee, closure: closure) { return end }
+            return .continueRecording
+        } catch let a as RecordAbort {
+            abort(a.reason)
+            return .aborted
+        } catch {
+            abort("error while recording: \(error)")
+            return .aborted
+        }
+    }
+
+    /// The loop hook fired while recording (after a back-edge or at LOOP).
+    func loopHeader(pc: UnsafePointer<UInt32>, frame f: JITFrame) -> RecordStatus {
+        if done { return .aborted }
+        let p = f.closure.pointee.proto.unsafelyUnwrapped
+        let idx = pc - p.pointee.code.unsafelyUnwrapped
+        if f.thread != thread { abort("coroutine switch"); return .aborted }
+        if trace.ins.isEmpty && trace.bytecode.isEmpty { return .continueRecording }  // the start itself
+        curBase = f.base
+        curProto = p
+        curPC = idx
+        if trace.parent == nil && f.depth == depth0 && frames.isEmpty && pc == startPC {
+            return close(link: .loop)
+        }
+        if let n = engine.rootTraces[LoopKey(p, idx)], engine.traces[n] != nil {
+            return close(link: .trace(n))
+        }
+        abort("inner loop not compiled yet (\(engine.location(p, idx)))")
+        return .aborted
+    }
+
+    func abort(_ reason: String) {
+        if done { return }
+        done = true
+        engine.recordingAborted(self, reason: reason, at: engine.location(curProto, curPC))
+    }
+
+    /// Ends the trace: the final snapshot (state at the loop header / link target), a GC check if
+    /// the trace allocates, then the end-of-trace passes.
+    func close(link: TraceLink) -> RecordStatus {
+        snapshotNow(force: true)
+        if allocates {
+            b.emit(IRIns(.GCSTEP, .void))
+            snapshotNow(force: true)   // the last snapshot stays the loop-end state
+        }
+        trace.link = link
+        TracePipeline.finish(trace, builder: b, options: engine.params.passOptions)
+        done = true
+        return .finished(trace)
+    }
+
+    /// Stops recording here, handing control to the interpreter at the current instruction.
+    func stopToInterpreter() -> RecordStatus {
+        close(link: .interpreter)
+    }
+
+    // MARK: slots and snapshots
+
+    @inline(__always) func index(_ s: Int32) -> Int {
+        let i = Int(s) + 1
+        if i >= slots.count {
+            slots.append(contentsOf: [IRRef](repeating: noRef, count: i + 64 - slots.count))
+            modified.append(contentsOf: [Bool](repeating: false, count: slots.count - modified.count))
+        }
+        return i
+    }
+
+    /// The current value of register r of the innermost frame (the interpreter's view).
+    @inline(__always) func value(_ r: Int) -> Value { curBase[r] }
+
+    /// The IR value of register r of the innermost frame.
+    func get(_ r: Int) throws -> IRRef {
+        let s = baseSlot + Int32(r)
+        if s < -1 { throw RecordAbort("NYI: slot below the trace's frame") }
+        let i = index(s)
+        if slots[i] != noRef { return slots[i] }
+        let v = value(r)
+        let ty = IRType.of(v)
+        ensureSnapshot()
+        let ref = b.emit(IRIns(.SLOAD, ty, c: s, guarded: true))
+        slots[i] = ref
+        return ref
+    }
+
+    func set(_ r: Int, _ ref: IRRef) {
+        let i = index(baseSlot + Int32(r))
+        slots[i] = ref
+        modified[i] = true
+    }
+
+    /// Takes the snapshot for the current instruction once (before its first guard).
+    func ensureSnapshot() {
+        if snapForIns == insCounter { return }
+        snapForIns = insCounter
+        snapshotNow(force: false)
+    }
+
+    func snapshotNow(force: Bool) {
+        let top = baseSlot + Int32(curProto.pointee.framesize)
+        var entries: [SnapEntry] = []
+        var s: Int32 = -1
+        while s < top && Int(s) + 1 < slots.count {
+            let i = Int(s) + 1
+            if modified[i] && slots[i] != noRef { entries.append(SnapEntry(slot: s, ref: slots[i])) }
+            s += 1
+        }
+        let fr = frames.map { SnapFrame(funcSlot: $0.funcSlot, closure: $0.closureRef, returnPC: $0.returnPC, nresults: $0.nresults) }
+        let snap = Snapshot(ref: Int32(trace.ins.count), pc: Int32(curPC), entries: entries, frames: fr, topSlot: top)
+        if !force, let last = trace.snapshots.last, last.ref == snap.ref, last.pc == snap.pc, last.entries == snap.entries,
+           last.frames == snap.frames {
+            return
+        }
+        trace.snapshots.append(snap)
+    }
+
+    /// Emits a guard (after taking the instruction's snapshot).
+    @discardableResult
+    func guardIns(_ op: IROp, _ a: IRRef, _ bb: IRRef = noRef) -> IRRef {
+        ensureSnapshot()
+        return b.emit(IRIns(op, .void, a: a, b: bb, guarded: true))
+    }
+
+    /// Emits a typed load that guards its type.
+    func typedLoad(_ ins: IRIns) -> IRRef {
+        ensureSnapshot()
+        var i = ins
+        i.flags |= IRIns.guardFlag
+        return b.emit(i)
+    }
+
+    func k(_ i: Int) -> Value {
+        UnsafePointer<Value>(OpaquePointer(curProto.pointee.k.unsafelyUnwrapped))[i]
+    }
+
+    func const(_ v: Value) -> IRRef { b.const(.value(v)) }
+    func constPtr(_ p: UnsafeMutableRawPointer?) -> IRRef { b.const(IRConst(.ptr, UInt64(UInt(bitPattern: p)))) }
+    func constObj(_ t: IRType, _ p: UnsafeMutableRawPointer) -> IRRef { b.const(IRConst(t, UInt64(UInt(bitPattern: p)))) }
+
+    /// The closure of the innermost frame as an IR value.
+    func currentClosure() throws -> IRRef {
+        if let f = frames.last { return f.closureRef }
+        return try get(-1 - Int(baseSlot))
+    }
+}
+
+/// The passes that run when a trace is complete.
+enum TracePipeline {
+    static func finish(_ t: Trace, builder: IRBuilder, options: PassOptions) {
+        if options.loop && t.link == .loop {
+            _ = LoopOpt.run(t, builder: builder)
+        }
+        if options.dce { DCE.run(t) }
+    }
+}

@@ -1,0 +1,90 @@
+// The JIT's options of `tracejit run` and the glue that attaches a JITEngine to the VM.
+//
+//   --jit                   JIT on (the default once the native backend is the default; today the
+//                           JIT is on whenever any JIT option is given)
+//   --jit-eager             every loop is hot at once (like -Xcomp)
+//   --jit-backend=ir|native what runs traces (ir: the IR interpreter, the reference)
+//   --hotness=sample|counter|eager
+//   --jit-param name=value  any parameter of `tracejit flags` (repeatable)
+//   --jit-log               one line per trace event on stderr (like luajit -jv)
+//   --dump-traces[=b,i,s,m] trace dumps on stderr (like luajit -jdump)
+//   --jit-out FILE          send the log and dumps to FILE instead of stderr
+import Foundation
+import JIT
+import Runtime
+
+public struct JITRunOptions {
+    public var enabled = false
+    public var params = JITParams()
+    public var log = false
+    public var dump: DumpOptions?
+    public var outPath: String?
+    public init() {}
+}
+
+extension RunOptions {
+    /// Handles a JIT option; returns false when `name` is not one.
+    mutating func absorbJITOption(_ name: String, inline: String?, next: () throws -> String) throws -> Bool {
+        switch name {
+        case "--jit":
+            jit.enabled = true
+        case "--jit-eager":
+            jit.enabled = true
+            jit.params.hotness = .eager
+        case "--jit-backend":
+            let v = try inline ?? next()
+            guard let b = JITBackend(rawValue: v) else { throw UsageError(message: "bad --jit-backend '\(v)' (ir or native)") }
+            jit.enabled = true
+            jit.params.backend = b
+        case "--hotness":
+            let v = try inline ?? next()
+            guard let h = HotnessMode(rawValue: v) else { throw UsageError(message: "bad --hotness '\(v)' (sample, counter or eager)") }
+            jit.enabled = true
+            jit.params.hotness = h
+        case "--jit-param":
+            let v = try inline ?? next()
+            do { try jit.params.set(v) } catch { throw UsageError(message: "\(error)") }
+            jit.enabled = true
+        case "--jit-log":
+            jit.enabled = true
+            jit.log = true
+        case "--dump-traces":
+            guard let d = DumpOptions(letters: inline ?? "") else {
+                throw UsageError(message: "bad --dump-traces '\(inline ?? "")' (letters b, i, s, m separated by commas)")
+            }
+            jit.enabled = true
+            jit.dump = d
+        case "--jit-out":
+            jit.outPath = try inline ?? next()
+        default:
+            return false
+        }
+        return true
+    }
+}
+
+/// Creates and attaches the engine for a run (nil with the JIT off).
+func attachJIT(_ vm: LuaVM, _ o: RunOptions) -> (JITEngine, JITOutput)? {
+    guard o.jit.enabled && !o.interpOnly else { return nil }
+    let out = JITOutput(path: o.jit.outPath)
+    let engine = JITEngine(vm: vm, params: o.jit.params)
+    if o.jit.log { engine.log = { out.write($0 + "\n") } }
+    if let d = o.jit.dump {
+        engine.dump = { [unowned engine] t in out.write(TraceDump.text(t, engine: engine, options: d)) }
+    }
+    engine.attach()
+    return (engine, out)
+}
+
+final class JITOutput {
+    let handle: UnsafeMutablePointer<FILE>?
+    let owned: Bool
+    init(path: String?) {
+        if let p = path, let f = fopen(p, "w") { handle = f; owned = true } else { handle = stderr; owned = false }
+    }
+    func write(_ s: String) { fputs(s, handle) }
+    func close() {
+        fflush(handle)
+        if owned { fclose(handle) }
+    }
+}
