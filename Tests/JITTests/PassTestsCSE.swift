@@ -65,6 +65,30 @@ final class PassTestsCSE: XCTestCase {
         assertVerifies(t)
     }
 
+    func testArrayStoreKeepsTableShape() {
+        let (t, b) = makeTrace()
+        b.snap()
+        let tab = b.sload(0, .tab)
+        let arr = b.emit(IRIns(.FLOAD, .ptr, a: tab, b: IRField.tabArray.rawValue))
+        let asize = b.emit(IRIns(.FLOAD, .int, a: tab, b: IRField.tabAsize.rawValue))
+        let ref = b.bin(.AREF, arr, b.int(0), .ptr)
+        let h = b.emit(IRIns(.HLOAD, .num, a: tab, b: b.str(0x40), guarded: true))
+        b.emit(IRIns(.ASTORE, .void, a: ref, b: b.num(1)))
+        // The array's address and size stay; its contents (and the hash part, conservatively) do not.
+        XCTAssertEqual(b.emit(IRIns(.FLOAD, .ptr, a: tab, b: IRField.tabArray.rawValue)), arr)
+        XCTAssertEqual(b.emit(IRIns(.FLOAD, .int, a: tab, b: IRField.tabAsize.rawValue)), asize)
+        XCTAssertNotEqual(b.emit(IRIns(.HLOAD, .num, a: tab, b: b.str(0x40), guarded: true)), h)
+        // USET: upvalues and stack slots (open upvalues) change, tables do not.
+        let fn = b.sload(-1, .fn)
+        let u = b.emit(IRIns(.UGET, .num, a: fn, c: 0, guarded: true))
+        let h2 = b.emit(IRIns(.HLOAD, .num, a: tab, b: b.str(0x40), guarded: true))
+        b.emit(IRIns(.USET, .void, a: fn, b: b.num(2), c: 1))
+        XCTAssertNotEqual(b.emit(IRIns(.UGET, .num, a: fn, c: 0, guarded: true)), u)
+        XCTAssertNotEqual(b.sload(0, .tab), tab)
+        XCTAssertEqual(b.emit(IRIns(.HLOAD, .num, a: tab, b: b.str(0x40), guarded: true)), h2)
+        assertVerifies(t)
+    }
+
     func testImmutableFieldsIgnoreStores() {
         let (t, b) = makeTrace()
         let s = b.sload(0, .str), f = b.sload(1, .fn), tab = b.sload(2, .tab)

@@ -10,11 +10,16 @@
 //   - pure instructions and comparison guards (alwaysGuard ops), in any epoch: their result
 //     depends on their operands only. Pure allocating helpers (CAT, STRSUB, ...) too: strings are
 //     interned, so equal inputs give the same string object.
-//   - loads (`load` flag) only within one memory epoch. Every instruction that may write memory
-//     (ASTORE, HSTORE, TSET, USET) or allocate (`allocates`) starts a new epoch, so a load is never
-//     reused across a possible write. Exceptions that no trace can change: SLOAD (a trace never
-//     writes stack slots before it exits; the values live in snapshots) and the immutable fields
-//     FLOAD str.len and func.proto.
+//   - loads (`load` flag) only within one memory epoch of their class. An instruction that may
+//     write a class starts a new epoch of it, so a load is never reused across a possible write:
+//       stack     SLOAD                          written by USET (an open upvalue is a stack slot)
+//       contents  ALOAD HLOAD TGET LEN           written by ASTORE HSTORE TSET
+//       shape     FLOAD of table fields, func.env, udata.meta
+//                                                written by HSTORE TSET (growth, rehash, nomm cache)
+//       upvalues  UGET                           written by USET
+//     Every `allocates` instruction starts a new epoch of every heap class (conservative: no
+//     collection runs in a trace, but an allocation is a call into the runtime); stack slots are
+//     not heap memory. FLOAD str.len and func.proto are immutable and always shared.
 //   - an unguarded instruction may reuse an identical guarded one (same value, check already done),
 //     not the other way round.
 //   - GCSTEP, LOOP, PHI, NOP and effects are never shared.
@@ -24,7 +29,7 @@
 // stored value's type (a type-checking load of another type would fail its guard; it is emitted).
 //
 // Loop peeling relies on the epochs: a load in the copied loop body is only shared with the peeled
-// iteration when no write happened anywhere in the iteration (LOOP itself starts no epoch).
+// iteration when no write to its class happened anywhere in the iteration (LOOP starts no epoch).
 struct CSEState {
     struct Key: Hashable {
         var op: IROp
@@ -37,21 +42,35 @@ struct CSEState {
     }
 
     private(set) var map: [Key: IRRef] = [:]
-    /// The current memory epoch (0 is reserved for values that no store can change).
-    private(set) var epoch: UInt32 = 1
+    /// Current epoch per memory class (epoch 0 is reserved for values no store can change).
+    private var epochs: [UInt32] = [1, 1, 1, 1]
+
+    private enum Class: Int { case stack = 0, contents, shape, upvalues }
+
+    /// The memory class a load reads (nil: immutable).
+    private static func loadClass(_ ins: IRIns) -> Class? {
+        switch ins.op {
+        case .SLOAD: return .stack
+        case .ALOAD, .HLOAD, .TGET, .LEN: return .contents
+        case .UGET: return .upvalues
+        case .FLOAD:
+            if ins.b == IRField.strLen.rawValue || ins.b == IRField.fnProto.rawValue { return nil }
+            return .shape
+        default: return .contents       // any other load: treat as reading table contents
+        }
+    }
 
     /// The epoch an instruction's value belongs to, or nil when it is never shared.
     private func epochOf(_ ins: IRIns) -> UInt32? {
         let f = ins.op.info.flags
         switch ins.op {
         case .GCSTEP, .LOOP, .PHI, .NOP: return nil
-        case .SLOAD: return 0
-        case .FLOAD:
-            if ins.b == IRField.strLen.rawValue || ins.b == IRField.fnProto.rawValue { return 0 }
-            return epoch
         default:
             if f.contains(.effect) { return nil }
-            if f.contains(.load) { return epoch }
+            if f.contains(.load) {
+                guard let c = CSEState.loadClass(ins) else { return 0 }
+                return epochs[c.rawValue]
+            }
             if f.contains(.pure) || f.contains(.alwaysGuard) { return 0 }
             return nil
         }
@@ -61,6 +80,8 @@ struct CSEState {
         Key(op: ins.op, type: ins.type, guarded: guarded, a: ins.a, b: ins.b, c: ins.c, epoch: epoch)
     }
 
+    private mutating func bump(_ c: Class) { epochs[c.rawValue] &+= 1 }
+
     func lookup(_ ins: IRIns, in trace: Trace) -> IRRef? {
         guard let e = epochOf(ins) else { return nil }
         if let r = map[key(ins, guarded: true, epoch: e)] { return r }
@@ -69,13 +90,16 @@ struct CSEState {
     }
 
     mutating func record(_ ins: IRIns, ref: IRRef, in trace: Trace) {
-        let f = ins.op.info.flags
+        if ins.op.info.flags.contains(.allocates) { bump(.contents); bump(.shape); bump(.upvalues) }
         switch ins.op {
-        case .ASTORE, .HSTORE, .TSET, .USET:
-            epoch &+= 1
-            forward(ins, trace)
-        default:
-            if f.contains(.allocates) { epoch &+= 1 }
+        case .ASTORE: bump(.contents)
+        case .HSTORE, .TSET: bump(.contents); bump(.shape)
+        case .USET: bump(.upvalues); bump(.stack)
+        default: break
+        }
+        switch ins.op {
+        case .ASTORE, .HSTORE, .TSET, .USET: forward(ins, trace)
+        default: break
         }
         if let e = epochOf(ins) { map[key(ins, guarded: ins.isGuard, epoch: e)] = ref }
     }
@@ -94,7 +118,7 @@ struct CSEState {
         guard value != noRef else { return }
         var l = load
         l.type = trace.type(of: value)
-        guard l.type.isValue else { return }
-        map[key(l, guarded: true, epoch: epoch)] = value
+        guard l.type.isValue, let e = epochOf(l) else { return }
+        map[key(l, guarded: true, epoch: e)] = value
     }
 }

@@ -10,14 +10,15 @@
 // Exactness. Every rule must give bit-identical results to the interpreter for every input,
 // including -0, NaN, infinities and int32 wrap-around, because an exit hands the values to the
 // interpreter and the program must print the same with and without the JIT. So:
-//   - constants are folded with the interpreter's own formulas (luaMod: a - floor(a/b)*b; luaPow:
-//     b == 2 is a*a, else pow; bit.tobit via 2^52 + 2^51; MIN/MAX as math.min/max: `a < b ? a : b`);
+//   - constants are folded with JITMath, the definitions the IR interpreter uses and the interpreter
+//     computes (MOD: a - floor(a/b)*b; POW: b == 2 is a*a, else pow; TOBIT via 2^52 + 2^51;
+//     MIN/MAX as math.min/max: `a < b ? a : b`; TOINT: exactInt);
 //   - `x + 0` is NOT `x` (-0 + 0 = +0), but `x + (-0)`, `x - 0`, `x * 1`, `x / 1` are;
 //     `x * 2` is `x + x`; `x / 2^k` is `x * 2^-k` when 2^-k is a normal double (both are the exact
 //     product rounded once); `x * 0`, `x - x`, `0 - x` are not simplified (NaN, inf, -0);
 //   - `x * -1` is not `-x` (the sign of a NaN differs, and tostring shows it);
 //   - NEG(NEG x), BNOT(BNOT x), BSWAP(BSWAP x) are x; TOINT(TONUM i) and TOBIT(TONUM i) are i;
-//     TONUM(TOINT x) is x only because TOINT's guard rejects -0 (see `toIntExact`);
+//     TONUM(TOINT x) is NOT x: TOINT's guard accepts -0, which comes back as +0;
 //   - integer identities (x & -1, x | 0, x ^ 0, x + 0, x - 0, shifts/rotates by a multiple of 32,
 //     x & x, x | x, x ^ x = 0, x - x = 0, 0 << n, ...) hold for every int32.
 // Guards whose condition is decided by constants (or by identical operands, e.g. NLT x,x or EQ on
@@ -42,23 +43,7 @@ public enum Fold {
         return .emit(cur)
     }
 
-    // MARK: - Shared arithmetic (the interpreter's definitions)
-
-    /// Lua's `%` (the interpreter's luaMod).
-    @inline(__always) public static func mod(_ a: Double, _ b: Double) -> Double { a - (a / b).rounded(.down) * b }
-    /// Lua's `^` (the interpreter's luaPow).
-    @inline(__always) public static func pow(_ a: Double, _ b: Double) -> Double { b == 2 ? a * a : Glibc.pow(a, b) }
-    /// bit.tobit: round to nearest via 2^52 + 2^51 and keep the low 32 bits.
-    @inline(__always) public static func toBit(_ d: Double) -> Int32 {
-        Int32(truncatingIfNeeded: (d + 6755399441055744.0).bitPattern)
-    }
-    /// TOINT's guard: the number is an int32 and not -0 (so TONUM(TOINT x) == x, bit for bit).
-    @inline(__always) public static func toIntExact(_ d: Double) -> Int32? {
-        guard d >= -2147483648.0, d <= 2147483647.0 else { return nil }   // also rejects NaN
-        let i = Int32(d)
-        guard Double(i) == d, d.bitPattern != (-0.0 as Double).bitPattern else { return nil }
-        return i
-    }
+    // MARK: - Constant evaluation (JITMath: the interpreter's own definitions)
 
     /// The value of a num operation on constants (ops of the "num" rows of the IR table).
     public static func evalNum(_ op: IROp, _ x: Double, _ y: Double) -> Double? {
@@ -67,11 +52,11 @@ public enum Fold {
         case .SUB: return x - y
         case .MUL: return x * y
         case .DIV: return x / y
-        case .MOD: return mod(x, y)
-        case .POW: return pow(x, y)
+        case .MOD: return JITMath.mod(x, y)
+        case .POW: return JITMath.pow(x, y)
         case .NEG: return -x
-        case .MIN: return x < y ? x : y
-        case .MAX: return x > y ? x : y
+        case .MIN: return JITMath.min(x, y)
+        case .MAX: return JITMath.max(x, y)
         case .ATAN2: return Glibc.atan2(x, y)
         case .FMOD: return Glibc.fmod(x, y)
         default: return nil
@@ -182,9 +167,9 @@ public enum Fold {
                 }
             }
         case .MOD:
-            if ka && kb { return num(mod(numK(a), numK(b))) }
+            if ka && kb { return num(JITMath.mod(numK(a), numK(b))) }
         case .POW:
-            if ka && kb { return num(pow(numK(a), numK(b))) }
+            if ka && kb { return num(JITMath.pow(numK(a), numK(b))) }
             if kb && numK(b) == 2 { ins.op = .MUL; ins.b = a; return .emit(ins) }   // the interpreter's a*a
         case .NEG:
             if ka { return num(-numK(a)) }
@@ -235,17 +220,17 @@ public enum Fold {
 
         // Conversions.
         case .TOBIT:
-            if ka { return int(toBit(numK(a))) }
+            if ka { return int(JITMath.tobit(numK(a))) }
             if let d = def(a), d.op == .TONUM { return .ref(d.a) }            // every int32 round-trips
         case .TOINT:
             if ka {
-                if let i = toIntExact(numK(a)) { return int(i) }
+                if let i = JITMath.exactInt(numK(a)) { return int(i) }
                 return .emit(ins)                                             // always fails: keep the guard
             }
             if let d = def(a), d.op == .TONUM { return .ref(d.a) }
         case .TONUM:
             if ka { return num(Double(intK(a))) }
-            if let d = def(a), d.op == .TOINT { return .ref(d.a) }            // TOINT's guard made x exact
+            // Not TONUM(TOINT x) -> x: TOINT accepts -0 (JITMath.exactInt), and -0 comes back as +0.
         default:
             break
         }

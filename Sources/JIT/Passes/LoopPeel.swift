@@ -18,6 +18,8 @@
 //     entry are unchanged. Its `ref` is where it was taken (n, or before a final GCSTEP guard that
 //     exits through it).
 //   - The builder's CSE state is the one the recording left (same epochs), or CSE is off.
+//   - No USET: an upvalue still open on the trace's frames is a stack slot, so a USET could change
+//     what an SLOAD reads, and SLOADs of unmodified slots would not be invariant (not peeled).
 // Output when it returns true:
 //   - 0 ..< n unchanged (the peeled first iteration), then LOOP at index n (trace.loopStart = n),
 //     then the body: a copy of 0 ..< n emitted through `builder.emit` (fold and CSE as the builder's
@@ -50,7 +52,8 @@ public enum LoopOpt {
               let last = trace.snapshots.last, !trace.ins.isEmpty else { return false }
         let n = trace.ins.count
         guard last.ref >= 0, Int(last.ref) <= n else { return false }
-        for ins in trace.ins where ins.op == .LOOP || ins.op == .PHI { return false }
+        // USET may write a stack slot through an open upvalue, so SLOADs would not be invariant.
+        for ins in trace.ins where ins.op == .LOOP || ins.op == .PHI || ins.op == .USET { return false }
 
         // End-of-iteration values of the modified slots.
         var endRef: [Int32: IRRef] = [:]
