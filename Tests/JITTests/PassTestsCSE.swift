@@ -49,8 +49,8 @@ final class PassTestsCSE: XCTestCase {
         let h1 = b.emit(IRIns(.HLOAD, .num, a: tab, b: k, guarded: true))
         XCTAssertEqual(b.emit(IRIns(.HLOAD, .num, a: tab, b: k, guarded: true)), h1)
         let len1 = b.un(.LEN, tab, .int)
-        // A store anywhere: every memory load is done again; SLOAD and pure ops are not.
-        b.emit(IRIns(.HSTORE, .void, a: tab, b: b.num(1), c: b.str(0x2000)))
+        // A store with an unknown key: every table load is done again; SLOAD and pure ops are not.
+        b.emit(IRIns(.TSET, .void, a: tab, b: b.str(0x2000), c: b.num(1), guarded: true))
         XCTAssertNotEqual(b.emit(IRIns(.ALOAD, .num, a: ref, guarded: true)), v1)
         XCTAssertNotEqual(b.emit(IRIns(.HLOAD, .num, a: tab, b: k, guarded: true)), h1)
         XCTAssertNotEqual(b.un(.LEN, tab, .int), len1)
@@ -74,10 +74,10 @@ final class PassTestsCSE: XCTestCase {
         let ref = b.bin(.AREF, arr, b.int(0), .ptr)
         let h = b.emit(IRIns(.HLOAD, .num, a: tab, b: b.str(0x40), guarded: true))
         b.emit(IRIns(.ASTORE, .void, a: ref, b: b.num(1)))
-        // The array's address and size stay; its contents (and the hash part, conservatively) do not.
+        // The array's address and size stay, and string keys live in the hash part.
         XCTAssertEqual(b.emit(IRIns(.FLOAD, .ptr, a: tab, b: IRField.tabArray.rawValue)), arr)
         XCTAssertEqual(b.emit(IRIns(.FLOAD, .int, a: tab, b: IRField.tabAsize.rawValue)), asize)
-        XCTAssertNotEqual(b.emit(IRIns(.HLOAD, .num, a: tab, b: b.str(0x40), guarded: true)), h)
+        XCTAssertEqual(b.emit(IRIns(.HLOAD, .num, a: tab, b: b.str(0x40), guarded: true)), h)
         // USET: upvalues and stack slots (open upvalues) change, tables do not.
         let fn = b.sload(-1, .fn)
         let u = b.emit(IRIns(.UGET, .num, a: fn, c: 0, guarded: true))
@@ -147,5 +147,57 @@ final class PassTestsCSE: XCTestCase {
         let x = b.sload(0, .num)
         XCTAssertNotEqual(b.bin(.ADD, x, x), b.bin(.ADD, x, x))
         XCTAssertEqual(t.ins.count, 3)
+    }
+}
+
+final class PassTestsCSEAlias: XCTestCase {
+    func testHashKeysDoNotAlias() {
+        let (t, b) = makeTrace()
+        b.snap()
+        let tab = b.sload(0, .tab), other = b.sload(1, .tab)
+        let kx = b.str(0x100), ky = b.str(0x200)
+        let x = b.emit(IRIns(.HLOAD, .num, a: tab, b: kx, guarded: true))
+        let y = b.emit(IRIns(.HLOAD, .num, a: tab, b: ky, guarded: true))
+        let meta = b.emit(IRIns(.FLOAD, .ptr, a: tab, b: IRField.tabMeta.rawValue))
+        let len = b.un(.LEN, tab, .int)
+        let arr = b.emit(IRIns(.FLOAD, .ptr, a: tab, b: IRField.tabArray.rawValue))
+        let a1 = b.emit(IRIns(.ALOAD, .num, a: b.bin(.AREF, arr, b.int(0), .ptr), guarded: true))
+        let sum = b.bin(.ADD, x, y)
+        b.emit(IRIns(.HSTORE, .void, a: tab, b: sum, c: kx))        // t.x = t.x + t.y
+        XCTAssertEqual(b.emit(IRIns(.HLOAD, .num, a: tab, b: kx, guarded: true)), sum)   // forwarded
+        XCTAssertEqual(b.emit(IRIns(.HLOAD, .num, a: tab, b: ky, guarded: true)), y)     // other key
+        XCTAssertEqual(b.emit(IRIns(.FLOAD, .ptr, a: tab, b: IRField.tabMeta.rawValue)), meta)
+        XCTAssertEqual(b.emit(IRIns(.ALOAD, .num, a: b.bin(.AREF, arr, b.int(0), .ptr), guarded: true)), a1)
+        XCTAssertNotEqual(b.un(.LEN, tab, .int), len)                // a rehash may change the border
+        XCTAssertNotEqual(b.emit(IRIns(.FLOAD, .ptr, a: tab, b: IRField.tabArray.rawValue)), arr)
+        // Another table, same key: may be the same table.
+        b.emit(IRIns(.HSTORE, .void, a: other, b: b.num(5), c: ky))
+        XCTAssertNotEqual(b.emit(IRIns(.HLOAD, .num, a: tab, b: ky, guarded: true)), y)
+        XCTAssertEqual(b.emit(IRIns(.HLOAD, .num, a: tab, b: kx, guarded: true)), sum)
+        // Number keys: 0 and -0 are one key, and a number key may live in the array part.
+        let k0 = b.num(0), kn0 = b.num(-0.0)
+        let h0 = b.emit(IRIns(.HLOAD, .num, a: tab, b: k0, guarded: true))
+        b.emit(IRIns(.HSTORE, .void, a: tab, b: b.num(1), c: kn0))
+        XCTAssertNotEqual(b.emit(IRIns(.HLOAD, .num, a: tab, b: k0, guarded: true)), h0)
+        let h1 = b.emit(IRIns(.HLOAD, .num, a: tab, b: b.num(1), guarded: true))
+        b.emit(IRIns(.ASTORE, .void, a: b.bin(.AREF, arr, b.int(0), .ptr), b: b.num(9)))
+        XCTAssertNotEqual(b.emit(IRIns(.HLOAD, .num, a: tab, b: b.num(1), guarded: true)), h1)
+        // TSET: unknown key, everything in tables is re-read.
+        let hx = b.emit(IRIns(.HLOAD, .num, a: tab, b: kx, guarded: true))
+        b.emit(IRIns(.TSET, .void, a: other, b: b.sload(2, .num), c: b.num(1), guarded: true))
+        XCTAssertNotEqual(b.emit(IRIns(.HLOAD, .num, a: tab, b: kx, guarded: true)), hx)
+        XCTAssertEqual(b.emit(IRIns(.FLOAD, .ptr, a: tab, b: IRField.tabMeta.rawValue)), meta)
+        assertVerifies(t)
+    }
+
+    func testTGETSeesEveryHashStore() {
+        let (t, b) = makeTrace()
+        b.snap()
+        let tab = b.sload(0, .tab), key = b.sload(1, .str)
+        let g = b.emit(IRIns(.TGET, .num, a: tab, b: key, guarded: true))
+        XCTAssertEqual(b.emit(IRIns(.TGET, .num, a: tab, b: key, guarded: true)), g)
+        b.emit(IRIns(.HSTORE, .void, a: tab, b: b.num(1), c: b.str(0x300)))   // key may equal `key`
+        XCTAssertNotEqual(b.emit(IRIns(.TGET, .num, a: tab, b: key, guarded: true)), g)
+        assertVerifies(t)
     }
 }

@@ -2,34 +2,45 @@
 //
 // What it does. Before an instruction is appended, `lookup` asks whether an identical one is
 // already in the trace; if so its reference is used instead. After appending, `record` enters the
-// new instruction. The key is (op, type, a, b, c, guard flag, epoch): the snapshot of a guard is
-// not part of it, because an identical guard that already passed makes a later one redundant
-// whatever state it would exit to.
+// new instruction. The key is (op, type, a, b, c, guard flag, memory version): the snapshot of a
+// guard is not part of it, because an identical guard that already passed makes a later one
+// redundant whatever state it would exit to.
 //
 // What may be shared:
-//   - pure instructions and comparison guards (alwaysGuard ops), in any epoch: their result
-//     depends on their operands only. Pure allocating helpers (CAT, STRSUB, ...) too: strings are
-//     interned, so equal inputs give the same string object.
-//   - loads (`load` flag) only within one memory epoch of their class. An instruction that may
-//     write a class starts a new epoch of it, so a load is never reused across a possible write:
-//       stack     SLOAD                          written by USET (an open upvalue is a stack slot)
-//       contents  ALOAD HLOAD TGET LEN           written by ASTORE HSTORE TSET
-//       shape     FLOAD of table fields, func.env, udata.meta
-//                                                written by HSTORE TSET (growth, rehash, nomm cache)
-//       upvalues  UGET                           written by USET
-//     Every `allocates` instruction starts a new epoch of every heap class (conservative: no
-//     collection runs in a trace, but an allocation is a call into the runtime); stack slots are
-//     not heap memory. FLOAD str.len and func.proto are immutable and always shared.
+//   - pure instructions and comparison guards (alwaysGuard ops), always: their result depends on
+//     their operands only. Pure allocating helpers (CAT, STRSUB, ...) too: strings are interned, so
+//     equal inputs give the same string object.
+//   - loads (`load` flag) only while the memory they read has not possibly been written. Memory is
+//     split into classes, each with an epoch counter that every possible write to it bumps; a load's
+//     key carries the epochs of what it reads, so it is never reused across a possible write:
+//       stack     SLOAD                             written by USET (an open upvalue is a stack slot)
+//       array     array part: ALOAD, LEN, TGET, HLOAD of a number key
+//                                                   written by ASTORE, TSET, HSTORE of a number key
+//       key k     HLOAD of constant key k           written by HSTORE of key k (any table)
+//       hash      all hash keys: HLOAD, LEN         written by TSET (its key is not known)
+//       anyhash   TGET (reads any key)              written by HSTORE (any key), TSET
+//       shape     FLOAD tab.array/asize/hmask/nomm, LEN (which border `#` finds depends on the layout)
+//                                                   written by HSTORE, TSET (growth, rehash, nomm cache)
+//       meta      FLOAD tab.meta, func.env, udata.meta   no IR op writes them
+//       upvalues  UGET                              written by USET
+//     So `t.x = v` does not disturb a load of `t.y` (different constant keys are different keys even
+//     in the same table, and a rehash moves nodes, not values), nor the array's address.
+//     Every other `allocates` instruction bumps every heap class (conservative: no collection runs in a
+//     trace, but an allocation is a call into the runtime); stack slots are not heap memory.
+//     FLOAD str.len and func.proto are immutable and always shared.
 //   - an unguarded instruction may reuse an identical guarded one (same value, check already done),
 //     not the other way round.
 //   - GCSTEP, LOOP, PHI, NOP and effects are never shared.
-// Store-to-load forwarding: within the epoch a store starts, a load of the same location by the same
-// references gives the stored value (ALOAD after ASTORE to the same AREF, HLOAD after HSTORE with the
-// same table and key constant, TGET after TSET, UGET after USET), provided the load's type equals the
-// stored value's type (a type-checking load of another type would fail its guard; it is emitted).
+// Store-to-load forwarding: right after a store, a load of the same location by the same references
+// is entered with the stored value (ALOAD after ASTORE to the same AREF, HLOAD after HSTORE with the
+// same table and key, TGET after TSET, UGET after USET), valid until its memory version changes;
+// only when the load's type equals the stored value's type (a type-checking load of another type
+// would fail its guard; it is emitted).
 //
-// Loop peeling relies on the epochs: a load in the copied loop body is only shared with the peeled
-// iteration when no write to its class happened anywhere in the iteration (LOOP starts no epoch).
+// Loop peeling relies on the versions: a load in the copied loop body is only shared with the
+// peeled iteration when nothing in the whole iteration may have written what it reads (LOOP bumps
+// nothing). Forwarding into the body from a store of the peeled iteration is then correct as well:
+// it is the value stored by the previous iteration, carried by a PHI.
 struct CSEState {
     struct Key: Hashable {
         var op: IROp
@@ -38,75 +49,99 @@ struct CSEState {
         var a: IRRef
         var b: IRRef
         var c: IRRef
-        var epoch: UInt32
+        var v0: UInt32
+        var v1: UInt32
+        var v2: UInt32
     }
 
     private(set) var map: [Key: IRRef] = [:]
-    /// Current epoch per memory class (epoch 0 is reserved for values no store can change).
-    private var epochs: [UInt32] = [1, 1, 1, 1]
+    /// Epoch per memory class (a load's version is built from the epochs it reads; 0 = immutable).
+    private var epochs: [UInt32] = [UInt32](repeating: 1, count: Class.allCases.count)
+    /// Epoch per constant hash key (normalized, see `keyOf`).
+    private var keyEpochs: [IRConst: UInt32] = [:]
 
-    private enum Class: Int { case stack = 0, contents, shape, upvalues }
+    private enum Class: Int, CaseIterable { case stack = 0, array, hash, anyhash, shape, meta, upvalues }
+    private static let heapClasses: [Class] = [.array, .hash, .anyhash, .shape, .meta, .upvalues]
 
-    /// The memory class a load reads (nil: immutable).
-    private static func loadClass(_ ins: IRIns) -> Class? {
-        switch ins.op {
-        case .SLOAD: return .stack
-        case .ALOAD, .HLOAD, .TGET, .LEN: return .contents
-        case .UGET: return .upvalues
-        case .FLOAD:
-            if ins.b == IRField.strLen.rawValue || ins.b == IRField.fnProto.rawValue { return nil }
-            return .shape
-        default: return .contents       // any other load: treat as reading table contents
-        }
+    /// A hash key as the table sees it: 0 and -0 are the same key.
+    private static func keyOf(_ r: IRRef, _ trace: Trace) -> IRConst? {
+        guard isConst(r), Int(~r) < trace.consts.count else { return nil }
+        var k = trace.const(of: r)
+        if k.type == .num && k.number == 0 { k = .num(0) }
+        return k
     }
 
-    /// The epoch an instruction's value belongs to, or nil when it is never shared.
-    private func epochOf(_ ins: IRIns) -> UInt32? {
+    /// The memory version a load reads (three epochs; nil when the instruction is never shared).
+    private func version(_ ins: IRIns, _ trace: Trace) -> (UInt32, UInt32, UInt32)? {
         let f = ins.op.info.flags
+        func e(_ c: Class) -> UInt32 { epochs[c.rawValue] }
         switch ins.op {
         case .GCSTEP, .LOOP, .PHI, .NOP: return nil
+        case .SLOAD: return (e(.stack), 0, 0)
+        case .ALOAD: return (e(.array), 0, 0)
+        case .LEN: return (e(.array), e(.hash), e(.shape))     // the border found depends on the layout
+        case .TGET: return (e(.array), e(.anyhash), 0)
+        case .HLOAD:
+            guard let k = CSEState.keyOf(ins.b, trace) else { return (e(.array), e(.anyhash), 0) }
+            return (k.type == .num ? e(.array) : 0, e(.hash), keyEpochs[k] ?? 1)
+        case .UGET: return (e(.upvalues), 0, 0)
+        case .FLOAD:
+            switch IRField(rawValue: ins.b) {
+            case .strLen?, .fnProto?: return (0, 0, 0)
+            case .tabMeta?, .fnEnv?, .udataMeta?: return (e(.meta), 0, 0)
+            default: return (e(.shape), 0, 0)
+            }
         default:
             if f.contains(.effect) { return nil }
-            if f.contains(.load) {
-                guard let c = CSEState.loadClass(ins) else { return 0 }
-                return epochs[c.rawValue]
-            }
-            if f.contains(.pure) || f.contains(.alwaysGuard) { return 0 }
+            if f.contains(.load) { return (e(.array), e(.anyhash), e(.shape)) }   // a load not listed above
+            if f.contains(.pure) || f.contains(.alwaysGuard) { return (0, 0, 0) }
             return nil
         }
     }
 
-    private func key(_ ins: IRIns, guarded: Bool, epoch: UInt32) -> Key {
-        Key(op: ins.op, type: ins.type, guarded: guarded, a: ins.a, b: ins.b, c: ins.c, epoch: epoch)
+    private func key(_ ins: IRIns, guarded: Bool, _ v: (UInt32, UInt32, UInt32)) -> Key {
+        Key(op: ins.op, type: ins.type, guarded: guarded, a: ins.a, b: ins.b, c: ins.c, v0: v.0, v1: v.1, v2: v.2)
     }
 
     private mutating func bump(_ c: Class) { epochs[c.rawValue] &+= 1 }
 
     func lookup(_ ins: IRIns, in trace: Trace) -> IRRef? {
-        guard let e = epochOf(ins) else { return nil }
-        if let r = map[key(ins, guarded: true, epoch: e)] { return r }
-        if !ins.isGuard, let r = map[key(ins, guarded: false, epoch: e)] { return r }
+        guard let v = version(ins, trace) else { return nil }
+        if let r = map[key(ins, guarded: true, v)] { return r }
+        if !ins.isGuard, let r = map[key(ins, guarded: false, v)] { return r }
         return nil
     }
 
     mutating func record(_ ins: IRIns, ref: IRRef, in trace: Trace) {
-        if ins.op.info.flags.contains(.allocates) { bump(.contents); bump(.shape); bump(.upvalues) }
         switch ins.op {
-        case .ASTORE: bump(.contents)
-        case .HSTORE, .TSET: bump(.contents); bump(.shape)
-        case .USET: bump(.upvalues); bump(.stack)
-        default: break
+        case .ASTORE:
+            bump(.array)
+        case .HSTORE:
+            bump(.anyhash); bump(.shape)
+            if let k = CSEState.keyOf(ins.c, trace) {
+                keyEpochs[k, default: 1] &+= 1
+                if k.type == .num { bump(.array) }
+            } else {
+                bump(.array); bump(.hash)
+            }
+        case .TSET:
+            bump(.array); bump(.hash); bump(.anyhash); bump(.shape)
+        case .USET:
+            bump(.upvalues); bump(.stack)
+        default:
+            // Other allocations (TNEW, string helpers): conservatively every heap class.
+            if ins.op.info.flags.contains(.allocates) { for c in CSEState.heapClasses { bump(c) } }
         }
         switch ins.op {
         case .ASTORE, .HSTORE, .TSET, .USET: forward(ins, trace)
         default: break
         }
-        if let e = epochOf(ins) { map[key(ins, guarded: ins.isGuard, epoch: e)] = ref }
+        if let v = version(ins, trace) { map[key(ins, guarded: ins.isGuard, v)] = ref }
     }
 
     /// Enters the load a store makes redundant (as a guarded load: its type is known).
     private mutating func forward(_ st: IRIns, _ trace: Trace) {
-        let load: IRIns
+        var load: IRIns
         let value: IRRef
         switch st.op {
         case .ASTORE: value = st.b; load = IRIns(.ALOAD, .nil, a: st.a)
@@ -116,9 +151,8 @@ struct CSEState {
         default: return
         }
         guard value != noRef else { return }
-        var l = load
-        l.type = trace.type(of: value)
-        guard l.type.isValue, let e = epochOf(l) else { return }
-        map[key(l, guarded: true, epoch: e)] = value
+        load.type = trace.type(of: value)
+        guard load.type.isValue, let v = version(load, trace) else { return }
+        map[key(load, guarded: true, v)] = value
     }
 }
