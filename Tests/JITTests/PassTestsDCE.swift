@@ -51,3 +51,26 @@ final class PassTestsDCE: XCTestCase {
         assertVerifies(t)
     }
 }
+
+final class PassTestsPipeline: XCTestCase {
+    func testPipelinePeelsRemovesAndVerifies() {
+        let (t, b) = makeTrace(link: .loop)
+        b.snap()
+        let x = b.sload(0, .num), y = b.sload(1, .num)
+        _ = b.bin(.MUL, y, b.num(3))                          // dead
+        let x1 = b.bin(.ADD, x, y)
+        b.snap([(0, x1)], pc: 2)
+        b.guardOp(.LT, x1, b.num(100))
+        b.snap([(0, x1)], pc: 0)
+        let problems = PassPipeline.finish(t, builder: b, options: PassOptions(), verify: true)
+        XCTAssertEqual(problems, [])
+        XCTAssertNotNil(t.loopStart)
+        XCTAssertEqual(t.count(.MUL), 0)
+        XCTAssertEqual(t.count(.NOP), 1)
+        // A broken trace is reported with the stage.
+        let (u, c) = makeTrace(link: .interpreter)
+        c.snap()
+        c.emitRaw(IRIns(.ADD, .num, a: 5, b: 6))
+        XCTAssert(PassPipeline.finish(u, builder: c, options: PassOptions(), verify: true).first?.hasPrefix("after recording") ?? false)
+    }
+}
