@@ -3,6 +3,7 @@
 // chosen backend, counts exits and grows side traces from hot ones, blacklists loops that keep
 // aborting, and reports every event to the JIT log.
 import Bytecode
+import Foundation
 import CVM
 import Glibc
 import Runtime
@@ -13,6 +14,10 @@ struct LoopKey: Hashable {
     let proto: UInt
     let pc: Int
     init(_ p: ProtoRef, _ pc: Int) { proto = UInt(bitPattern: p); self.pc = pc }
+}
+
+enum DispatchTimeNanos {
+    static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 }
 
 public struct JITStats: Sendable {
@@ -31,6 +36,23 @@ public struct JITStats: Sendable {
     public var abortReasons: [String: Int] = [:]
 }
 
+/// Compiled code of a trace (the native backend's product; see Sources/JIT/Native).
+public protocol TraceCode: AnyObject {
+    /// Runs the trace with its base frame's registers at `base` until a guard fails or the trace
+    /// ends. A helper that failed (out of memory) exits like a failing guard of its instruction.
+    func run(base: UnsafeMutablePointer<Value>) -> TraceExit
+    /// The unboxed value of a (non-constant) reference at the last exit, for ExitRestore.
+    func exitValue(_ r: IRRef) -> UInt64
+}
+
+/// A backend that turns traces into TraceCode. `compile` throws (with a reason) for traces it
+/// cannot handle; those run on the IR interpreter.
+public protocol NativeCompiler: AnyObject {
+    func compile(_ t: Trace, engine: JITEngine) throws -> TraceCode
+    /// Drops all code (trace flush).
+    func flush()
+}
+
 public final class JITEngine: LoopHook, RecordHook {
     public let vm: LuaVM
     public private(set) var params: JITParams
@@ -46,6 +68,8 @@ public final class JITEngine: LoopHook, RecordHook {
     var blacklist: Set<LoopKey> = []
     var recorder: Recorder?
     let irInterp: IRInterpreter
+    /// The native backend (installed by the CLI/tests when --jit-backend=native).
+    public var nativeCompiler: NativeCompiler?
     var rootMarker = 0
     /// Builtin index -> "math.floor" for the library functions the recorder knows.
     var fastFunctionNames: [Int: String] = [:]
@@ -234,6 +258,15 @@ public final class JITEngine: LoopHook, RecordHook {
         vm.jitRecording = false
         traces[t.id] = t
         stats.tracesMade += 1
+        if params.backend == .native, let nc = nativeCompiler {
+            let t0 = DispatchTimeNanos.now()
+            do {
+                t.code = try nc.compile(t, engine: self)
+            } catch {
+                log?("[TRACE \(pad(t.id)) -- native backend: \(error); the IR interpreter runs it]")
+            }
+            stats.compileNanos &+= DispatchTimeNanos.now() &- t0
+        }
         if let (pt, pe) = t.parent, let parent = traces[pt] {
             parent.snapshots[pe].sideTrace = t.id
             stats.sideTraces += 1
@@ -297,6 +330,23 @@ public final class JITEngine: LoopHook, RecordHook {
             tj_vm_state.trace = UInt32(t.id)
             tj_vm_state.tag = UInt32(TJ_VMSTATE_TRACE)
             let result: TraceExit
+            if let code = t.code {
+                result = code.run(base: base)
+                stats.exits += 1
+                let snap: Int
+                switch result {
+                case .exit(let s): snap = s
+                case .end(let s): snap = s
+                }
+                do {
+                    try ExitRestore.restore(vm, t, snap: snap, base: base) { code.exitValue($0) }
+                } catch {
+                    return true
+                }
+                tj_vm_state.tag = savedState
+                if let next = followUp(t, result, snap) { t = next; base = vm.jitCurrentFrame().base; continue }
+                return true
+            }
             do {
                 result = try irInterp.run(t, base: base)
             } catch {
@@ -321,27 +371,25 @@ public final class JITEngine: LoopHook, RecordHook {
                 return true
             }
             tj_vm_state.tag = savedState
-            if case .end = result, case .trace(let next) = t.link, let nt = traces[next] {
-                t = nt
-                base = vm.jitCurrentFrame().base
-                continue
-            }
-            if case .exit = result {
-                t.snapshots[snap].exitCount += 1
-                let s = t.snapshots[snap]
-                if let side = s.sideTrace, let st = traces[side] {
-                    t = st
-                    base = vm.jitCurrentFrame().base
-                    continue
-                }
-                if s.exitCount >= params.hotexit && s.sideAborts < params.tryside && recorder == nil
-                    && sideCount(of: t) < params.maxside {
-                    let nf = vm.jitCurrentFrame()
-                    startRecording(parent: (t.id, snap), frame: nf, pc: nf.pc, key: nil)
-                }
-            }
+            if let next = followUp(t, result, snap) { t = next; base = vm.jitCurrentFrame().base; continue }
             return true
         }
+    }
+
+    /// After an exit has been restored: the trace to continue in (a linked trace or the exit's
+    /// side trace), or nil to return to the interpreter (maybe recording a side trace first).
+    func followUp(_ t: Trace, _ result: TraceExit, _ snap: Int) -> Trace? {
+        if case .end = result, case .trace(let next) = t.link, let nt = traces[next] { return nt }
+        guard case .exit = result else { return nil }
+        t.snapshots[snap].exitCount += 1
+        let s = t.snapshots[snap]
+        if let side = s.sideTrace, let st = traces[side] { return st }
+        if s.exitCount >= params.hotexit && s.sideAborts < params.tryside && recorder == nil
+            && sideCount(of: t) < params.maxside {
+            let nf = vm.jitCurrentFrame()
+            startRecording(parent: (t.id, snap), frame: nf, pc: nf.pc, key: nil)
+        }
+        return nil
     }
 
     func sideCount(of t: Trace) -> Int {
@@ -361,6 +409,7 @@ public final class JITEngine: LoopHook, RecordHook {
         if let r = recorder { r.abort("flush") }
         traces = [nil]
         rootTraces = [:]
+        nativeCompiler?.flush()
         stats.flushes += 1
         log?("[TRACE flush -- \(reason)]")
     }

@@ -131,7 +131,8 @@ public final class Trace {
     /// Times the trace was entered from the interpreter (or a parent exit).
     public var entries = 0
     /// Machine code, when the native backend compiled it.
-    public var machineCode: AnyObject?
+    public var code: TraceCode?
+    public var machineCode: AnyObject? { code }
 
     public init(id: Int, parent: (trace: Int, exit: Int)?, startProto: ProtoRef, startPC: Int) {
         self.id = id

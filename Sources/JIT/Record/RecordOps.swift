@@ -156,6 +156,8 @@ extension Recorder {
         case .ITERC:
             if c == 0 { throw RecordAbort("NYI: iterator keeping all results") }
             set(a, try get(a - 3)); set(a + 1, try get(a - 2)); set(a + 2, try get(a - 1))
+            pendingValues = [a: value(a - 3), a + 1: value(a - 2), a + 2: value(a - 1)]
+            defer { pendingValues = nil }
             try recordCall(a, nargs: 2, wanted: c - 1)
         case .TAILCALL:
             throw RecordAbort("NYI: tail call")

@@ -56,6 +56,8 @@ final class Recorder {
     var insCounter = 0
     var snapForIns = -1
     var allocates = false
+    /// Values an instruction writes before its recorded part reads them (ITERC).
+    var pendingValues: [Int: Value]?
     var done = false
     // The current instruction's context.
     var curBase: UnsafeMutablePointer<Value>
@@ -159,8 +161,12 @@ final class Recorder {
         return i
     }
 
-    /// The current value of register r of the innermost frame (the interpreter's view).
-    @inline(__always) func value(_ r: Int) -> Value { curBase[r] }
+    /// The current value of register r of the innermost frame (the interpreter's view), or the
+    /// value the instruction being recorded is about to put there (ITERC's copies).
+    @inline(__always) func value(_ r: Int) -> Value {
+        if let o = pendingValues, let v = o[r] { return v }
+        return curBase[r]
+    }
 
     /// The IR value of register r of the innermost frame.
     func get(_ r: Int) throws -> IRRef {
