@@ -25,7 +25,8 @@
 // two refs of one singleton type) are dropped when they always hold; when they always fail they
 // stay (the trace then always exits there, which is what the interpreter would do too).
 // Canonical form: commutative operations get a constant as their second operand and otherwise the
-// lower reference first, so `a+b` and `b+a` meet in CSE.
+// lower reference first, so `a+b` and `b+a` meet in CSE (num ADD/MUL: only non-NaN constants move,
+// because with two NaN operands the first one's NaN is the result).
 // Helpers that need the runtime (CAT, STRSUB, STRCHAR, TOSTR, STRBYTE on constant strings) and all
 // loads and stores are left alone.
 import Glibc
@@ -102,12 +103,25 @@ public enum Fold {
 
     private static let negZeroBits = (-0.0 as Double).bitPattern
 
+    /// Canonical operand order of a commutative op: constant second, else the lower ref first.
+    /// ADD and MUL on numbers only move a non-NaN constant: with two NaN operands the result is the
+    /// first one's NaN (its sign shows in tostring), so two variable operands keep their order.
+    private static func shouldSwap(_ ins: IRIns, _ trace: Trace) -> Bool {
+        let a = ins.a, b = ins.b
+        if isConst(b) { return false }
+        if isConst(a) {
+            if ins.type == .num && (ins.op == .ADD || ins.op == .MUL) { return !trace.const(of: a).number.isNaN }
+            return true
+        }
+        if ins.type == .num && (ins.op == .ADD || ins.op == .MUL) { return false }
+        return a > b
+    }
+
     private static func step(_ ins0: IRIns, _ trace: Trace) -> FoldResult {
         var ins = ins0
         let op = ins.op
         let info = op.info
-        if info.flags.contains(.commutative), ins.a != noRef, ins.b != noRef,
-           (isConst(ins.a) && !isConst(ins.b)) || (!isConst(ins.a) && !isConst(ins.b) && ins.a > ins.b) {
+        if info.flags.contains(.commutative), ins.a != noRef, ins.b != noRef, shouldSwap(ins, trace) {
             swap(&ins.a, &ins.b)
         }
         let a = ins.a, b = ins.b
