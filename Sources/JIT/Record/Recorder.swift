@@ -158,7 +158,12 @@ final class Recorder {
             snapshotNow(force: true)   // the last snapshot stays the loop-end state
         }
         trace.link = link
-        TracePipeline.finish(trace, builder: b, options: engine.params.passOptions)
+        let problems = PassPipeline.finish(trace, builder: b, options: engine.params.passOptions)
+        if let first = problems.first {
+            // A recorder or pass bug: never run a trace the verifier rejects.
+            abort("IR verifier: \(first)\(problems.count > 1 ? " (and \(problems.count - 1) more)" : "")")
+            return .aborted
+        }
         done = true
         return .finished(trace)
     }
@@ -262,12 +267,3 @@ final class Recorder {
     }
 }
 
-/// The passes that run when a trace is complete.
-enum TracePipeline {
-    static func finish(_ t: Trace, builder: IRBuilder, options: PassOptions) {
-        if options.loop && t.link == .loop {
-            _ = LoopOpt.run(t, builder: builder)
-        }
-        if options.dce { DCE.run(t) }
-    }
-}
