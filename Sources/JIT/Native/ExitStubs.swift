@@ -22,9 +22,12 @@ final class NativeTraceCode: TraceCode, MachineCodeDumping {
     let stubOffsets: [(offset: Int, snap: Int)]
     /// Arena generation the code belongs to (a flush invalidates it).
     let generation: Int
+    /// Keeps the arena (and so the code) mapped while the trace exists.
+    let arena: CodeArena
 
-    init(piece: CodePiece, code: [UInt8], gen: GeneratedCode, generation: Int) {
+    init(piece: CodePiece, code: [UInt8], gen: GeneratedCode, generation: Int, arena: CodeArena) {
         self.piece = piece
+        self.arena = arena
         self.code = code
         self.entry = unsafeBitCast(piece.pointer, to: TraceEntry.self)
         let words = 32 + gen.spillCount

@@ -32,7 +32,7 @@ public final class NativeBackend: NativeCompiler {
         let gen = try cg.generate()
         let piece = try arena.install(gen.asm)
         let code = arena.bytes(at: piece.address, size: piece.size) ?? []
-        return NativeTraceCode(piece: piece, code: code, gen: gen, generation: generation)
+        return NativeTraceCode(piece: piece, code: code, gen: gen, generation: generation, arena: arena)
     }
 
     public func flush() {
