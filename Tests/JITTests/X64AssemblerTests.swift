@@ -82,6 +82,10 @@ final class X64AssemblerTests: XCTestCase {
                 b.add("movsxd \(d.name()), DWORD PTR \(Intel.mem(m))") { $0.movsxd(d, m) }
             }
         }
+        for d in regs { for s in someRegs {
+            b.add("movzx \(d.name(.w)), \(s.name(.b))") { $0.movzx(d, s, from: .b, width: .w) }
+            b.add("movsx \(d.name(.w)), \(s.name(.b))") { $0.movsx(d, s, from: .b, width: .w) }
+        } }
         b.add("xchg eax, eax") { $0.xchg(.rax, .rax, width: .d) }
         try b.compare()
     }

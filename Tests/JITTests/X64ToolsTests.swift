@@ -66,6 +66,15 @@ final class X64ToolsTests: XCTestCase {
         XCTAssertNil(X64Assembler.rel32(fieldAddress: 0, target: 1 << 40))
     }
 
+    func testBufferGrows() throws {
+        let a = X64Assembler(capacity: 1)
+        for i in 0..<5000 { a.movabs(.r9, UInt64(i)) }
+        let code = try a.finish()
+        XCTAssertEqual(code.count, 50000)
+        XCTAssertEqual(Array(code[49990..<50000]), [0x49, 0xB9, 0x87, 0x13, 0, 0, 0, 0, 0, 0])
+        XCTAssertEqual(a.bytes, code)
+    }
+
     func testResetReusesTheAssembler() throws {
         let a = X64Assembler()
         let l = a.newLabel()

@@ -148,12 +148,14 @@ extension X64Assembler {
     /// `cmovcc dst, src` (`.w`, `.d`, `.q`; with `.d` the upper half is cleared even when the
     /// condition is false).
     public func cmov(_ cond: Cond, _ dst: GPR, _ src: GPR, width: Width = .q) {
+        precondition(width != .b, "cmov has no byte form")
         prefix(width, reg: dst.number, rm: .reg(src.number))
         emit(0x0F)
         emit(0x40 | cond.rawValue)
         modrm(reg: dst.number, .reg(src.number))
     }
     public func cmov(_ cond: Cond, _ dst: GPR, _ src: Mem, width: Width = .q) {
+        precondition(width != .b, "cmov has no byte form")
         prefix(width, reg: dst.number, rm: .mem(src))
         emit(0x0F)
         emit(0x40 | cond.rawValue)
@@ -186,7 +188,7 @@ extension X64Assembler {
         var left = size
         while left > 0 {
             let n = min(left, 9)
-            bytes.append(contentsOf: X64Assembler.nops[n])
+            emit(contentsOf: X64Assembler.nops[n])
             left -= n
         }
     }

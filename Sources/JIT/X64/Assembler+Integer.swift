@@ -101,6 +101,7 @@ extension X64Assembler {
 
     /// `lea dst, [mem]` (`.q` or `.d`).
     public func lea(_ dst: GPR, _ src: Mem, width: Width = .q) {
+        precondition(width != .b, "lea has no byte form")
         prefix(width, reg: dst.number, rm: .mem(src))
         emit(0x8D)
         modrm(reg: dst.number, mem: src, immBytes: 0)
@@ -123,7 +124,8 @@ extension X64Assembler {
     }
 
     private func extend(_ op: UInt8, _ dst: GPR, _ src: RM, from: Width, width: Width) {
-        precondition(from == .b || from == .w, "movzx/movsx extend a byte or a word")
+        precondition((from == .b && width != .b) || (from == .w && (width == .d || width == .q)),
+                     "movzx/movsx extend a byte or a word into a wider register")
         prefix(width, reg: dst.number, rm: src, byteRM: from == .b)
         emit(0x0F)
         emit(from == .b ? op : op + 1)
@@ -292,11 +294,13 @@ extension X64Assembler {
 
     /// `imul dst, src` (dst = low bits of dst * src; `.w`, `.d`, `.q`).
     public func imul(_ dst: GPR, _ src: GPR, width: Width = .q) {
+        precondition(width != .b, "imul r, r/m has no byte form")
         prefix(width, reg: dst.number, rm: .reg(src.number))
         emit(0x0F); emit(0xAF)
         modrm(reg: dst.number, .reg(src.number))
     }
     public func imul(_ dst: GPR, _ src: Mem, width: Width = .q) {
+        precondition(width != .b, "imul r, r/m has no byte form")
         prefix(width, reg: dst.number, rm: .mem(src))
         emit(0x0F); emit(0xAF)
         modrm(reg: dst.number, mem: src, immBytes: 0)
@@ -309,6 +313,7 @@ extension X64Assembler {
         imul3(dst, .mem(src), imm, width)
     }
     private func imul3(_ dst: GPR, _ src: RM, _ imm: Int32, _ width: Width) {
+        precondition(width != .b, "imul r, r/m, imm has no byte form")
         prefix(width, reg: dst.number, rm: src)
         if X64Assembler.fitsImm8(imm, width) {
             emit(0x6B)
@@ -395,12 +400,14 @@ extension X64Assembler {
 
     /// `bt r, bit` (CF = bit `bit` of r; bit index taken modulo the width).
     public func bt(_ r: GPR, _ bit: GPR, width: Width = .q) {
+        precondition(width != .b, "bt has no byte form")
         prefix(width, reg: bit.number, rm: .reg(r.number))
         emit(0x0F); emit(0xA3)
         modrm(reg: bit.number, .reg(r.number))
     }
     /// `bt r, imm8`.
     public func bt(_ r: GPR, _ bit: UInt8, width: Width = .q) {
+        precondition(width != .b, "bt has no byte form")
         prefix(width, reg: 0, rm: .reg(r.number))
         emit(0x0F); emit(0xBA)
         modrm(reg: 4, .reg(r.number))
@@ -416,11 +423,13 @@ extension X64Assembler {
     public func btc(_ r: GPR, _ bit: UInt8, width: Width = .q) { bitOp(7, r, bit, width) }
 
     private func bitOp(_ op: UInt8, _ r: GPR, _ bit: GPR, _ width: Width) {
+        precondition(width != .b, "bts/btr/btc have no byte form")
         prefix(width, reg: bit.number, rm: .reg(r.number))
         emit(0x0F); emit(op)
         modrm(reg: bit.number, .reg(r.number))
     }
     private func bitOp(_ ext: UInt8, _ r: GPR, _ bit: UInt8, _ width: Width) {
+        precondition(width != .b, "bts/btr/btc have no byte form")
         prefix(width, reg: 0, rm: .reg(r.number))
         emit(0x0F); emit(0xBA)
         modrm(reg: ext, .reg(r.number))

@@ -87,24 +87,30 @@ extension X64Assembler {
     /// `cvtsi2sd dst, src` from a signed `.d` or `.q` integer (merges into dst's upper lane: clear
     /// dst first, e.g. with `xorpd`, to break the dependency on its old value).
     public func cvtsi2sd(_ dst: XMM, _ src: GPR, width: Width = .q) {
+        precondition(width == .d || width == .q, "conversions take a dword or qword integer")
         sse(0xF2, 0x2A, reg: dst.number, .reg(src.number), w64: width == .q)
     }
     public func cvtsi2sd(_ dst: XMM, _ src: Mem, width: Width = .q) {
+        precondition(width == .d || width == .q, "conversions take a dword or qword integer")
         sse(0xF2, 0x2A, reg: dst.number, .mem(src), w64: width == .q)
     }
     /// `cvttsd2si dst, src` (truncating; out of range or NaN gives the "integer indefinite" value
     /// 0x80000000 / 0x8000000000000000).
     public func cvttsd2si(_ dst: GPR, _ src: XMM, width: Width = .q) {
+        precondition(width == .d || width == .q, "conversions take a dword or qword integer")
         sse(0xF2, 0x2C, reg: dst.number, .reg(src.number), w64: width == .q)
     }
     public func cvttsd2si(_ dst: GPR, _ src: Mem, width: Width = .q) {
+        precondition(width == .d || width == .q, "conversions take a dword or qword integer")
         sse(0xF2, 0x2C, reg: dst.number, .mem(src), w64: width == .q)
     }
     /// `cvtsd2si dst, src` (rounds with the current MXCSR mode, round-to-nearest-even by default).
     public func cvtsd2si(_ dst: GPR, _ src: XMM, width: Width = .q) {
+        precondition(width == .d || width == .q, "conversions take a dword or qword integer")
         sse(0xF2, 0x2D, reg: dst.number, .reg(src.number), w64: width == .q)
     }
     public func cvtsd2si(_ dst: GPR, _ src: Mem, width: Width = .q) {
+        precondition(width == .d || width == .q, "conversions take a dword or qword integer")
         sse(0xF2, 0x2D, reg: dst.number, .mem(src), w64: width == .q)
     }
 
