@@ -315,6 +315,7 @@ public final class Heap {
     }
 
     @inline(never) func checkGCSlow() {
+        if st.pointee.noCollect > 0 { return }
         if (st.pointee.totalBytes >= st.pointee.threshold && st.pointee.running) || st.pointee.stress {
             collect()
         } else {
@@ -408,6 +409,7 @@ public final class Heap {
 
     /// A full stop-the-world collection, then any due finalizers (collectgarbage("collect")).
     public func collect() {
+        if st.pointee.noCollect > 0 { return }   // inside a library call from a trace
         fullGC()
         runFinalizers()
     }

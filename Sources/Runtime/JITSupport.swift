@@ -116,7 +116,9 @@ extension LuaVM {
         let co = coState(currentThread)
         let saved = co.pointee.ciCount
         do {
-            return try call(f, args, wanted: wanted)
+            // The trace's values live in registers the collector cannot see: no collection until
+            // the trace reaches its GC check (a sort comparator or __tostring may allocate).
+            return try heap.withoutCollection { try call(f, args, wanted: wanted) }
         } catch {
             co.pointee.ciCount = saved
             throw error

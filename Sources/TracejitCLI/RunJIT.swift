@@ -68,6 +68,7 @@ func attachJIT(_ vm: LuaVM, _ o: RunOptions) -> (JITEngine, JITOutput)? {
     guard o.jit.enabled && !o.interpOnly else { return nil }
     let out = JITOutput(path: o.jit.outPath)
     let engine = JITEngine(vm: vm, params: o.jit.params)
+    if o.jit.params.backend == .native { engine.nativeCompiler = NativeBackend(budgetKB: o.jit.params.maxmcode) }
     if o.jit.log { engine.log = { out.write($0 + "\n") } }
     if let d = o.jit.dump {
         engine.dump = { [unowned engine] t in out.write(TraceDump.text(t, engine: engine, options: d)) }
