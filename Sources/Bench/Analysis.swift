@@ -118,6 +118,8 @@ public struct Analysis: Codable, Equatable {
         out.samples = med(\.samples)
         out.jitSampleShare = med(\.jitSampleShare)
         out.compileSeconds = med(\.compileSeconds)
+        out.sideTraces = med(\.sideTraces)
+        out.firstTraceSeconds = med(\.firstTraceSeconds)
         out.gcCount = med(\.gcCount)
         out.gcSeconds = med(\.gcSeconds)
         let its = xs.compactMap(\.iterations).filter { !$0.isEmpty }

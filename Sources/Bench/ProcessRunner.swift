@@ -41,6 +41,10 @@ public struct VMStats: Codable, Equatable {
     /// Share (0...1) of profiler samples that landed in JIT code.
     public var jitSampleShare: Double?
     public var compileSeconds: Double?
+    /// Side traces among `traces`.
+    public var sideTraces: Double?
+    /// CPU seconds from the JIT's start to its first trace (time to first trace).
+    public var firstTraceSeconds: Double?
     public var gcCount: Double?
     public var gcSeconds: Double?
     /// Seconds of each in-process iteration when TRACEJIT_BENCH_ITERATIONS was honoured.
@@ -52,6 +56,8 @@ public struct VMStats: Codable, Equatable {
         case traces, aborts, exits, samples
         case jitSampleShare = "jit_sample_share"
         case compileSeconds = "compile_seconds"
+        case sideTraces = "side_traces"
+        case firstTraceSeconds = "first_trace_seconds"
         case gcCount = "gc_count"
         case gcSeconds = "gc_seconds"
         case iterations

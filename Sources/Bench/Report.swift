@@ -96,14 +96,16 @@ public enum Reports {
         out.append(Table(title: "Times: median of \(r.runs) runs (\(r.warmup) warm-up), \(a.metric.label), size \(r.size)",
                          header: h, rows: rows, right: Set(1..<nCols)))
         // VM figures.
-        let vh = ["program", "traces", "aborts", "exits", "JIT samples", "compile ms", "GC count", "GC ms"]
+        let vh = ["program", "traces", "side", "aborts", "exits", "JIT samples", "1st trace ms", "compile ms", "GC count", "GC ms"]
         let vrows = a.programs.map { p -> [String] in
             let v = p.vm
             return [p.program,
                     opt(v?.traces) { String(format: "%.0f", $0) },
+                    opt(v?.sideTraces) { String(format: "%.0f", $0) },
                     opt(v?.aborts) { String(format: "%.0f", $0) },
                     opt(v?.exits) { String(format: "%.0f", $0) },
                     opt(v?.jitSampleShare) { String(format: "%.1f%%", $0 * 100) },
+                    opt(v?.firstTraceSeconds) { String(format: "%.1f", $0 * 1000) },
                     opt(v?.compileSeconds) { String(format: "%.1f", $0 * 1000) },
                     opt(v?.gcCount) { String(format: "%.0f", $0) },
                     opt(v?.gcSeconds) { String(format: "%.1f", $0 * 1000) }]
@@ -174,7 +176,7 @@ public enum Reports {
 
     public static let csvHeader = ["program", "args", "subject", "role", "run", "wall_s", "cpu_s", "user_s", "sys_s",
                                    "max_rss_kib", "traces", "aborts", "exits", "jit_sample_share", "compile_s",
-                                   "gc_count", "gc_s"]
+                                   "gc_count", "gc_s", "side_traces", "first_trace_s"]
 
     /// One row per run (RFC 4180 quoting).
     public static func csv(_ r: BenchResult) -> String {
@@ -190,7 +192,8 @@ public enum Reports {
                     let cells = [p.program.name, p.program.args.joined(separator: " "), s.name, s.role.rawValue, String(i + 1),
                                  String(x.wallSeconds), String(x.cpuSeconds), String(x.userSeconds), String(x.systemSeconds),
                                  String(x.maxRSSKiB), num(v?.traces), num(v?.aborts), num(v?.exits), num(v?.jitSampleShare),
-                                 num(v?.compileSeconds), num(v?.gcCount), num(v?.gcSeconds)]
+                                 num(v?.compileSeconds), num(v?.gcCount), num(v?.gcSeconds), num(v?.sideTraces),
+                                 num(v?.firstTraceSeconds)]
                     out += cells.map(q).joined(separator: ",") + "\n"
                 }
             }

@@ -53,6 +53,13 @@ public struct LoopMap: Sendable, Equatable {
         let h = innermost[pc]
         return h >= 0 ? Int(h) : nil
     }
+
+    /// The pc the interpreter's loop hook reports for a loop (where recording starts): the body
+    /// start (the back-edge's target) for FORLOOP/ITERL, whose extent ends at the header; the
+    /// instruction after the header for LOOP, whose extent starts there.
+    public static func hookPC(header: Int, first: Int, last: Int) -> Int {
+        last == header ? first : header + 1
+    }
 }
 
 public struct LoopID: Hashable, Sendable, CustomStringConvertible {
@@ -113,4 +120,90 @@ public final class HotLoopDetector {
 
     /// Forget a prototype's loop map (e.g. after the runtime replaced it).
     public func invalidate(proto: UInt32) { maps[proto] = nil }
+}
+
+/// Live hot-loop detection for the JIT's sample hotness (`hotness=sample`), fed on the sampler's
+/// drain thread. Like HotLoopDetector, an interpreted sample credits the innermost loop around the
+/// running frame's pc, and samples in traces, the GC, the compiler or library functions credit
+/// nothing. Unlike it, credit decays and a loop is reported again while it stays hot:
+/// - The clock is sampled CPU time: every sample (in any state) advances it by its weight, one
+///   sampling period each. Every `halfLifeMilliseconds` of it, all credit halves (integer halving,
+///   applied lazily when a loop is next credited), so old samples stop counting: a loop must be
+///   hot now, not have been warm for long.
+/// - When a loop's credit reaches `threshold` it is reported (`onHot`, with the pc its loop hook
+///   reports) and its credit starts over from 0: a loop the JIT could not trace (recording
+///   aborted) or that the interpreter keeps running is reported again after another `threshold`
+///   samples, which paces retries like LuaJIT's hotcount backoff does.
+/// Not thread-safe: feed it from one thread. Read the counters after sampling stopped.
+public final class SampledLoopHeat {
+    public let threshold: Int
+    /// Sampling periods per half-life.
+    public let halfLifePeriods: Int
+    private let loopMap: (UInt32) -> LoopMap?
+    private var maps: [UInt32: (map: LoopMap, hookPC: [Int: Int])] = [:]
+    private var heat: [LoopID: (credit: Int, epoch: Int)] = [:]
+    private var clock = 0
+    /// Called with the loop and the pc its loop hook reports, each time the loop gets hot.
+    public var onHot: ((LoopID, Int) -> Void)?
+    /// Sample records seen.
+    public private(set) var samples = 0
+    /// Samples seen (weights summed), by VM state: total, interpreted, in traces.
+    public private(set) var totalWeight = 0
+    public private(set) var interpretedWeight = 0
+    public private(set) var traceWeight = 0
+    /// Times a loop was reported hot.
+    public private(set) var reports = 0
+
+    /// `sampleHz`: the sampler's rate (the length of one period); `loopMap(protoId)` gives a
+    /// prototype's loop map, or nil while it is unknown (asked again later: a prototype becomes
+    /// known when the interpreter first reaches one of its loops).
+    public init(threshold: Int, sampleHz: Int, halfLifeMilliseconds: Int, loopMap: @escaping (UInt32) -> LoopMap?) {
+        self.threshold = max(threshold, 1)
+        self.halfLifePeriods = max(1, max(sampleHz, 1) * max(halfLifeMilliseconds, 1) / 1000)
+        self.loopMap = loopMap
+    }
+
+    /// Share of the samples that landed in traces (0 with no samples).
+    public var traceShare: Double { totalWeight > 0 ? Double(traceWeight) / Double(totalWeight) : 0 }
+
+    /// The current credit of a loop (after decay), for tests.
+    public func credit(of id: LoopID) -> Int {
+        guard let h = heat[id] else { return 0 }
+        let shift = clock / halfLifePeriods - h.epoch
+        return shift >= Int.bitWidth - 1 ? 0 : h.credit >> shift
+    }
+
+    /// Credits one sample; returns the loop reported hot because of it, if any.
+    @discardableResult
+    public func observe(_ s: RawSample, weight: Int = 1) -> LoopID? {
+        let w = max(weight, 1)
+        clock &+= w
+        samples &+= 1
+        totalWeight &+= w
+        if s.state == UInt32(TJ_VMSTATE_TRACE) { traceWeight &+= w }
+        guard s.state == UInt32(TJ_VMSTATE_INTERP), let top = s.lua.first else { return nil }
+        interpretedWeight &+= w
+        let proto = UInt32(truncatingIfNeeded: top >> 32), pc = Int(UInt32(truncatingIfNeeded: top))
+        guard let entry = loops(of: proto), let header = entry.map.loop(around: pc),
+              let hookPC = entry.hookPC[header] else { return nil }
+        let id = LoopID(proto: proto, header: header)
+        let c = credit(of: id) + w
+        if c >= threshold {
+            heat[id] = (0, clock / halfLifePeriods)
+            reports += 1
+            onHot?(id, hookPC)
+            return id
+        }
+        heat[id] = (c, clock / halfLifePeriods)
+        return nil
+    }
+
+    private func loops(of proto: UInt32) -> (map: LoopMap, hookPC: [Int: Int])? {
+        if let e = maps[proto] { return e }
+        guard let m = loopMap(proto) else { return nil }
+        var hook: [Int: Int] = [:]
+        for l in m.loops { hook[l.header] = LoopMap.hookPC(header: l.header, first: l.first, last: l.last) }
+        maps[proto] = (m, hook)
+        return (m, hook)
+    }
 }

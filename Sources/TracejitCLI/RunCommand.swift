@@ -31,6 +31,13 @@ public struct RunCommand: ParsableCommand {
             after the run (mixed adds native frames); --profile-out FILE writes the report to FILE; \
             --sample-rate HZ (default 1000); --flamegraph OUT.svg, --folded OUT.txt, \
             --speedscope OUT.json, --pprof OUT.pb.gz write those formats (each implies sampling).
+
+            JIT (docs/jit.md): any of these turns it on. --jit; --jit-eager (every loop hot at \
+            once); --jit-backend ir|native; --hotness sample|counter|eager (default sample: the \
+            sampler finds hot loops); --jit-param name=value sets any JIT parameter (repeatable; \
+            `tracejit flags` lists them all with defaults and meanings, and shows the effective \
+            values for the same --jit-param options); --jit-log (one line per trace event on \
+            stderr); --dump-traces[=b,i,s,m]; --jit-out FILE (log and dumps to FILE).
             """)
 
     @Option(name: .customShort("e"), help: "Run the given chunk of Lua source.")
@@ -79,6 +86,8 @@ public struct RunOptions {
     public var profile: ProfileOptions?
     /// JIT settings (RunJIT.swift).
     public var jit = JITRunOptions()
+    /// Whether --sample-rate was given (it then also sets the rate sample hotness runs at).
+    var sampleRateGiven = false
 
     public init() {}
 
@@ -107,6 +116,7 @@ public struct RunOptions {
                 throw UsageError(message: "bad --sample-rate value '\(v)' (1 to 100000 Hz)")
             }
             withProfile { $0.sampler.hz = hz }
+            sampleRateGiven = true
         case "--flamegraph":
             let v = try inline ?? next()
             withProfile { $0.flamegraphPath = v }
@@ -213,9 +223,19 @@ public func runProgram(_ o: RunOptions) -> Int32 {
     defer { jit?.1.close() }
     let stats = RunStats.fromEnvironment()
     stats.jit = jit?.0
+    // Sample hotness: the sampler finds hot loops (shared with --profile when both are on).
+    var hotness: SampleHotness?
+    if let engine = jit?.0, engine.params.hotness == .sample {
+        let hz = o.profile != nil && o.sampleRateGiven ? o.profile!.sampler.hz : engine.params.samplerate
+        hotness = SampleHotness(engine: engine, sampleHz: hz)
+    }
+    stats.hotness = hotness
     let status: Int32
-    if let profileOptions = o.profile {
-        status = runProfiled(vm, chunks, profileOptions, stats)
+    if var profileOptions = o.profile {
+        if let h = hotness { profileOptions.sampler.hz = h.sampleHz }
+        status = runProfiled(vm, chunks, profileOptions, stats, hotness: hotness)
+    } else if let h = hotness {
+        status = withHotnessSampler(vm, h) { _ in runChunks(vm, chunks, stats) }
     } else {
         status = runChunks(vm, chunks, stats)
     }
@@ -247,9 +267,10 @@ func interpreterFrameLayout() -> FrameLayout {
 /// starts it), then writes the report and exports. A profiler that cannot start is reported and
 /// the program runs unprofiled.
 private func runProfiled(_ vm: LuaVM, _ chunks: [(bytes: [UInt8], name: String)], _ options: ProfileOptions,
-                         _ stats: RunStats) -> Int32 {
+                         _ stats: RunStats, hotness: SampleHotness?) -> Int32 {
     vm.heap.recordPrototypes()
     let session = ProfileSession(options: options, frameLayout: interpreterFrameLayout())
+    if let h = hotness { session.sampleObserver = h.observer }
     var profile: Profile?
     var startError: String?
     var status: Int32 = 0

@@ -2,8 +2,8 @@
 // `run` writes one JSON object there at the end with the VM's own figures; when
 // TRACEJIT_BENCH_ITERATIONS=K, the program's main chunk runs K times in this process (same global
 // state) and the seconds of each run are reported as `iterations`, to show warm-up.
-// Fields a build cannot measure yet (traces, exits, JIT sample share: no JIT yet) are left out,
-// never written as 0.
+// Fields a run does not measure (the JIT's with the JIT off, samples without sampling) are left
+// out, never written as 0.
 import Foundation
 import JIT
 import Runtime
@@ -14,6 +14,8 @@ final class RunStats {
     var iterationSeconds: [Double] = []
     var samples: Int?
     var jit: JITEngine?
+    /// Sample hotness's counters (read after the sampler stopped).
+    var hotness: SampleHotness?
 
     init(path: String?, iterationCount: Int) {
         self.path = path
@@ -42,7 +44,12 @@ final class RunStats {
             "\"gc_count\": \(vm.heap.collections)",
             "\"gc_seconds\": \(Double(vm.heap.gcNanoseconds) / 1e9)",
         ]
-        if let s = samples { fields.append("\"samples\": \(s)") }
+        if let s = samples {
+            fields.append("\"samples\": \(s)")
+        } else if let h = hotness {
+            fields.append("\"samples\": \(h.heat.samples)")
+        }
+        if let h = hotness, h.heat.totalWeight > 0 { fields.append("\"jit_sample_share\": \(h.heat.traceShare)") }
         if let j = jit?.stats {
             fields.append("\"traces\": \(j.tracesMade)")
             fields.append("\"side_traces\": \(j.sideTraces)")
@@ -50,6 +57,7 @@ final class RunStats {
             fields.append("\"trace_entries\": \(j.traceEntries)")
             fields.append("\"exits\": \(j.exits)")
             fields.append("\"compile_seconds\": \(Double(j.compileNanos) / 1e9)")
+            if let f = j.firstTraceNanos { fields.append("\"first_trace_seconds\": \(Double(f) / 1e9)") }
         }
         if !iterationSeconds.isEmpty {
             fields.append("\"iterations\": [" + iterationSeconds.map { "\($0)" }.joined(separator: ", ") + "]")

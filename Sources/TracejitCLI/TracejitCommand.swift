@@ -6,7 +6,8 @@ public struct TracejitCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "tracejit",
         abstract: "A trace-compiling Lua 5.1 VM with a sampling profiler.",
-        subcommands: [RunCommand.self, CompileCommand.self, DisCommand.self, BenchCommand.self, FlamegraphCommand.self])
+        subcommands: [RunCommand.self, CompileCommand.self, DisCommand.self, BenchCommand.self, FlamegraphCommand.self,
+                      FlagsCommand.self])
 
     public init() {}
 }

@@ -192,6 +192,8 @@ final class DriverTests: XCTestCase {
         var vm = VMStats()
         vm.traces = 3
         vm.jitSampleShare = 0.8
+        vm.sideTraces = 1
+        vm.firstTraceSeconds = 0.0025
         fake.vm = vm
         let (st, _, _) = run(fake, options {
             $0.peers = ["luajit"]
@@ -205,6 +207,8 @@ final class DriverTests: XCTestCase {
         XCTAssertEqual(report.result.programs.count, 2)
         XCTAssertEqual(report.analysis.programs[0].summaries["new"]?.median, Stats.median(Self.base))
         XCTAssertEqual(report.analysis.programs[0].vm?.traces, 3)
+        XCTAssertEqual(report.analysis.programs[0].vm?.firstTraceSeconds, 0.0025)
+        XCTAssertEqual(report.analysis.programs[0].vm?.sideTraces, 1)
         XCTAssertEqual(report.analysis.geomeanRatios["luajit"] ?? 0, Stats.median(Self.base) / 0.5, accuracy: 1e-12)
         let rows = Reports.parseCSV(try String(contentsOfFile: dir + "/r.csv", encoding: .utf8))
         XCTAssertEqual(rows.first, Reports.csvHeader)
@@ -213,8 +217,13 @@ final class DriverTests: XCTestCase {
         let newRows = rows.filter { $0[2] == "new" && $0[0] == "a.lua" }
         XCTAssertEqual(newRows.map { Double($0[6])! }, Self.base)
         XCTAssertEqual(newRows[0][10], "3.0")
+        XCTAssertEqual(newRows[0][Reports.csvHeader.firstIndex(of: "first_trace_s")!], "0.0025")
+        XCTAssertEqual(newRows[0][Reports.csvHeader.firstIndex(of: "side_traces")!], "1.0")
         let md = try String(contentsOfFile: dir + "/r.md", encoding: .utf8)
         XCTAssertTrue(md.contains("| program |"), md)
+        // The VM figures table: traces 3, side 1, JIT samples 80.0%, first trace 2.5 ms.
+        XCTAssertTrue(md.contains("| 1st trace ms |"), md)
+        XCTAssertTrue(md.contains("| a.lua | 3 | 1 | - | - | 80.0% | 2.5 |"), md)
         XCTAssertTrue(md.contains("|---|"), md)
     }
 
@@ -233,7 +242,7 @@ final class DriverTests: XCTestCase {
     func testVMFiguresAbsentShowAsDash() {
         let (_, out, _) = run(FakeRunner(["new": [1]]), options { $0.runs = 1 })
         XCTAssertTrue(out.contains("none reported by this build"), out)
-        XCTAssertTrue(out.contains("a.lua         -       -      -            -"), out)
+        XCTAssertTrue(out.contains("a.lua         -     -       -      -            -             -"), out)
     }
 
     func testIterationsUnsupportedIsSaidPlainly() {

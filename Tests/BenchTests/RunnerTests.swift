@@ -24,11 +24,12 @@ final class RunnerTests: XCTestCase {
             let killed = try runner.run(RunRequest(argv: ["sh", "-c", "kill -9 $$"]))
             XCTAssertFalse(killed.sample.succeeded, label)
             let stats = try runner.run(RunRequest(
-                argv: ["sh", "-c", "printf '{\"traces\": 4, \"gc_count\": 2, \"iterations\": [0.5, 0.25]}' > \"$TRACEJIT_STATS_JSON\""],
+                argv: ["sh", "-c", "printf '{\"traces\": 4, \"gc_count\": 2, \"first_trace_seconds\": 0.01, \"iterations\": [0.5, 0.25]}' > \"$TRACEJIT_STATS_JSON\""],
                 environment: [iterationsEnvironmentKey: "2"]))
             XCTAssertEqual(stats.sample.vm?.traces, 4, label)
             XCTAssertEqual(stats.sample.vm?.gcCount, 2, label)
             XCTAssertNil(stats.sample.vm?.aborts, label)
+            XCTAssertEqual(stats.sample.vm?.firstTraceSeconds, 0.01, label)
             XCTAssertEqual(stats.sample.vm?.iterations, [0.5, 0.25], label)
             let env = try runner.run(RunRequest(argv: ["sh", "-c", "echo $TRACEJIT_BENCH_ITERATIONS"],
                                                 environment: [iterationsEnvironmentKey: "7"]))

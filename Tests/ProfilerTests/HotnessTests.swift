@@ -70,4 +70,72 @@ final class HotnessTests: XCTestCase {
         XCTAssertEqual(d.credit[LoopID(proto: 1, header: 2)], raw.totalWeight)
         XCTAssertEqual(d.hot.contains(LoopID(proto: 1, header: 2)), raw.totalWeight >= 20)
     }
+
+    // MARK: SampledLoopHeat (the JIT's live sample hotness)
+
+    func testHookPCIsTheBodyStartOrTheInstructionAfterLOOP() {
+        let m = LoopMap(code: HotnessTests.code())
+        XCTAssertEqual(m.loops.map { LoopMap.hookPC(header: $0.header, first: $0.first, last: $0.last) }, [3, 1, 8])
+        // an empty numeric for body: FORLOOP jumps to itself
+        let e = LoopMap(code: [Instruction(.FORPREP, a: 0, jump: 0), Instruction(.FORLOOP, a: 0, jump: -1),
+                               Instruction(.RET0, a: 0, d: 1)])
+        XCTAssertEqual(e.loops.map { LoopMap.hookPC(header: $0.header, first: $0.first, last: $0.last) }, [1])
+    }
+
+    func testHeatReportsWithTheHookPCAndStartsOver() {
+        var marks: [(LoopID, Int)] = []
+        // 1000 Hz, half-life 100 ms = 100 periods: no halving during this test
+        let h = SampledLoopHeat(threshold: 3, sampleHz: 1000, halfLifeMilliseconds: 100) { $0 == 1 ? LoopMap(code: HotnessTests.code()) : nil }
+        h.onHot = { marks.append(($0, $1)) }
+        let interp = UInt32(TJ_VMSTATE_INTERP)
+        func s(_ pc: UInt32, state: UInt32 = interp, proto: UInt32 = 1) -> RawSample {
+            RawSample(state: state, lua: [RawSample.luaFrame(proto: proto, pc: pc)])
+        }
+        XCTAssertNil(h.observe(s(3)))                                   // while loop (header 2)
+        XCTAssertNil(h.observe(s(4, state: UInt32(TJ_VMSTATE_TRACE))))  // in a trace: no credit
+        XCTAssertNil(h.observe(s(4, state: UInt32(TJ_VMSTATE_LIBRARY))))
+        XCTAssertNil(h.observe(s(4, proto: 7)))                         // unknown prototype
+        XCTAssertNil(h.observe(s(7)))                                   // outside any loop
+        XCTAssertEqual(h.credit(of: LoopID(proto: 1, header: 2)), 1)
+        XCTAssertEqual(h.observe(s(5), weight: 2), LoopID(proto: 1, header: 2))
+        XCTAssertEqual(marks.map { $0.1 }, [3])                          // LOOP at 2: the hook reports 3
+        XCTAssertEqual(h.credit(of: LoopID(proto: 1, header: 2)), 0)    // starts over
+        XCTAssertNil(h.observe(s(5)))
+        XCTAssertNil(h.observe(s(5)))
+        XCTAssertEqual(h.observe(s(4)), LoopID(proto: 1, header: 2))    // still hot: reported again
+        XCTAssertEqual(h.observe(s(9), weight: 3), LoopID(proto: 1, header: 9))
+        XCTAssertEqual(marks.map { $0.1 }, [3, 3, 8])                    // ITERL at 9: its body start 8
+        XCTAssertEqual(h.reports, 3)
+        XCTAssertEqual(h.samples, 10)
+        XCTAssertEqual(h.totalWeight, 13)
+        XCTAssertEqual(h.traceWeight, 1)
+        XCTAssertEqual(h.interpretedWeight, 11)
+    }
+
+    func testHeatHalvesEveryHalfLifeOfSampledTime() {
+        let h = SampledLoopHeat(threshold: 100, sampleHz: 1000, halfLifeMilliseconds: 10) { _ in LoopMap(code: HotnessTests.code()) }
+        XCTAssertEqual(h.halfLifePeriods, 10)
+        let loop = LoopID(proto: 1, header: 6)
+        let inLoop = RawSample(state: UInt32(TJ_VMSTATE_INTERP), lua: [RawSample.luaFrame(proto: 1, pc: 1)])
+        let elsewhere = RawSample(state: UInt32(TJ_VMSTATE_GC), lua: [])
+        for _ in 0..<8 { h.observe(inLoop) }       // clock 8, epoch 0
+        XCTAssertEqual(h.credit(of: loop), 8)
+        h.observe(elsewhere, weight: 2)            // clock 10: epoch 1, credit halves
+        XCTAssertEqual(h.credit(of: loop), 4)
+        h.observe(elsewhere, weight: 20)           // clock 30: two more halvings
+        XCTAssertEqual(h.credit(of: loop), 1)
+        h.observe(inLoop)                          // 1 + 1
+        XCTAssertEqual(h.credit(of: loop), 2)
+        h.observe(elsewhere, weight: 10_000)       // long cold: nothing left
+        XCTAssertEqual(h.credit(of: loop), 0)
+        XCTAssertEqual(h.reports, 0)
+        // a loop that is hot only in a slow trickle never reaches the threshold
+        let slow = SampledLoopHeat(threshold: 3, sampleHz: 1000, halfLifeMilliseconds: 10) { _ in LoopMap(code: HotnessTests.code()) }
+        for _ in 0..<50 {
+            slow.observe(inLoop)
+            slow.observe(elsewhere, weight: 10)
+        }
+        XCTAssertEqual(slow.reports, 0)
+        XCTAssertEqual(slow.credit(of: loop), 0)
+    }
 }

@@ -32,6 +32,9 @@ public struct JITStats: Sendable {
     public var exits = 0
     /// Wall time spent recording and compiling, in nanoseconds.
     public var compileNanos: UInt64 = 0
+    /// Process CPU time from the engine's creation to the end of the first trace's recording, in
+    /// nanoseconds (nil: no trace yet).
+    public var firstTraceNanos: UInt64?
     /// Abort counts by reason.
     public var abortReasons: [String: Int] = [:]
 }
@@ -83,6 +86,11 @@ public final class JITEngine: LoopHook, RecordHook {
     /// Hot marks that arrived for prototypes without bytes yet.
     var pendingHot: Set<LoopIDKey> = []
     struct LoopIDKey: Hashable { let proto: UInt32; let pc: Int }
+    /// Bytecode prototypes by id, for the sampler's drain thread (under `bytesLock`): every
+    /// prototype whose loop the interpreter has reached.
+    var protosByID: [UInt32: Proto] = [:]
+    /// Process CPU time at creation (for `stats.firstTraceNanos`).
+    let createdCPUNanos = JITEngine.processCPUNanos()
 
     public init(vm: LuaVM, params: JITParams) {
         self.vm = vm
@@ -137,6 +145,20 @@ public final class JITEngine: LoopHook, RecordHook {
         pthread_mutex_unlock(&bytesLock)
     }
 
+    /// The bytecode prototype of a prototype id whose loops the interpreter has reached (nil
+    /// otherwise). Thread-safe: the sampler's drain thread maps sampled pcs to loops with it.
+    public func prototype(id: UInt32) -> Proto? {
+        pthread_mutex_lock(&bytesLock)
+        defer { pthread_mutex_unlock(&bytesLock) }
+        return protosByID[id]
+    }
+
+    static func processCPUNanos() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
+
     /// The prototype's JIT bytes, allocated on first sight: 1 everywhere in counter/eager mode (the
     /// hook sees every header), 0 in sample mode until the sampler marks a loop.
     func bytes(for p: ProtoRef) -> UnsafeMutablePointer<UInt8> {
@@ -148,6 +170,7 @@ public final class JITEngine: LoopHook, RecordHook {
         let id = p.pointee.id
         if let old = bytesByProto[id] { old.deallocate() }  // a reused id cannot happen; be safe
         bytesByProto[id] = b
+        if let o = p.pointee.owner { protosByID[id] = Unmanaged<Proto>.fromOpaque(o).takeUnretainedValue() }
         for k in pendingHot where k.proto == id && k.pc < n { b[k.pc] = 1 }
         pendingHot = pendingHot.filter { $0.proto != id }
         pthread_mutex_unlock(&bytesLock)
@@ -191,6 +214,9 @@ public final class JITEngine: LoopHook, RecordHook {
             if c < need { counters[key] = c; return false }
             counters[key] = 0
         case .sample:
+            // Only a loop the sampler marked (the hook also runs once for a prototype without
+            // bytes yet, which is no evidence of heat).
+            if b[idx] == 0 { return false }
             b[idx] = 0   // hot once; the sampler marks it again if it stays hot
         case .eager:
             break
@@ -264,6 +290,7 @@ public final class JITEngine: LoopHook, RecordHook {
         vm.jitRecording = false
         traces[t.id] = t
         stats.tracesMade += 1
+        if stats.firstTraceNanos == nil { stats.firstTraceNanos = JITEngine.processCPUNanos() &- createdCPUNanos }
         if params.backend == .native, let nc = nativeCompiler {
             let t0 = DispatchTimeNanos.now()
             do {
@@ -278,6 +305,11 @@ public final class JITEngine: LoopHook, RecordHook {
             stats.sideTraces += 1
         } else {
             rootTraces[LoopKey(t.startProto, t.startPC)] = t.id
+            // The hook must see this header again to enter the trace (in sample mode its byte
+            // was cleared when recording started).
+            if let j = t.startProto.pointee.jit, t.startPC <= Int(t.startProto.pointee.ncode) {
+                j.storeBytes(of: 1, toByteOffset: t.startPC, as: UInt8.self)
+            }
         }
         log?("[TRACE \(pad(t.id)) \(traceName(t)) \(linkText(t))]")
         dump?(t)

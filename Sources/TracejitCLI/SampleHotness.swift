@@ -1,0 +1,60 @@
+// Sample hotness (`hotness=sample`, the default; ARCHITECTURE decision 7): the glue between the
+// profiler's sampler and the JIT engine, which do not know each other (TracejitCLI -> JIT,
+// Profiler). On the sampler's drain thread every record goes to a SampledLoopHeat, which credits
+// interpreted samples to the innermost loop around the running pc; a loop that gets hot is marked
+// with `JITEngine.markHot` (thread-safe: it sets the loop's JIT byte, and the interpreter starts
+// recording the next time it reaches that header). Loop maps come from the engine's prototype
+// registry (prototypes whose loops the interpreter has reached). Side exits stay counter-based:
+// the engine counts each guard's exits (`hotexit`).
+import Foundation
+import JIT
+import Profiler
+import Runtime
+
+public final class SampleHotness {
+    public let heat: SampledLoopHeat
+    public let sampleHz: Int
+
+    /// `sampleHz`: the rate the sampler actually runs at (the heat's clock).
+    public init(engine: JITEngine, sampleHz: Int) {
+        let p = engine.params
+        self.sampleHz = sampleHz
+        heat = SampledLoopHeat(threshold: p.hotsamples, sampleHz: sampleHz, halfLifeMilliseconds: p.decayms) {
+            [weak engine] id in
+            engine?.prototype(id: id).map { LoopMap(code: $0.code) }
+        }
+        heat.onHot = { [weak engine] id, pc in engine?.markHot(protoID: id.proto, pc: pc) }
+    }
+
+    /// The sampler's per-record callback (drain thread).
+    public var observer: (RawSample, Int) -> Void {
+        let h = heat
+        return { s, w in h.observe(s, weight: w) }
+    }
+
+    /// Sampler settings for hotness alone (no profile wanted): only the running frame's pc.
+    public static func samplerConfiguration(hz: Int) -> SamplerConfiguration {
+        var c = SamplerConfiguration()
+        c.hz = hz
+        c.nativeWalk = .none
+        c.maxLuaDepth = 1
+        return c
+    }
+}
+
+/// Runs `body` on the VM thread with a hotness-only sampler feeding `hotness` (no profile is
+/// built). A sampler that cannot start is reported; `body` then runs without it and is told so.
+public func withHotnessSampler<T>(_ vm: LuaVM, _ hotness: SampleHotness, _ body: @escaping (_ sampling: Bool) -> T) -> T {
+    let sampler = Sampler(configuration: SampleHotness.samplerConfiguration(hz: hotness.sampleHz))
+    sampler.sampleObserver = hotness.observer
+    return vm.runOnVMThread {
+        var sampling = true
+        do { try sampler.start() } catch {
+            sampling = false
+            fputs("tracejit: sample hotness: \(error); no loop will get hot (try --hotness counter)\n", stderr)
+        }
+        let r = body(sampling)
+        if sampling { _ = sampler.stop() }
+        return r
+    }
+}

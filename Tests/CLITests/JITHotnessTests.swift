@@ -1,0 +1,175 @@
+// Sample hotness (the sampler marks hot loops for the JIT) and `tracejit flags`: in-process through
+// the CLI's glue, and end to end through the built binary.
+import Foundation
+import JIT
+import Profiler
+import Runtime
+import XCTest
+@testable import TracejitCLI
+
+final class JITHotnessTests: XCTestCase {
+    /// Runs the built binary; returns (exit code, stdout, stderr).
+    func run(_ args: [String], environment: [String: String] = [:]) throws -> (Int32, String, String) {
+        let exe = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            .deletingLastPathComponent().appendingPathComponent("tracejit")
+        guard FileManager.default.isExecutableFile(atPath: exe.path) else {
+            throw XCTSkip("tracejit binary not built at \(exe.path)")
+        }
+        let p = Process()
+        p.executableURL = exe
+        p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    // MARK: tracejit flags
+
+    func testFlagsTableListsEveryParameterWithItsDefault() {
+        let table = CLI.flagsTable(JITParams())
+        let lines = table.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 1 + JITParams.entries.count)
+        let d = JITParams()
+        for (e, line) in zip(JITParams.entries, lines.dropFirst()) {
+            let cols = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            XCTAssertEqual(Array(cols.prefix(4)), [e.name, "=", e.get(d), e.get(d)], line)
+            XCTAssertTrue(line.hasSuffix(e.meaning), line)
+        }
+    }
+
+    func testFlagsBinaryListsEveryParameterAndShowsEffectiveValues() throws {
+        let (st, out, err) = try run(["flags"])
+        XCTAssertEqual(st, 0, err)
+        for e in JITParams.entries {
+            XCTAssertTrue(out.contains("\n" + e.name + " "), "missing \(e.name) in:\n\(out)")
+        }
+        XCTAssertEqual(out, CLI.flagsTable(JITParams()))
+        let (st2, out2, err2) = try run(["flags", "--jit-param", "hotloop=7", "--jit-param", "hotness=counter",
+                                         "--jit-param", "fold=off"])
+        XCTAssertEqual(st2, 0, err2)
+        let line = { (name: String) in
+            out2.split(separator: "\n").first { $0.hasPrefix(name + " ") }.map {
+                $0.split(separator: " ").prefix(4).map(String.init)
+            } ?? []
+        }
+        XCTAssertEqual(line("hotloop"), ["hotloop", ":=", "7", "56"])
+        XCTAssertEqual(line("hotness"), ["hotness", ":=", "counter", "sample"])
+        XCTAssertEqual(line("fold"), ["fold", ":=", "0", "1"])
+        XCTAssertEqual(line("maxrecord"), ["maxrecord", "=", "4000", "4000"])
+    }
+
+    func testFlagsRejectsUnknownAndBadParameters() throws {
+        let (st, out, err) = try run(["flags", "--jit-param", "nosuch=1"])
+        XCTAssertNotEqual(st, 0)
+        XCTAssertEqual(out, "")
+        XCTAssertTrue(err.contains("unknown JIT parameter 'nosuch' (see `tracejit flags`)"), err)
+        XCTAssertFalse(err.contains("Fatal error"), err)
+        let (st2, _, err2) = try run(["flags", "--jit-param", "hotloop=many"])
+        XCTAssertNotEqual(st2, 0)
+        XCTAssertTrue(err2.contains("bad value 'many' for JIT parameter 'hotloop'"), err2)
+        let (st3, _, err3) = try run(["flags", "--jit-param", "hotloop"])
+        XCTAssertNotEqual(st3, 0)
+        XCTAssertTrue(err3.contains("expected name=value, got 'hotloop'"), err3)
+        // `run` rejects the same names the same way.
+        let (st4, _, err4) = try run(["run", "-e", "print(1)", "--jit-param", "nosuch=1"])
+        XCTAssertNotEqual(st4, 0)
+        XCTAssertTrue(err4.contains("unknown JIT parameter 'nosuch'"), err4)
+        XCTAssertThrowsError(try CLI.jitParams(["hotloop=1", "nosuch=2"]))
+    }
+
+    func testFlagsIsASubcommand() throws {
+        let c = try TracejitCommand.parseAsRoot(["flags", "--jit-param", "hotexit=3"])
+        XCTAssertEqual((c as? FlagsCommand)?.jitParam, ["hotexit=3"])
+    }
+
+    // MARK: sample hotness
+
+    /// A program whose inner loop is hot runs under the real sampler with hotness=sample; the
+    /// sampler must mark the loop and the engine record a trace. The program polls the engine's
+    /// trace count between rounds (a native function outside the hot loop), so it stops soon after
+    /// the first trace, or after a bounded number of rounds (far more CPU time than a few samples
+    /// need, even at the itimer's 250 Hz) if none ever comes.
+    func testSampleHotnessMarksAHotLoopAndTheEngineRecordsATrace() throws {
+        let vm = LuaVM()
+        var params = JITParams()
+        params.hotness = .sample
+        params.backend = .ir
+        let engine = JITEngine(vm: vm, params: params)
+        engine.attach()
+        defer { engine.detach() }
+        vm.registerLibrary(nil, [("jit_traces", { [unowned engine] _, a in
+            a.base[0] = Value(Double(engine.stats.tracesMade))
+            return 1
+        })])
+        let hotness = SampleHotness(engine: engine, sampleHz: params.samplerate)
+        let src = """
+            local s, rounds = 0, 0
+            while jit_traces() == 0 and rounds < 3000 do
+              for i = 1, 20000 do s = (s + i * 3) % 1000003 end
+              rounds = rounds + 1
+            end
+            local check = 0
+            for r = 1, rounds do for i = 1, 20000 do check = (check + i * 3) % 1000003 end end
+            assert(s == check, "trace computed " .. s .. ", expected " .. check)
+            """
+        var sampled = false
+        let status = withHotnessSampler(vm, hotness) { ok in
+            sampled = ok
+            return vm.runMainChunk(bytes: Array(src.utf8), chunkName: "=hot")
+        }
+        XCTAssertTrue(sampled, "the sampler did not start")
+        XCTAssertEqual(status, 0)
+        XCTAssertGreaterThan(hotness.heat.interpretedWeight, 0)
+        XCTAssertGreaterThan(hotness.heat.reports, 0, "no loop was marked hot")
+        XCTAssertGreaterThan(engine.stats.tracesMade, 0, "the engine recorded no trace")
+        XCTAssertGreaterThan(engine.stats.traceEntries, 0)
+        XCTAssertNotNil(engine.stats.firstTraceNanos)
+    }
+
+    /// Sample mode never records a loop the sampler did not mark: with a sampler that cannot mark
+    /// (no sampling at all), a hot loop stays interpreted.
+    func testSampleModeWithoutSamplesRecordsNothing() {
+        let vm = LuaVM()
+        let engine = JITEngine(vm: vm, params: JITParams())
+        engine.attach()
+        defer { engine.detach() }
+        let status = vm.runMainChunk(bytes: Array("local s = 0 for i = 1, 100000 do s = s + i end assert(s == 5000050000)".utf8),
+                                     chunkName: "=cold")
+        XCTAssertEqual(status, 0)
+        XCTAssertEqual(engine.stats.tracesMade, 0)
+        XCTAssertEqual(engine.stats.aborts, 0)
+    }
+
+    /// End to end: `run --jit` (sample hotness by default) prints what the interpreter prints and
+    /// reports traces, samples and the time to the first trace through the stats channel.
+    func testRunWithSampleHotnessReportsTraces() throws {
+        let dir = NSTemporaryDirectory() + "tracejit-hot-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let prog = dir + "/p.lua", stats = dir + "/stats.json"
+        try """
+            local s = 0
+            for r = 1, 100 do for i = 1, 10000 do s = (s + i * 7) % 999983 end end
+            print(s)
+            """.write(toFile: prog, atomically: true, encoding: .utf8)
+        let (st0, out0, _) = try run(["run", "--interp-only", prog])
+        XCTAssertEqual(st0, 0)
+        let (st, out, err) = try run(["run", "--jit", "--jit-log", prog], environment: ["TRACEJIT_STATS_JSON": stats])
+        XCTAssertEqual(st, 0, err)
+        XCTAssertEqual(out, out0)
+        XCTAssertTrue(err.contains("[TRACE   1 p.lua:2"), err)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: stats))) as? [String: Any]
+        XCTAssertGreaterThan(json?["traces"] as? Int ?? 0, 0)
+        XCTAssertGreaterThan(json?["samples"] as? Int ?? 0, 0)
+        XCTAssertNotNil(json?["jit_sample_share"] as? Double)
+        XCTAssertNotNil(json?["first_trace_seconds"] as? Double)
+    }
+}
