@@ -1,0 +1,52 @@
+// Shared by the JIT's program-level tests: the repository root, and running a Lua program in-process
+// with a JITEngine attached (its log and dumps collected in one string, in the order the engine
+// emits them, exactly as `tracejit run --jit-out FILE` writes them).
+import Foundation
+import JIT
+@testable import Runtime
+
+enum JITTestSupport {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func readBytes(_ rel: String) -> [UInt8]? {
+        (try? Data(contentsOf: root.appendingPathComponent(rel))).map { [UInt8]($0) }
+    }
+
+    static func read(_ rel: String) -> String? {
+        try? String(contentsOf: root.appendingPathComponent(rel), encoding: .utf8)
+    }
+
+    struct Run {
+        var stdout: [UInt8]
+        var stderr: [UInt8]
+        var status: Int32
+        var errorReport: String?
+        /// The `--jit-log` lines and dumps, in order (empty without the JIT).
+        var jitText: String
+        var stats: JITStats?
+    }
+
+    /// Runs `bytes` as the main program named `path` (repository-relative; the chunk name is
+    /// "@" + path, as `tracejit run path` from the repository root). `params` nil: no JIT.
+    static func run(_ bytes: [UInt8], path: String, args: [String] = [], params: JITParams?, log: Bool = false,
+                    dump: DumpOptions? = nil) -> Run {
+        var o = VMOptions()
+        o.captureOutput = true
+        let vm = LuaVM(options: o)
+        vm.setScriptArguments(scriptName: path, args: args)
+        var text = ""
+        var engine: JITEngine?
+        if let params {
+            let e = JITEngine(vm: vm, params: params)
+            if log { e.log = { text += $0 + "\n" } }
+            if let dump { e.dump = { [unowned e] t in text += TraceDump.text(t, engine: e, options: dump) } }
+            e.attach()
+            engine = e
+        }
+        let r = vm.runMain(bytes: bytes, chunkName: "@" + path)
+        engine?.detach()
+        return Run(stdout: vm.outputBuffer, stderr: vm.capturedStderr, status: r.status, errorReport: r.errorReport,
+                   jitText: text, stats: engine?.stats)
+    }
+}
