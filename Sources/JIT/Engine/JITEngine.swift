@@ -44,6 +44,11 @@ public protocol TraceCode: AnyObject {
     /// Runs the trace with its base frame's registers at `base` until a guard fails or the trace
     /// ends. A helper that failed (out of memory) exits like a failing guard of its instruction.
     func run(base: UnsafeMutablePointer<Value>) -> TraceExit
+    /// The trace whose exit the last `run` ended at (the code may continue in linked and side
+    /// traces without returning).
+    var exitTraceID: Int { get }
+    /// The trace's base frame at the last exit (a RETF or a transfer may have moved it).
+    var exitBase: UnsafeMutablePointer<Value>? { get }
     /// The unboxed value of a (non-constant) reference at the last exit, for ExitRestore.
     func exitValue(_ r: IRRef) -> UInt64
 }
@@ -54,6 +59,8 @@ public protocol NativeCompiler: AnyObject {
     func compile(_ t: Trace, engine: JITEngine) throws -> TraceCode
     /// Drops all code (trace flush).
     func flush()
+    /// A side trace was compiled for `exit` of `parent`: the backend may jump to it directly.
+    func attachSideTrace(_ side: Trace, parent: Trace, exit: Int, engine: JITEngine)
 }
 
 public final class JITEngine: LoopHook, RecordHook {
@@ -303,6 +310,7 @@ public final class JITEngine: LoopHook, RecordHook {
         if let (pt, pe) = t.parent, let parent = traces[pt] {
             parent.snapshots[pe].sideTrace = t.id
             stats.sideTraces += 1
+            if t.code != nil, let nc = nativeCompiler { nc.attachSideTrace(t, parent: parent, exit: pe, engine: self) }
         } else {
             rootTraces[LoopKey(t.startProto, t.startPC)] = t.id
             // The hook must see this header again to enter the trace (in sample mode its byte
@@ -370,14 +378,22 @@ public final class JITEngine: LoopHook, RecordHook {
             tj_vm_state.trace = UInt32(t.id)
             tj_vm_state.tag = UInt32(TJ_VMSTATE_TRACE)
             let result: TraceExit
-            if let code = t.code {
-                result = code.run(base: base)
+            if let code0 = t.code {
+                result = code0.run(base: base)
+                var code = code0
+                let xt = code0.exitTraceID
+                if xt != t.id, xt < traces.count, let tx = traces[xt], let cx = tx.code {
+                    t = tx          // the code went on into a linked or side trace
+                    code = cx
+                    t.entries += 1
+                }
                 stats.exits += 1
                 let snap: Int
                 switch result {
                 case .exit(let s): snap = s
                 case .end(let s): snap = s
                 }
+                base = code.exitBase ?? base
                 do {
                     try ExitRestore.restore(vm, t, snap: snap, base: base) { code.exitValue($0) }
                 } catch {
@@ -393,7 +409,7 @@ public final class JITEngine: LoopHook, RecordHook {
                 // A helper failed (out of memory): leave the state of the last snapshot; the
                 // interpreter re-runs from there and raises the error itself.
                 let s = irInterp.snapshot(before: t.ins.count - 1, in: t)
-                try? ExitRestore.restore(vm, t, snap: s, base: base) { self.irInterp.value($0, in: t) }
+                try? ExitRestore.restore(vm, t, snap: s, base: irInterp.exitBase ?? base) { self.irInterp.value($0, in: t) }
                 return true
             }
             stats.exits += 1
@@ -402,6 +418,7 @@ public final class JITEngine: LoopHook, RecordHook {
             case .exit(let s): snap = s
             case .end(let s): snap = s
             }
+            base = irInterp.exitBase ?? base
             do {
                 try ExitRestore.restore(vm, t, snap: snap, base: base) { self.irInterp.value($0, in: t) }
             } catch {

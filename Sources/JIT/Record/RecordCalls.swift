@@ -304,3 +304,41 @@ extension Recorder {
         results(pc.a, pc.wanted, rs)
     }
 }
+
+extension Recorder {
+    /// A side trace returns from its start frame (or a frame it returned into): when the caller is
+    /// a plain Lua frame, records RETF (a guard on the caller's closure and resume pc, which pops
+    /// the frame and moves the base down), renumbers the slots from the caller's base and stores
+    /// the results as the caller's CALL wants them. False: not possible here (stop instead).
+    func returnToLowerFrame(_ a: Int, _ n: Int) throws -> Bool {
+        guard retDepth < 4, let caller = vm.jitCallerFrame() else { return false }
+        let cur = vm.jitCurrentFrame()
+        let delta = cur.base - caller.base
+        guard delta >= 1, delta < 250 else { return false }
+        let callerProto = caller.closure.pointee.proto.unsafelyUnwrapped
+        let returnPC = caller.pc - callerProto.pointee.code.unsafelyUnwrapped
+        guard returnPC >= 1, returnPC <= Int(callerProto.pointee.ncode) else { return false }
+        var results: [IRRef] = []
+        for i in 0..<n { results.append(try get(a + i)) }
+        let callerRef = const(Value(caller.closure))
+        ensureSnapshot()
+        b.emit(IRIns(.RETF, .void, a: callerRef, b: IRRef(returnPC), c: IRRef(delta), guarded: true))
+        // Slot s of the old base is slot s + delta of the caller's.
+        var ns = [IRRef](repeating: noRef, count: slots.count + delta)
+        var nm = [Bool](repeating: false, count: slots.count + delta)
+        for i in 0..<slots.count { ns[i + delta] = slots[i]; nm[i + delta] = modified[i] }
+        slots = ns
+        modified = nm
+        retDepth += 1
+        baseClosureRef = callerRef
+        let dst = delta - 1            // the function slot: the CALL's register a in the caller
+        let wanted = Int(cur.nresults)
+        if wanted < 0 {
+            for i in 0..<n { set(dst + i, results[i]) }
+            multTop = Int32(dst + n)
+        } else {
+            for i in 0..<wanted { set(dst + i, i < n ? results[i] : b.singleton(.nil)) }
+        }
+        return true
+    }
+}

@@ -232,7 +232,10 @@ extension Recorder {
             }
             multTop = nil
             guard let f = frames.last else {
-                if trace.parent != nil { return stopToInterpreter() }
+                if trace.parent != nil {
+                    if try returnToLowerFrame(a, n) { return nil }
+                    return stopToInterpreter()
+                }
                 throw RecordAbort("return from the loop's function")
             }
             var results: [IRRef] = []

@@ -47,6 +47,10 @@ final class Recorder {
     let startPC: UnsafePointer<UInt32>
     let startProto: ProtoRef
     var frames: [RecFrame] = []
+    /// Returns below the start frame so far (RETF); the base frame is then a caller's.
+    var retDepth = 0
+    /// After a RETF: the base frame's closure (constant) for snapshots.
+    var baseClosureRef: IRRef = noRef
     /// slots[s + 1] for trace slot s (s >= -1); noRef when unknown.
     var slots: [IRRef] = []
     var modified: [Bool] = []
@@ -99,7 +103,7 @@ final class Recorder {
         if done { return .aborted }
         do {
             if vm.jitCurrentFrame().thread != thread { throw RecordAbort("coroutine switch") }
-            if depth != depth0 + frames.count { throw RecordAbort("unexpected frame change (a call the recorder did not inline)") }
+            if depth != depth0 - retDepth + frames.count { throw RecordAbort("unexpected frame change (a call the recorder did not inline)") }
             curBase = base
             curProto = closure.pointee.proto.unsafelyUnwrapped
             curPC = pc - curProto.pointee.code.unsafelyUnwrapped
@@ -133,12 +137,14 @@ final class Recorder {
             abort((error as? RecordAbort)?.reason ?? "\(error)")
             return .aborted
         }
-        if trace.parent == nil && f.depth == depth0 && frames.isEmpty && pc == startPC {
+        if trace.parent == nil && f.depth == depth0 && retDepth == 0 && frames.isEmpty && pc == startPC {
             return close(link: .loop)
         }
         if let n = engine.rootTraces[LoopKey(p, idx)], engine.traces[n] != nil {
             return close(link: .trace(n))
         }
+        // A side trace may end at any loop header: the interpreter goes on from there.
+        if trace.parent != nil { return close(link: .interpreter) }
         abort("inner loop not compiled yet (\(engine.location(p, idx)))")
         return .aborted
     }
@@ -230,6 +236,7 @@ final class Recorder {
         let fr = frames.map { SnapFrame(funcSlot: $0.funcSlot, closure: $0.closureRef, returnPC: $0.returnPC, nresults: $0.nresults) }
         var snap = Snapshot(ref: Int32(trace.ins.count), pc: Int32(curPC), entries: entries, frames: fr, topSlot: top)
         snap.multresTop = multTop
+        snap.baseClosure = baseClosureRef
         if !force, let last = trace.snapshots.last, last.ref == snap.ref, last.pc == snap.pc, last.entries == snap.entries,
            last.frames == snap.frames, last.multresTop == snap.multresTop {
             return
