@@ -2,7 +2,7 @@
 -- N million times (the JIT issue's target: LuaJIT's JIT runs it 6.8x faster than lua5.4).
 -- Measures: a short inner loop entered over and over, array loads, a compare-and-keep branch.
 -- Size: millions of calls. Result: the sum of all maxima (10 per call, checked exactly).
-local N = tonumber(arg and arg[1]) or 10
+local N = tonumber(arg and arg[1]) or 20
 
 local function findMax(t)
   local m = t[1]
