@@ -49,6 +49,8 @@ final class Recorder {
     var frames: [RecFrame] = []
     /// Returns below the start frame so far (RETF); the base frame is then a caller's.
     var retDepth = 0
+    /// Side traces: times each untraced loop header was passed.
+    var headerVisits: [LoopKey: Int] = [:]
     /// After a RETF: the base frame's closure (constant) for snapshots.
     var baseClosureRef: IRRef = noRef
     /// slots[s + 1] for trace slot s (s >= -1); noRef when unknown.
@@ -143,8 +145,16 @@ final class Recorder {
         if let n = engine.rootTraces[LoopKey(p, idx)], engine.traces[n] != nil {
             return close(link: .trace(n))
         }
-        // A side trace may end at any loop header: the interpreter goes on from there.
-        if trace.parent != nil { return close(link: .interpreter) }
+        // A side trace goes on through the back-edge of a loop without a trace (an exit of an
+        // inner loop's trace going round the outer loop, back to the inner trace, as LuaJIT
+        // compiles nested loops); the third time at one header it ends there instead (the
+        // interpreter goes on).
+        if trace.parent != nil {
+            let k = LoopKey(p, idx)
+            headerVisits[k, default: 0] += 1
+            if headerVisits[k]! <= 2 { return .continueRecording }
+            return close(link: .interpreter)
+        }
         abort("inner loop not compiled yet (\(engine.location(p, idx)))")
         return .aborted
     }
