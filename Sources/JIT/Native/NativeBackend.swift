@@ -35,7 +35,10 @@ public final class NativeBackend: NativeCompiler {
         let gen = try cg.generate()
         let piece = try arena.install(gen.asm)
         let code = arena.bytes(at: piece.address, size: piece.size) ?? []
-        return NativeTraceCode(piece: piece, code: code, gen: gen, generation: generation, arena: arena)
+        let tc = NativeTraceCode(piece: piece, code: code, gen: gen, generation: generation, arena: arena)
+        tc.insOffsets = cg.insOffsets
+        tc.commonExitOffset = cg.a.offset(of: cg.commonExit)
+        return tc
     }
 
     deinit { callBuffer.deallocate() }

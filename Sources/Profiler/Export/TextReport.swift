@@ -52,6 +52,36 @@ public struct TextReport {
         }
         out.append("")
 
+        let traces = p.traceStats()
+        if !traces.isEmpty {
+            // Where the JIT code's time went: per trace, its share and the source lines of the
+            // compiled code that was running (docs/profiler.md, "JIT code").
+            let jw = p.jitWeight
+            out.append(c("1", "JIT code by trace") + String(format: "  (%.1f%% of samples in %d trace%@)",
+                                                           100.0 * Double(jw) / Double(total), traces.count,
+                                                           traces.count == 1 ? "" : "s"))
+            let fnW = 28
+            out.append(c("2", "  " + lpad("trace", 5) + " " + lpad("samples", 9) + " " + lpad("share", 7) + "  " +
+                              pad("function", fnW) + "  lines (share of the trace)"))
+            for tr in traces.prefix(topFunctions) {
+                let tw = max(tr.weight, 1)
+                var fn = tr.function.name
+                if let r = fn.range(of: " [trace ") { fn = String(fn[..<r.lowerBound]) }
+                if !tr.function.file.isEmpty {
+                    fn += " (" + tr.function.file + (tr.function.definedLine > 0 ? ":\(tr.function.definedLine)" : "") + ")"
+                }
+                var row = "  " + lpad(String(tr.trace), 5) + " " + lpad(String(tr.weight), 9) + " " + pct(tr.weight) + "  " +
+                    pad(shorten(fn, fnW), fnW) + "  "
+                var parts: [String] = []
+                for l in tr.lines.prefix(4) {
+                    parts.append(l.function.location + String(format: " %.0f%%", 100.0 * Double(l.weight) / Double(tw)))
+                }
+                row += parts.isEmpty ? "(no line information)" : parts.joined(separator: ", ")
+                out.append(String(row.prefix(width)).trimmingTrailing())
+            }
+            out.append("")
+        }
+
         let stats = p.functionStats()
         // columns: "  self%  total%   samples  name  location"
         let fixed = 2 + 7 + 1 + 7 + 1 + 9 + 2
