@@ -2,6 +2,7 @@
 // code offset -> bytecode position tables (flushes unregister), `--perf-map`, and `run --profile`
 // attributing samples in traces to the Lua lines they came from. In-process through the engine,
 // and end to end through the built binary. Nothing asserts on time; the programs time themselves.
+import CVM
 import Foundation
 import JIT
 import Profiler
@@ -160,6 +161,55 @@ final class JITProfileTests: XCTestCase {
         XCTAssertNil(registry.location(of: first.address, epoch: engine.codeMap.epoch))
         XCTAssertEqual(registry.location(of: first.address, epoch: old)?.trace, first.trace)
         XCTAssertEqual(try String(contentsOfFile: mapPath, encoding: .utf8), mapText, "a flush writes nothing")
+    }
+
+    /// A library function called from native trace code that calls back into Lua (table.sort's
+    /// comparator runs in the interpreter, which publishes "interpreting"): when it returns, the
+    /// trace runs on, and the VM state says "in trace N" again.
+    func testTheTraceStateIsPublishedAgainAfterACallbackIntoLua() throws {
+        var o = VMOptions()
+        o.captureOutput = true
+        let vm = LuaVM(options: o)
+        var params = JITParams()
+        params.hotness = .eager
+        params.backend = .native
+        let engine = JITEngine(vm: vm, params: params)
+        engine.nativeCompiler = NativeBackend(budgetKB: params.maxmcode)
+        var log = ""
+        engine.log = { log += $0 + "\n" }
+        var seen: [(tag: UInt32, trace: UInt32)] = []
+        // The probe must be a library function the recorder calls through CALLN (not inlined as
+        // IR); those are named from the library tables when the engine attaches, so the probe takes
+        // the place of math.random.
+        vm.registerLibrary("math", [("random", { _, a in
+            seen.append((tj_vm_state.tag, tj_vm_state.trace))
+            a.base[0] = Value(1.0)
+            return 1
+        })])
+        engine.attach()
+        defer { engine.detach() }
+        let src = """
+            local t = {}
+            local calls = 0
+            local function cmp(a, b) calls = calls + 1; return a > b end
+            for i = 1, 300 do
+              table.sort(t, cmp)    -- no comparator call in the recorded iteration (one element)
+              table.insert(t, i)
+              local one = math.random()   -- the probe
+            end
+            print(calls > 0, t[1])
+            """
+        XCTAssertEqual(vm.runMainChunk(bytes: Array(src.utf8), chunkName: "=cb"), 0, vm.capturedOutput)
+        XCTAssertEqual(vm.capturedOutput, "true\t299\n")
+        let native = engine.liveTraces.filter { $0.code != nil }
+        guard !native.isEmpty, engine.stats.traceEntries > 0 else {
+            throw XCTSkip("the loop was not compiled to machine code here: \(engine.stats)\n\(log)")
+        }
+        let inTrace = seen.filter { $0.tag == UInt32(TJ_VMSTATE_TRACE) }
+        XCTAssertGreaterThan(inTrace.count, 100, "probe saw states \(Set(seen.map(\.tag))):\n\(log)")
+        XCTAssertTrue(inTrace.allSatisfy { t in native.contains { $0.id == Int(t.trace) } })
+        // after the loop the interpreter runs again (the last probes ran in the trace)
+        XCTAssertEqual(seen.last?.tag, UInt32(TJ_VMSTATE_TRACE))
     }
 
     // MARK: end to end
