@@ -212,6 +212,24 @@ final class JITProfileTests: XCTestCase {
         XCTAssertEqual(seen.last?.tag, UInt32(TJ_VMSTATE_TRACE))
     }
 
+    func testPerfMapOptionParsing() throws {
+        var o = RunOptions()
+        try o.absorb(["prog.lua", "--perf-map"])
+        XCTAssertTrue(o.jit.perfMap)
+        XCTAssertTrue(o.jit.enabled, "--perf-map turns the JIT on, like every JIT option")
+        var bad = RunOptions()
+        XCTAssertThrowsError(try bad.absorb(["--perf-map=/tmp/x.map", "prog.lua"]))
+        var none = RunOptions()
+        try none.absorb(["prog.lua"])
+        XCTAssertFalse(none.jit.perfMap)
+    }
+
+    func testPerfMapLineFormat() {
+        let c = InstalledTraceCode(trace: 12, epoch: 1, address: 0x7f00_1234_5670, size: 0x1a0, location: "prog.lua:7",
+                                   regions: [])
+        XCTAssertEqual(PerfMapWriter.line(for: c), "7f0012345670 1a0 tracejit:trace 12 prog.lua:7\n")
+    }
+
     // MARK: end to end
 
     func testPerfMapOptionWritesOneParsableLinePerNativeTrace() throws {

@@ -33,6 +33,7 @@ public struct InstalledTraceCode: Sendable {
     public struct Position: Hashable, Sendable {
         public var proto: UInt32
         public var pc: UInt32
+        public init(proto: UInt32, pc: UInt32) { self.proto = proto; self.pc = pc }
     }
     /// From `offset` on (until the next entry) the code belongs to these frames, outermost first:
     /// the trace's base frame (at its call instruction when a callee is inlined), then each
@@ -40,6 +41,7 @@ public struct InstalledTraceCode: Sendable {
     public struct Region: Sendable {
         public var offset: Int
         public var frames: [Position]
+        public init(offset: Int, frames: [Position]) { self.offset = offset; self.frames = frames }
     }
 
     public var trace: Int
@@ -50,6 +52,15 @@ public struct InstalledTraceCode: Sendable {
     public var location: String
     /// Sorted by offset, first at 0; consecutive regions differ.
     public var regions: [Region]
+
+    public init(trace: Int, epoch: UInt32, address: UInt64, size: Int, location: String, regions: [Region]) {
+        self.trace = trace
+        self.epoch = epoch
+        self.address = address
+        self.size = size
+        self.location = location
+        self.regions = regions
+    }
 
     public var codeRange: Range<UInt64> { address..<(address + UInt64(size)) }
 
