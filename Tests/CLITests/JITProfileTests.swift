@@ -310,4 +310,51 @@ final class JITProfileTests: XCTestCase {
                             "\(s.frames.map(\.label))")
         }
     }
+
+    /// Linux perf, when installed and permitted, names samples in trace code from the map.
+    func testPerfReportNamesTracesFromTheMap() throws {
+        let perf = ["/usr/bin/perf", "/usr/local/bin/perf"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let perf else { throw XCTSkip("perf is not installed") }
+        let exe = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            .deletingLastPathComponent().appendingPathComponent("tracejit").path
+        guard FileManager.default.isExecutableFile(atPath: exe) else { throw XCTSkip("tracejit binary not built") }
+        let prog = try write("loop.lua", """
+            local t0, s = os.clock(), 0
+            repeat
+              for i = 1, 100000 do s = s + i % 3 end
+            until os.clock() - t0 >= 0.3
+            print(s > 0)
+            """)
+        func sh(_ args: [String]) throws -> (Int32, String) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: perf)
+            p.arguments = args
+            p.currentDirectoryURL = URL(fileURLWithPath: dir)
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            let o = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return (p.terminationStatus, String(decoding: o, as: UTF8.self))
+        }
+        let data = dir + "/perf.data"
+        let (rs, _) = try sh(["record", "-q", "-o", data, "-e", "cpu-clock", "--", exe, "run", "--jit-eager",
+                              "--jit-backend=native", "--perf-map", prog])
+        guard rs == 0 else { throw XCTSkip("perf record failed (status \(rs)): perf events not permitted here?") }
+        defer {   // the maps of the profiled process (perf reads them at report time)
+            if let (_, pids) = try? sh(["report", "-i", data, "--stdio", "--sort", "pid"]) {
+                for m in pids.split(separator: "\n") {
+                    if let r = m.range(of: #"\d+(?=:tracejit)"#, options: .regularExpression) {
+                        try? FileManager.default.removeItem(atPath: "/tmp/perf-\(m[r]).map")
+                    }
+                }
+            }
+        }
+        let (st, report) = try sh(["report", "-i", data, "--stdio", "--no-children", "--sort", "sym"])
+        XCTAssertEqual(st, 0)
+        // the hottest symbol is the loop's trace, named as the map names it
+        let first = report.split(separator: "\n").first { !$0.hasPrefix("#") && $0.contains("%") }.map(String.init) ?? ""
+        XCTAssertNotNil(first.range(of: #"tracejit:trace \d+ loop\.lua:3"#, options: .regularExpression), report)
+    }
 }
