@@ -61,6 +61,8 @@ public struct TraceStat: Sendable, Equatable {
     public var function: ProfileFrame
     /// Self weight per source line of the innermost JIT frame, heaviest first.
     public var lines: [LineStat]
+    /// Weight of samples in the trace's entry or exit handling, outside its machine code.
+    public var transitionWeight: Int = 0
 }
 
 extension Profile {
@@ -74,11 +76,14 @@ extension Profile {
         var weight: [Int: Int] = [:]
         var function: [Int: ProfileFrame] = [:]
         var lines: [Int: [ProfileFrame: Int]] = [:]
+        var transition: [Int: Int] = [:]
         for s in stacks where s.trace > 0 {
             weight[s.trace, default: 0] += s.weight
             let jitFrames = s.frames.filter { $0.kind == .jit }
             if function[s.trace] == nil, let base = jitFrames.first { function[s.trace] = base.function }
-            if let leaf = jitFrames.last, leaf.line > 0, !leaf.file.isEmpty {
+            if s.frames.last?.kind == .vm && s.frames.last?.name == ProfileBuilder.traceTransition {
+                transition[s.trace, default: 0] += s.weight
+            } else if let leaf = jitFrames.last, leaf.line > 0, !leaf.file.isEmpty {
                 lines[s.trace, default: [:]][leaf, default: 0] += s.weight
             }
         }
@@ -86,7 +91,7 @@ extension Profile {
             let ls = (lines[t] ?? [:]).map { LineStat(function: $0.key, weight: $0.value) }
                 .sorted { $0.weight != $1.weight ? $0.weight > $1.weight : $0.function.location < $1.function.location }
             return TraceStat(trace: t, weight: w, function: function[t] ?? ProfileFrame(kind: .jit, name: "[trace \(t)]"),
-                             lines: ls)
+                             lines: ls, transitionWeight: transition[t] ?? 0)
         }.sorted { $0.weight != $1.weight ? $0.weight > $1.weight : $0.trace < $1.trace }
     }
 }

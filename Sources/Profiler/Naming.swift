@@ -66,10 +66,14 @@ public protocol JITCodeRegistry {
     /// its addresses reused at a trace flush, so a sample is named by the code it really ran.
     /// The default ignores the epoch.
     func location(of address: UInt64, epoch: UInt32) -> JITCodeLocation?
+    /// Whether trace `trace` of generation `epoch` runs as machine code (a sample of it taken
+    /// outside that code is in the trace's entry or exit handling). The default says no.
+    func hasMachineCode(trace: Int, epoch: UInt32) -> Bool
 }
 
 extension JITCodeRegistry {
     public func location(of address: UInt64, epoch: UInt32) -> JITCodeLocation? { location(of: address) }
+    public func hasMachineCode(trace: Int, epoch: UInt32) -> Bool { false }
 }
 
 /// A named native address.

@@ -15,7 +15,10 @@
 // the frames the trace inlined around it. Those frames replace the trace's base frame, as JIT
 // frames named `function [trace N]`, so lines, functions and flame graphs show where in the Lua
 // source the compiled code's time went. Without a registry answer (IR backend, a sample between
-// trace exit and the state switch) the base frame is only marked `[trace N]` (N from the state).
+// trace exit and the state switch) the base frame is only marked `[trace N]` (N from the state);
+// when trace N does have machine code, the sample was taken in its entry or exit handling (the
+// engine's Swift code around the trace: restoring an exit, following a link), shown as a
+// `[trace entry/exit]` frame above it.
 
 import CSampler
 import Foundation
@@ -72,6 +75,9 @@ public struct ProfileBuilder {
     /// Root-first frames of one sample.
     public func frames(for s: RawSample) -> [ProfileFrame] { framesAndTrace(for: s).frames }
 
+    /// The frame of samples taken in a native trace's entry or exit handling.
+    public static let traceTransition = "[trace entry/exit]"
+
     /// The JIT location of the innermost native address inside trace code, with its index in
     /// `s.native` (innermost first).
     func jitLocation(_ s: RawSample) -> (JITCodeLocation, Int)? {
@@ -98,6 +104,11 @@ public struct ProfileBuilder {
                 if mode == .lua, let (loc, _) = jit { lua += jitFrames(loc); continue }
                 f.kind = .jit
                 f.name += " [trace \(s.aux)]"
+                lua.append(f)
+                if mode == .lua, jitRegistry?.hasMachineCode(trace: Int(s.aux), epoch: s.codeEpoch) == true {
+                    lua.append(ProfileFrame(kind: .vm, name: ProfileBuilder.traceTransition))
+                }
+                continue
             }
             lua.append(f)
         }

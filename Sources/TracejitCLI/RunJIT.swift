@@ -99,6 +99,8 @@ struct TraceCodeRegistry: JITCodeRegistry {
 
     func location(of address: UInt64) -> JITCodeLocation? { location(of: address, epoch: 0) }
 
+    func hasMachineCode(trace: Int, epoch: UInt32) -> Bool { map.hasCode(trace: trace, epoch: epoch) }
+
     func location(of address: UInt64, epoch: UInt32) -> JITCodeLocation? {
         guard let (c, frames) = map.lookup(address, epoch: epoch), let last = frames.last else { return nil }
         return JITCodeLocation(trace: c.trace, codeRange: c.codeRange, proto: last.proto, pc: last.pc,

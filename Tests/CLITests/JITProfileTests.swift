@@ -298,6 +298,17 @@ final class JITProfileTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(loopJIT, 50, "the loop's lines in trace code got \(loopJIT)%:\n\(text)")
+        // the heaviest trace is the loop's, its heaviest part one of the loop's lines (machine code,
+        // not the trace's entry/exit handling)
+        let lines = text.split(separator: "\n").map(String.init)
+        if let h = lines.firstIndex(where: { $0.hasPrefix("JIT code by trace") }), h + 2 < lines.count {
+            let top = lines[h + 2]
+            XCTAssertTrue(top.contains("work ("), top)
+            let firstPart = (top.components(separatedBy: ")  ").last ?? "").trimmingCharacters(in: .whitespaces)
+            XCTAssertTrue(firstPart.hasPrefix("hot.lua:3 ") || firstPart.hasPrefix("hot.lua:4 "), top)
+        } else {
+            XCTFail("no trace rows:\n\(text)")
+        }
 
         // folded stacks: JIT leaves carry the trace and flamegraph.pl's JIT suffix
         let stacks = try FoldedStacks.profile(fromFolded: String(contentsOfFile: folded, encoding: .utf8))

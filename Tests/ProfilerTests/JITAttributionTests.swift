@@ -22,6 +22,7 @@ final class FakeTraceRegistry: JITCodeRegistry {
         }
         return JITCodeLocation(trace: 3, codeRange: 0x9000..<0x9100, proto: 2, pc: 10)
     }
+    func hasMachineCode(trace: Int, epoch: UInt32) -> Bool { trace == 3 && epoch == 7 }
 }
 
 final class JITAttributionTests: XCTestCase {
@@ -90,6 +91,23 @@ final class JITAttributionTests: XCTestCase {
         XCTAssertEqual(p.stacks[0].frames.map(\.kind), [.lua])
         XCTAssertEqual(p.stacks[0].trace, 0)
         XCTAssertTrue(reg.lookups.isEmpty)
+    }
+
+    func testASampleOutsideItsTracesCodeIsInTheTracesEntryOrExit() {
+        // trace 3 has machine code, but the sample is in the engine's Swift code (restoring an exit)
+        let b = ProfileBuilder(mode: .lua, luaNamer: FakeLuaNamer(), jitRegistry: FakeTraceRegistry())
+        let p = b.build(raw([
+            (RawSample(state: trace, aux: 3, lua: [f(2, 0), f(0, 0)], native: [0x555, 0x666], codeEpoch: 7), 3),
+            (RawSample(state: trace, aux: 3, lua: [f(2, 0), f(0, 0)], native: [0x9090], codeEpoch: 7), 1),
+        ]))
+        XCTAssertEqual(p.stacks[0].frames.map(\.label),
+                       ["main chunk (prog.lua)", "hot [trace 3] (prog.lua:10)_[j]", "[trace entry/exit]"])
+        XCTAssertEqual(p.stacks[0].trace, 3)
+        let ts = p.traceStats()
+        XCTAssertEqual(ts.first?.transitionWeight, 3)
+        XCTAssertEqual(ts.first?.lines.map(\.weight), [1])
+        let text = TextReport().render(p)
+        XCTAssertTrue(text.contains("entry/exit 75%, prog.lua:16 25%"), text)
     }
 
     func testMixedModeShowsInlinedFramesOnceAboveTheInterpreter() {

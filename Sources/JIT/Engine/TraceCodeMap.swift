@@ -153,6 +153,13 @@ public final class TraceCodeMap: @unchecked Sendable {
         return byEpoch[epoch] ?? []
     }
 
+    /// Whether trace `trace` has machine code in epoch `epoch` (0: the current one). Thread-safe.
+    public func hasCode(trace: Int, epoch e: UInt32 = 0) -> Bool {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        return byEpoch[e == 0 ? epoch : e]?.contains { $0.trace == trace } ?? false
+    }
+
     /// The trace whose code contains `address` in epoch `epoch` (0: the current one), with the
     /// frames of that code offset. Thread-safe.
     public func lookup(_ address: UInt64, epoch e: UInt32 = 0) -> (code: InstalledTraceCode, frames: [InstalledTraceCode.Position])? {

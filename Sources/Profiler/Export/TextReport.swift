@@ -72,11 +72,21 @@ public struct TextReport {
                 }
                 var row = "  " + lpad(String(tr.trace), 5) + " " + lpad(String(tr.weight), 9) + " " + pct(tr.weight) + "  " +
                     pad(shorten(fn, fnW), fnW) + "  "
-                var parts: [String] = []
-                for l in tr.lines.prefix(4) {
-                    parts.append(l.function.location + String(format: " %.0f%%", 100.0 * Double(l.weight) / Double(tw)))
+                // lines by weight (file base names: the function column has the path), and the
+                // trace's entry/exit handling; as many as fit
+                var parts: [(String, Int)] = tr.lines.map {
+                    ((($0.function.file as NSString).lastPathComponent + ":\($0.function.line)"), $0.weight)
                 }
-                row += parts.isEmpty ? "(no line information)" : parts.joined(separator: ", ")
+                if tr.transitionWeight > 0 { parts.append(("entry/exit", tr.transitionWeight)) }
+                parts.sort { $0.1 > $1.1 }
+                var shown = 0
+                for (name, w) in parts {
+                    let item = (shown > 0 ? ", " : "") + name + String(format: " %.0f%%", 100.0 * Double(w) / Double(tw))
+                    if shown > 0 && row.count + item.count > width { break }
+                    row += item
+                    shown += 1
+                }
+                if parts.isEmpty { row += "(no line information)" }
                 out.append(String(row.prefix(width)).trimmingTrailing())
             }
             out.append("")
