@@ -5,8 +5,8 @@
 // `perf report` runs. The writer appends one line per installed trace, named
 // `tracejit:trace N file.lua:LINE` (N the trace number, the location its start). Nothing is
 // removed at a flush (perf reads the file as it is at report time and has no way to retire a
-// symbol); code installed after a flush gets new lines, and perf, which keeps the latest symbol
-// for an address, prefers those. The file is created (truncated) when the writer opens it.
+// symbol); code installed after a flush gets new lines, so perf may name a reused address by
+// either trace. The file is created (truncated) when the writer opens it.
 import Foundation
 import Glibc
 
