@@ -192,6 +192,17 @@ extension LuaVM {
     public func jitCallNative(_ f: Value, _ args: [Value], wanted: Int) throws -> [Value] {
         let co = coState(currentThread)
         let saved = co.pointee.ciCount
+        // A callback into Lua runs the interpreter, which publishes its own state (tag, frame);
+        // the trace continues after the call, so the profiler must see "in trace N" again.
+        let (tag, trace, proto, pc, base) = (tj_vm_state.tag, tj_vm_state.trace, tj_vm_state.proto,
+                                              tj_vm_state.pc, tj_vm_state.base)
+        defer {
+            tj_vm_state.proto = proto
+            tj_vm_state.pc = pc
+            tj_vm_state.base = base
+            tj_vm_state.trace = trace
+            tj_vm_state.tag = tag
+        }
         do {
             // The trace's values live in registers the collector cannot see: no collection until
             // the trace reaches its GC check (a sort comparator or __tostring may allocate).

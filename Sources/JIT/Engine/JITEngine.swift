@@ -82,6 +82,9 @@ public final class JITEngine: LoopHook, RecordHook {
     let irInterp: IRInterpreter
     /// The native backend (installed by the CLI/tests when --jit-backend=native).
     public var nativeCompiler: NativeCompiler?
+    /// Installed native code by address, with code offset -> bytecode position tables, for the
+    /// profiler and perf maps (TraceCodeMap.swift).
+    public let codeMap = TraceCodeMap()
     var rootMarker = 0
     /// Builtin index -> "math.floor" for the library functions the recorder knows.
     var fastFunctionNames: [Int: String] = [:]
@@ -115,6 +118,7 @@ public final class JITEngine: LoopHook, RecordHook {
     public func attach() {
         vm.loopHook = self
         vm.recordHook = self
+        codeMap.publish()
         rootMarker = vm.heap.addRootMarker { [unowned self] h in self.markRoots(h) }
         for lib in ["math", "string", "bit", "table"] {
             guard let k = try? vm.heap.string(lib) else { continue }
@@ -302,6 +306,7 @@ public final class JITEngine: LoopHook, RecordHook {
             let t0 = DispatchTimeNanos.now()
             do {
                 t.code = try nc.compile(t, engine: self)
+                registerCode(t)
             } catch {
                 log?("[TRACE \(pad(t.id)) -- native backend: \(error); the IR interpreter runs it]")
             }
@@ -467,6 +472,7 @@ public final class JITEngine: LoopHook, RecordHook {
         traces = [nil]
         rootTraces = [:]
         nativeCompiler?.flush()
+        codeMap.flush()
         stats.flushes += 1
         log?("[TRACE flush -- \(reason)]")
     }

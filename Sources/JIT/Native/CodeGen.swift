@@ -84,6 +84,9 @@ final class CodeGen {
     var startLabel: Label
     var loopLabel: Label?
     var n: Int { t.ins.count }
+    /// Code offset where each IR instruction's code starts, then the trace end's (n + 1 entries;
+    /// the profiler's code offset -> bytecode position map, TraceCodeMap.swift).
+    var insOffsets: [Int] = []
 
     // Frame layout (rbp-relative displacements).
     static let savedRegs: Int32 = 40            // rbx, r12-r15 below rbp
@@ -449,8 +452,10 @@ final class CodeGen {
         }
         if ra.spillCount > nativeMaxSpills { throw NativeUnsupported("more than \(nativeMaxSpills) spill slots") }
         for i in 0..<n {
+            insOffsets.append(a.offset)
             try emit(i, t.ins[i])
         }
+        insOffsets.append(a.offset)
         try emitTraceEnd()
         let stubs = try emitExits()
         return GeneratedCode(asm: a, locations: ra.locations, spillCount: ra.spillCount,

@@ -39,6 +39,10 @@ final class NativeTraceCode: TraceCode, MachineCodeDumping {
     let generation: Int
     /// Keeps the arena (and so the code) mapped while the trace exists.
     let arena: CodeArena
+    /// Code offset of each IR instruction's code, then of the trace end (CodeGen.insOffsets).
+    var insOffsets: [Int] = []
+    /// Code offset of the common exit (after the stubs).
+    var commonExitOffset: Int?
 
     init(piece: CodePiece, code: [UInt8], gen: GeneratedCode, allocation: RegAllocation, generation: Int,
          arena: CodeArena, shared: NativeShared) {

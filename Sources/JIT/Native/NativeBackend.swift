@@ -39,8 +39,11 @@ public final class NativeBackend: NativeCompiler {
         let gen = try cg.generate()
         let piece = try arena.install(gen.asm)
         let code = arena.bytes(at: piece.address, size: piece.size) ?? []
-        return NativeTraceCode(piece: piece, code: code, gen: gen, allocation: ra, generation: generation,
-                               arena: arena, shared: shared)
+        let tc = NativeTraceCode(piece: piece, code: code, gen: gen, allocation: ra, generation: generation,
+                                 arena: arena, shared: shared)
+        tc.insOffsets = cg.insOffsets
+        tc.commonExitOffset = cg.a.offset(of: cg.commonExit)
+        return tc
     }
 
     func codeGen(_ t: Trace, _ ra: RegAllocation, engine: JITEngine) -> CodeGen {
