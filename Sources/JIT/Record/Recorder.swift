@@ -27,6 +27,16 @@ struct RecordAbort: Error {
     init(_ r: String) { reason = r }
 }
 
+/// What happens to an inlined frame's results.
+enum FrameCont: Equatable {
+    /// A Lua call: results go to the function slot, the caller continues at the return pc.
+    case call
+    /// An arithmetic metamethod: the first result goes to this trace slot (the instruction's A).
+    case store(Int32)
+    /// A comparison metamethod: only the first result's truthiness (its IR type) matters.
+    case truth
+}
+
 /// An inlined frame while recording.
 struct RecFrame {
     var funcSlot: Int32
@@ -34,6 +44,9 @@ struct RecFrame {
     var closureRef: IRRef
     var returnPC: Int32
     var nresults: Int32
+    var cont: FrameCont = .call
+    /// For metamethod frames: the first IR reference recorded inside the metamethod.
+    var mmStart: IRRef = 0
 }
 
 final class Recorder {
@@ -72,6 +85,8 @@ final class Recorder {
         return t - curBase
     }
     var done = false
+    /// Back-edges of inner loops recorded through (see loopHeader).
+    var unrolled = 0
     // The current instruction's context.
     var curBase: UnsafeMutablePointer<Value>
     var curProto: ProtoRef
@@ -133,6 +148,7 @@ final class Recorder {
             abort((error as? RecordAbort)?.reason ?? "\(error)")
             return .aborted
         }
+        if inMetamethod { abort("NYI: loop inside a metamethod"); return .aborted }
         if trace.parent == nil && f.depth == depth0 && frames.isEmpty && pc == startPC {
             return close(link: .loop)
         }
@@ -213,6 +229,9 @@ final class Recorder {
 
     /// Takes the snapshot for the current instruction once (before its first guard).
     func ensureSnapshot() {
+        // Inside an inlined metamethod every guard exits through the snapshot of the instruction
+        // that called it: the interpreter redoes that instruction (and the whole metamethod).
+        if inMetamethod { return }
         if snapForIns == insCounter { return }
         snapForIns = insCounter
         snapshotNow(force: false)
@@ -259,6 +278,24 @@ final class Recorder {
     func const(_ v: Value) -> IRRef { b.const(.value(v)) }
     func constPtr(_ p: UnsafeMutableRawPointer?) -> IRRef { b.const(IRConst(.ptr, UInt64(UInt(bitPattern: p)))) }
     func constObj(_ t: IRType, _ p: UnsafeMutableRawPointer) -> IRRef { b.const(IRConst(t, UInt64(UInt(bitPattern: p)))) }
+
+    /// Recording inside an inlined metamethod (a frame that returns into an instruction, not a call).
+    var inMetamethod: Bool { frames.contains { $0.cont != .call } }
+
+    /// Whether r is a table allocated inside the current metamethod (stores into it are invisible
+    /// to the interpreter when a guard makes it redo the metamethod's instruction).
+    func isFreshTable(_ r: IRRef) -> Bool {
+        guard let f = frames.first(where: { $0.cont != .call }), !isConst(r), r >= f.mmStart else { return false }
+        return trace.ins[Int(r)].op == .TNEW
+    }
+
+    /// Effects inside a metamethod must be invisible to a redo of its instruction: only stores
+    /// into tables it allocated itself.
+    func checkMetamethodStore(_ t: IRRef?) throws {
+        guard inMetamethod else { return }
+        if let t, isFreshTable(t) { return }
+        throw RecordAbort("NYI: store inside a metamethod")
+    }
 
     /// The closure of the innermost frame as an IR value.
     func currentClosure() throws -> IRRef {
