@@ -294,7 +294,10 @@ extension Recorder {
             allocates = true
             results(a, wanted, [b.emit(IRIns(.STRSUB, .str, a: s, b: i, c: j))])
         case "string.char":
-            if nargs != 1 { throw RecordAbort("NYI: string.char with \(nargs) arguments") }
+            if nargs != 1 {
+                try genericNativeCall(a, f, name: name, nargs: nargs, wanted: wanted)
+                return
+            }
             let i = try intArg(a, 0, nargs, name)
             ensureSnapshot()
             allocates = true
@@ -421,7 +424,7 @@ let callableNatives: Set<String> = [
     "math.random", "math.floor", "math.ceil", "math.sqrt", "math.abs", "math.fmod", "math.modf",
     "math.log", "math.pow", "math.exp", "math.huge", "math.frexp", "math.ldexp", "math.min", "math.max",
     "table.concat", "table.insert", "setmetatable", "getmetatable", "assert", "print",
-    "os.clock", "os.time", "io.write",
+    "os.clock", "os.time", "io.write", "pairs", "ipairs",
 ]
 /// Natives without effects a redo could repeat (no metamethods, no output, no state), callable
 /// inside an inlined metamethod (setmetatable too, on a table the metamethod allocated).
@@ -430,7 +433,7 @@ let metamethodSafeNatives: Set<String> = [
     "string.reverse", "string.byte", "string.len", "string.sub", "string.char", "tonumber", "select",
     "unpack", "rawget", "rawequal", "type", "math.floor", "math.ceil", "math.sqrt", "math.abs",
     "math.fmod", "math.modf", "math.log", "math.pow", "math.exp", "math.frexp", "math.ldexp",
-    "math.min", "math.max", "getmetatable", "assert",
+    "math.min", "math.max", "getmetatable", "assert", "pairs", "ipairs", "next",
 ]
 /// Callable only when no results are kept (their results vary and the call has effects).
 let callableForEffectOnly: Set<String> = ["table.remove", "table.sort"]

@@ -106,11 +106,25 @@ extension Recorder {
             let f = try currentClosure()
             let uv = closure.upvalues[d].unsafelyUnwrapped
             let v = Value(bits: uv.pointee.v.pointee)
+            if let s = openUpvalueSlot(uv) {
+                // A local of one of the trace's frames: the load reads its stack slot, which holds
+                // the local's value only while the trace has not changed it (checked again at close).
+                if modified[index(s)] { throw RecordAbort("NYI: upvalue of a local the trace changed") }
+                upvalueSlots.insert(s)
+            }
             set(a, typedLoad(IRIns(.UGET, IRType.of(v), a: f, c: IRRef(d))))
         case .USET:
             let f = try currentClosure()
             let x = try get(d)
             try checkMetamethodStore(nil)
+            let uv = closure.upvalues[a].unsafelyUnwrapped
+            if let s = openUpvalueSlot(uv) {
+                // The store writes the local's stack slot: later reads must load it again, and the
+                // trace must never hold its own value for that slot.
+                if modified[index(s)] { throw RecordAbort("NYI: upvalue of a local the trace changed") }
+                slots[index(s)] = noRef
+                upvalueSlots.insert(s)
+            }
             b.emit(IRIns(.USET, .void, a: f, b: x, c: IRRef(a)))
         case .UCLO:
             if let u = thread.pointee.openupval,

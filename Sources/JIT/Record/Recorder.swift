@@ -87,6 +87,8 @@ final class Recorder {
     var done = false
     /// Back-edges of inner loops recorded through (see loopHeader).
     var unrolled = 0
+    /// Trace slots read or written through open upvalues (UGET/USET of a local of a trace frame).
+    var upvalueSlots: Set<Int32> = []
     // The current instruction's context.
     var curBase: UnsafeMutablePointer<Value>
     var curProto: ProtoRef
@@ -155,6 +157,14 @@ final class Recorder {
         if let n = engine.rootTraces[LoopKey(p, idx)], engine.traces[n] != nil {
             return close(link: .trace(n))
         }
+        // An inner loop with no trace. A root trace gives up (the inner loop gets its own trace
+        // first, then this one links to it), unless the inner loop is blacklisted and never will;
+        // a side trace (and a root trace then) records through its back-edge, unrolling it into
+        // the trace with its loop condition guarded like any branch, a few times.
+        if trace.parent != nil || engine.blacklist.contains(LoopKey(p, idx)) {
+            unrolled += 1
+            if unrolled <= engine.params.loopunroll { return .continueRecording }
+        }
         abort("inner loop not compiled yet (\(engine.location(p, idx)))")
         return .aborted
     }
@@ -168,6 +178,13 @@ final class Recorder {
     /// Ends the trace: the final snapshot (state at the loop header / link target), a GC check if
     /// the trace allocates, then the end-of-trace passes.
     func close(link: TraceLink) -> RecordStatus {
+        // A local accessed through an open upvalue lives in its stack slot: the trace must not
+        // keep a value of its own for it (an UGET would read a stale slot, an exit would
+        // overwrite a USET).
+        if upvalueSlots.contains(where: { modified[index($0)] }) {
+            abort("NYI: upvalue of a local the trace changed")
+            return .aborted
+        }
         snapshotNow(force: true)
         if allocates {
             b.emit(IRIns(.GCSTEP, .void))
@@ -295,6 +312,18 @@ final class Recorder {
         guard inMetamethod else { return }
         if let t, isFreshTable(t) { return }
         throw RecordAbort("NYI: store inside a metamethod")
+    }
+
+    /// The trace slot an open upvalue points at (a local of one of the trace's frames), or nil
+    /// (closed, or a local of a frame below the trace's base frame).
+    func openUpvalueSlot(_ uv: UnsafeMutablePointer<tj_upval>) -> Int32? {
+        if uv.pointee.isclosed != 0 { return nil }
+        let reg0 = Int(bitPattern: UnsafeMutableRawPointer(curBase)) - 8 * Int(baseSlot)
+        let addr = Int(bitPattern: UnsafeMutableRawPointer(uv.pointee.v))
+        // Below the trace's frames, or not on this coroutine's stack at all.
+        if addr < reg0 - 8 || addr >= Int(bitPattern: UnsafeMutableRawPointer(vm.jitStackLimit)) { return nil }
+        let off = addr - reg0
+        return Int32(off / 8)
     }
 
     /// The closure of the innermost frame as an IR value.
