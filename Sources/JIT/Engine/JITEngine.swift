@@ -211,7 +211,7 @@ public final class JITEngine: LoopHook, RecordHook {
             if recorder != nil { return false }
         }
         let key = LoopKey(p, idx)
-        if let tid = rootTraces[key], let t = traces[tid] {
+        if let tid = rootTraces[key], let t = trace(tid) {
             return enter(t, frame: f)
         }
         if blacklist.contains(key) {
@@ -240,13 +240,19 @@ public final class JITEngine: LoopHook, RecordHook {
 
     func startRecording(parent: (trace: Int, exit: Int)?, frame f: JITFrame, pc: UnsafePointer<UInt32>, key: LoopKey?) {
         if !vm.jitTopFrameIsPlainLua { return }
-        if liveTraces.count >= params.maxtrace { flush(reason: "trace limit") }
+        if liveTraces.count >= params.maxtrace {
+            flush(reason: "trace limit")
+            if parent != nil { return }    // its parent is gone
+        }
         let p = f.closure.pointee.proto.unsafelyUnwrapped
         let id = nextTraceID()
         let t = Trace(id: id, parent: parent, startProto: p, startPC: pc - p.pointee.code.unsafelyUnwrapped)
         recorder = Recorder(engine: self, trace: t, frame: f, key: key)
         vm.jitRecording = true
     }
+
+    /// The live trace with this id (nil when flushed or never made).
+    public func trace(_ id: Int) -> Trace? { id > 0 && id < traces.count ? traces[id] : nil }
 
     func nextTraceID() -> Int {
         if let i = traces.indices.dropFirst().first(where: { traces[$0] == nil }) { return i }
@@ -281,7 +287,7 @@ public final class JITEngine: LoopHook, RecordHook {
         stats.abortReasons[reason, default: 0] += 1
         let t = r.trace
         log?("[TRACE --- \(traceName(t)) -- \(reason) at \(where_)]")
-        if let (pt, pe) = t.parent, let parent = traces[pt] {
+        if let (pt, pe) = t.parent, let parent = trace(pt) {
             parent.snapshots[pe].sideAborts += 1
             return
         }
@@ -312,7 +318,7 @@ public final class JITEngine: LoopHook, RecordHook {
             }
             stats.compileNanos &+= DispatchTimeNanos.now() &- t0
         }
-        if let (pt, pe) = t.parent, let parent = traces[pt] {
+        if let (pt, pe) = t.parent, let parent = trace(pt) {
             parent.snapshots[pe].sideTrace = t.id
             stats.sideTraces += 1
             if t.code != nil, let nc = nativeCompiler { nc.attachSideTrace(t, parent: parent, exit: pe, engine: self) }
@@ -387,7 +393,7 @@ public final class JITEngine: LoopHook, RecordHook {
                 result = code0.run(base: base)
                 var code = code0
                 let xt = code0.exitTraceID
-                if xt != t.id, xt < traces.count, let tx = traces[xt], let cx = tx.code {
+                if xt != t.id, xt < traces.count, let tx = trace(xt), let cx = tx.code {
                     t = tx          // the code went on into a linked or side trace
                     code = cx
                     t.entries += 1
@@ -441,11 +447,11 @@ public final class JITEngine: LoopHook, RecordHook {
     /// After an exit has been restored: the trace to continue in (a linked trace or the exit's
     /// side trace), or nil to return to the interpreter (maybe recording a side trace first).
     func followUp(_ t: Trace, _ result: TraceExit, _ snap: Int) -> Trace? {
-        if case .end = result, case .trace(let next) = t.link, let nt = traces[next] { return nt }
+        if case .end = result, case .trace(let next) = t.link, let nt = trace(next) { return nt }
         guard case .exit = result else { return nil }
         t.snapshots[snap].exitCount += 1
         let s = t.snapshots[snap]
-        if let side = s.sideTrace, let st = traces[side] { return st }
+        if let side = s.sideTrace, let st = trace(side) { return st }
         if s.exitCount >= params.hotexit && s.sideAborts < params.tryside && recorder == nil
             && sideCount(of: t) < params.maxside {
             let nf = vm.jitCurrentFrame()
@@ -456,10 +462,10 @@ public final class JITEngine: LoopHook, RecordHook {
 
     func sideCount(of t: Trace) -> Int {
         var root = t
-        while let (p, _) = root.parent, let pt = traces[p] { root = pt }
+        while let (p, _) = root.parent, let pt = trace(p) { root = pt }
         return liveTraces.filter { tr in
             var r = tr
-            while let (p, _) = r.parent, let pt = traces[p] { r = pt }
+            while let (p, _) = r.parent, let pt = trace(p) { r = pt }
             return r === root && tr !== root
         }.count
     }

@@ -32,7 +32,7 @@ public final class NativeBackend: NativeCompiler {
         if t.snapshots.isEmpty { throw NativeUnsupported("trace without snapshots") }
         let ra = LinearScan.allocate(t)
         let cg = codeGen(t, ra, engine: engine)
-        if case .trace(let n) = t.link, let target = engine.traces[n]?.code as? NativeTraceCode,
+        if case .trace(let n) = t.link, let target = engine.trace(n)?.code as? NativeTraceCode,
            target.generation == generation {
             cg.linkTarget = target.piece.address
         }

@@ -158,7 +158,7 @@ final class Recorder {
         if trace.parent == nil && f.depth == depth0 && retDepth == 0 && frames.isEmpty && pc == startPC {
             return close(link: .loop)
         }
-        if let n = engine.rootTraces[LoopKey(p, idx)], engine.traces[n] != nil {
+        if let n = engine.rootTraces[LoopKey(p, idx)], engine.trace(n) != nil {
             return close(link: .trace(n))
         }
         // An inner loop with no trace. A root trace gives up (the inner loop gets its own trace
