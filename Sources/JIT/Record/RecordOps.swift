@@ -168,6 +168,7 @@ extension Recorder {
                 guard let m = multTop else { throw RecordAbort("NYI: SETLIST with multiple results") }
                 count = Int(m - baseSlot) - a - 1
             }
+            if multTop != nil { ensureSnapshot() }   // its guards must resume it with its multiple results
             multTop = nil
             if c == 0 { throw RecordAbort("NYI: SETLIST with a batch past 255") }
             let t = try get(a)
@@ -186,6 +187,7 @@ extension Recorder {
                 guard let m = multTop else { throw RecordAbort("NYI: call with multiple-result arguments") }
                 nargs = Int(m - baseSlot) - a - 1
             }
+            if multTop != nil { ensureSnapshot() }   // its guards must resume it with its multiple results
             multTop = nil
             try recordCall(a, nargs: nargs, wanted: c - 1)
         case .ITERC:
@@ -204,6 +206,7 @@ extension Recorder {
                 guard let m = multTop else { throw RecordAbort("NYI: tail call with multiple-result arguments") }
                 nargs = Int(m - baseSlot) - a - 1
             }
+            if multTop != nil { ensureSnapshot() }   // its guards must resume it with its multiple results
             multTop = nil
             if let u = thread.pointee.openupval,
                UInt(bitPattern: u.pointee.v) >= UInt(bitPattern: UnsafeMutableRawPointer(curBase)) {
@@ -263,6 +266,7 @@ extension Recorder {
                     n = bb - 1
                 }
             }
+            if multTop != nil { ensureSnapshot() }   // its guards must resume it with its multiple results
             multTop = nil
             guard !frames.isEmpty else {
                 if trace.parent != nil {
