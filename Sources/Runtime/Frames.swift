@@ -67,8 +67,10 @@ typealias CoPtr = UnsafeMutablePointer<CoState>
 
 /// Limits of the interpreter's own recursion and frames.
 enum InterpLimits {
-    /// Call records per coroutine (Lua "stack overflow" past this depth).
-    static let maxFrames = 200_000
+    /// Call records of the main coroutine (Lua "stack overflow" past this depth): Lua 5.1's
+    /// LUAI_MAXCALLS. (200,000 let a runaway recursion such as `f(s .. "x")` keep ~20 GB of
+    /// strings alive before it overflowed; LuaJIT stops near 22,000 small frames.)
+    static let maxFrames = 20_000
     /// Nested Swift-level calls (metamethods, library callbacks, resumes) across all coroutines
     /// (LuaJIT allows about 9000; the VM thread has a 512 MB native stack, debug frames included).
     static let maxSwiftDepth = 7000

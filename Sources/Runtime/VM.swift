@@ -109,7 +109,7 @@ public final class LuaVM {
 
     static func makeThread(_ heap: Heap, slots: Int, isMain: Bool) throws -> ThreadRef {
         let L = try heap.newThread(stackSize: slots)
-        let frames = isMain ? InterpLimits.maxFrames : InterpLimits.maxFrames / 4
+        let frames = isMain ? InterpLimits.maxFrames : InterpLimits.maxFrames / 2
         let cisRaw = reserveMemory(bytes: frames * MemoryLayout<CallInfo>.stride)
         guard let cisRaw else { throw HeapError.outOfMemory }
         let co = UnsafeMutablePointer<CoState>.allocate(capacity: 1)
