@@ -145,10 +145,12 @@ static inline uint32_t pc_index(const tj_proto *p, const uint32_t *pc) {
 int tj_walk_lua_frames(const tj_vmstate_t *vm, const tj_frame_layout *layout, tj_sample *s, int max) {
   int n = 0;
   s->n_lua = 0;
+  s->code_epoch = 0;
   if (!vm) return 0;
   uint32_t tag = vm->tag;
   s->state = tag;
   s->aux = tag == TJ_VMSTATE_TRACE ? vm->trace : tag == TJ_VMSTATE_LIBRARY ? vm->libfunc : 0;
+  s->code_epoch = vm->code_epoch;
   if (max > TJ_MAX_LUA_FRAMES) max = TJ_MAX_LUA_FRAMES;
   if (max <= 0) return 0;
   const tj_proto *running = vm->proto;
@@ -266,7 +268,6 @@ static void take_sample(ucontext_t *uc) {
   } else {
     s->weight = (uint32_t)w;
     s->flags = 0;
-    s->reserved = 0;
     s->cpu_ns = t0 - S.start_cpu_ns;
     tj_walk_lua_frames(S.vm, S.layout, s, S.max_lua);
     if (S.refine_pc) refine_running_pc(uc, s);

@@ -86,11 +86,14 @@ public struct WeightedStack: Sendable, Equatable {
     public var frames: [ProfileFrame]  // root-first
     public var weight: Int
     public var state: VMState
+    /// The trace the sample ran in (its innermost JIT frame's trace), 0 for none.
+    public var trace: Int
 
-    public init(frames: [ProfileFrame], weight: Int, state: VMState = .interpreted) {
+    public init(frames: [ProfileFrame], weight: Int, state: VMState = .interpreted, trace: Int = 0) {
         self.frames = frames
         self.weight = weight
         self.state = state
+        self.trace = trace
     }
 }
 
@@ -146,7 +149,7 @@ public struct Profile: Sendable {
         var index: [[ProfileFrame]: Int] = [:]
         var out: [WeightedStack] = []
         for s in stacks {
-            if let i = index[s.frames], out[i].state == s.state {
+            if let i = index[s.frames], out[i].state == s.state, out[i].trace == s.trace {
                 out[i].weight += s.weight
             } else {
                 index[s.frames] = out.count

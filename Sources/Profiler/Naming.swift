@@ -35,22 +35,45 @@ extension LuaFrameNaming {
 
 /// Where a native address lies inside JIT code.
 public struct JITCodeLocation: Hashable, Sendable {
+    /// A bytecode position: prototype id and pc (instruction index).
+    public struct Position: Hashable, Sendable {
+        public var proto: UInt32
+        public var pc: UInt32
+        public init(proto: UInt32, pc: UInt32) { self.proto = proto; self.pc = pc }
+    }
+
     public var trace: Int                 // trace number
     public var codeRange: Range<UInt64>   // the trace's machine code
     public var proto: UInt32              // prototype the bytecode pc belongs to
     public var pc: UInt32                 // bytecode pc for this code offset
+    /// Frames the trace inlined around that position, outermost first (the trace's own base frame
+    /// at its call instruction, then each inlined caller); empty when the pc is in the base frame.
+    public var callers: [Position]
 
-    public init(trace: Int, codeRange: Range<UInt64>, proto: UInt32, pc: UInt32) {
+    public init(trace: Int, codeRange: Range<UInt64>, proto: UInt32, pc: UInt32, callers: [Position] = []) {
         self.trace = trace
         self.codeRange = codeRange
         self.proto = proto
         self.pc = pc
+        self.callers = callers
     }
 }
 
 /// Implemented by the JIT's trace registry: code ranges and offset -> bytecode pc maps.
 public protocol JITCodeRegistry {
     func location(of address: UInt64) -> JITCodeLocation?
+    /// The location in the code of generation `epoch` (RawSample.codeEpoch): code is dropped and
+    /// its addresses reused at a trace flush, so a sample is named by the code it really ran.
+    /// The default ignores the epoch.
+    func location(of address: UInt64, epoch: UInt32) -> JITCodeLocation?
+    /// Whether trace `trace` of generation `epoch` runs as machine code (a sample of it taken
+    /// outside that code is in the trace's entry or exit handling). The default says no.
+    func hasMachineCode(trace: Int, epoch: UInt32) -> Bool
+}
+
+extension JITCodeRegistry {
+    public func location(of address: UInt64, epoch: UInt32) -> JITCodeLocation? { location(of: address) }
+    public func hasMachineCode(trace: Int, epoch: UInt32) -> Bool { false }
 }
 
 /// A named native address.

@@ -6,6 +6,19 @@
 // above the outermost interpreter frame (matched by symbol name), so the picture reads
 // main -> ... -> interpreter -> Lua functions -> native callees. Addresses in JIT code are named
 // by the trace registry before the native symbolizer is asked.
+//
+// JIT code. A sample taken while a trace runs (state TRACE) names the trace's frames from the
+// machine-code address, not from the VM's published pc (which stays at the loop header while the
+// trace runs): the innermost native address inside trace code (the interrupted pc, or the return
+// address into the trace when a helper was running) is looked up in the trace registry of the
+// sample's code generation, which gives the bytecode position (prototype + pc) of that code and
+// the frames the trace inlined around it. Those frames replace the trace's base frame, as JIT
+// frames named `function [trace N]`, so lines, functions and flame graphs show where in the Lua
+// source the compiled code's time went. Without a registry answer (IR backend, a sample between
+// trace exit and the state switch) the base frame is only marked `[trace N]` (N from the state);
+// when trace N does have machine code, the sample was taken in its entry or exit handling (the
+// engine's Swift code around the trace: restoring an exit, following a link), shown as a
+// `[trace entry/exit]` frame above it.
 
 import CSampler
 import Foundation
@@ -42,7 +55,8 @@ public struct ProfileBuilder {
         var stacks: [WeightedStack] = []
         stacks.reserveCapacity(raw.samples.count)
         for (i, s) in raw.samples.enumerated() {
-            stacks.append(WeightedStack(frames: frames(for: s), weight: raw.weights[i], state: VMState(tag: s.state)))
+            let (f, trace) = framesAndTrace(for: s)
+            stacks.append(WeightedStack(frames: f, weight: raw.weights[i], state: VMState(tag: s.state), trace: trace))
         }
         let st = raw.stats
         let hz = Int(st.hz)
@@ -59,16 +73,46 @@ public struct ProfileBuilder {
     }
 
     /// Root-first frames of one sample.
-    public func frames(for s: RawSample) -> [ProfileFrame] {
+    public func frames(for s: RawSample) -> [ProfileFrame] { framesAndTrace(for: s).frames }
+
+    /// The frame of samples taken in a native trace's entry or exit handling.
+    public static let traceTransition = "[trace entry/exit]"
+
+    /// The JIT location of the innermost native address inside trace code, with its index in
+    /// `s.native` (innermost first).
+    func jitLocation(_ s: RawSample) -> (JITCodeLocation, Int)? {
+        guard let reg = jitRegistry else { return nil }
+        for (i, ip) in s.native.enumerated() {
+            // a return address points after the call: look up the call itself
+            if let j = reg.location(of: i == 0 ? ip : ip &- 1, epoch: s.codeEpoch) { return (j, i) }
+        }
+        return nil
+    }
+
+    /// Root-first frames of one sample and the trace it ran in (0: none).
+    func framesAndTrace(for s: RawSample) -> (frames: [ProfileFrame], trace: Int) {
         let state = VMState(tag: s.state)
+        let jit = state == .jit || mode == .mixed ? jitLocation(s) : nil
+        var trace = jit?.0.trace ?? (state == .jit ? Int(s.aux) : 0)
         var lua: [ProfileFrame] = []
         lua.reserveCapacity(s.lua.count + 1)
         if s.luaTruncated { lua.append(ProfileFrame(kind: .vm, name: "[truncated]")) }
         for (depth, packed) in s.lua.enumerated().reversed() {
             var f = luaFrame(proto: UInt32(truncatingIfNeeded: packed >> 32), pc: UInt32(truncatingIfNeeded: packed))
-            if depth == 0 && state == .jit && mode == .lua { f.kind = .jit }
+            if depth == 0 && state == .jit && (mode == .lua || jit == nil) {
+                // the trace's base frame: replaced by the trace's own frames when its code was found
+                if mode == .lua, let (loc, _) = jit { lua += jitFrames(loc); continue }
+                f.kind = .jit
+                f.name += " [trace \(s.aux)]"
+                lua.append(f)
+                if mode == .lua, jitRegistry?.hasMachineCode(trace: Int(s.aux), epoch: s.codeEpoch) == true {
+                    lua.append(ProfileFrame(kind: .vm, name: ProfileBuilder.traceTransition))
+                }
+                continue
+            }
             lua.append(f)
         }
+        if s.lua.isEmpty && state == .jit && mode == .lua, let (loc, _) = jit { lua += jitFrames(loc) }
         switch mode {
         case .lua:
             switch state {
@@ -81,16 +125,32 @@ public struct ProfileBuilder {
             case .idle where lua.isEmpty: lua.append(ProfileFrame(kind: .vm, name: "[outside Lua]"))
             default: break
             }
-            return lua
+            return (lua, trace)
         case .mixed:
             let native = nativeFrames(s)
-            // the trace's own frame names the innermost Lua function: do not show it twice
-            if let j = native.first(where: { $0.kind == .jit }), let last = lua.last,
-               last.name == j.name, last.file == j.file, last.definedLine == j.definedLine {
+            // the trace's base frame names the innermost Lua function: do not show it twice
+            if let j = native.first(where: { $0.kind == .jit }), let last = lua.last, last.kind != .vm,
+               last.file == j.file, last.definedLine == j.definedLine,
+               last.name == j.name || j.name.hasPrefix(last.name + " [trace ") {
                 lua.removeLast()
             }
-            return splice(lua: lua, native: native, state: state)
+            if jit == nil && state != .jit { trace = 0 }
+            return (splice(lua: lua, native: native, state: state), trace)
         }
+    }
+
+    /// The frames of a JIT location, root-first: the inlined callers, then the position itself;
+    /// all JIT frames named `function [trace N]`.
+    func jitFrames(_ loc: JITCodeLocation) -> [ProfileFrame] {
+        var out: [ProfileFrame] = []
+        out.reserveCapacity(loc.callers.count + 1)
+        for p in loc.callers + [JITCodeLocation.Position(proto: loc.proto, pc: loc.pc)] {
+            var f = luaFrame(proto: p.proto, pc: p.pc)
+            f.kind = .jit
+            f.name += " [trace \(loc.trace)]"
+            out.append(f)
+        }
+        return out
     }
 
     private func luaFrame(proto: UInt32, pc: UInt32) -> ProfileFrame {
@@ -105,10 +165,8 @@ public struct ProfileBuilder {
         var out: [ProfileFrame] = []
         if s.nativeTruncated { out.append(ProfileFrame(kind: .vm, name: "[truncated]")) }
         for (i, ip) in s.native.enumerated().reversed() {
-            if let j = jitRegistry?.location(of: ip) {
-                var f = luaFrame(proto: j.proto, pc: j.pc)
-                f.kind = .jit
-                out.append(f)
+            if let j = jitRegistry?.location(of: i == 0 ? ip : ip &- 1, epoch: s.codeEpoch) {
+                out += jitFrames(j)
                 continue
             }
             guard let sym = symbolizer?.symbolize(ip, isReturnAddress: i > 0) else {

@@ -37,13 +37,18 @@ public struct RawSample: Hashable, Sendable {
     public var flags: UInt32
     public var lua: [UInt64]
     public var native: [UInt64]
+    /// The JIT code generation at the sample (`tj_vm_state.code_epoch`): addresses in `native`
+    /// that lie in JIT code are looked up in that generation's code map (0: none published).
+    public var codeEpoch: UInt32
 
-    public init(state: UInt32, aux: UInt32 = 0, flags: UInt32 = 0, lua: [UInt64], native: [UInt64] = []) {
+    public init(state: UInt32, aux: UInt32 = 0, flags: UInt32 = 0, lua: [UInt64], native: [UInt64] = [],
+                codeEpoch: UInt32 = 0) {
         self.state = state
         self.aux = aux
         self.flags = flags
         self.lua = lua
         self.native = native
+        self.codeEpoch = codeEpoch
     }
 
     public static func luaFrame(proto: UInt32, pc: UInt32) -> UInt64 { UInt64(proto) << 32 | UInt64(pc) }
@@ -109,7 +114,7 @@ struct SampleAggregator {
             lua.reserveCapacity(nl)
             for i in 0..<nl { lua.append(RawSample.luaFrame(proto: luaP[i].proto_id, pc: luaP[i].pc)) }
             let native = Array(UnsafeBufferPointer(start: natP, count: nn))
-            add(RawSample(state: b.state, aux: b.aux, flags: b.flags, lua: lua, native: native),
+            add(RawSample(state: b.state, aux: b.aux, flags: b.flags, lua: lua, native: native, codeEpoch: b.code_epoch),
                 weight: Int(max(b.weight, 1)))
         }
     }

@@ -633,7 +633,7 @@ extension LuaVM {
                     base[a + 3] = Value(idx)
                     pc += Int(ins >> 16) &- 0x8000
                     tj_vm_state.pc = pc
-                    if let h = hook, jitWants(cl, pc) {
+                    if let h = hook, rec || jitWants(cl, pc) {
                         ci.pointee.pc = pc
                         if h.loopHeader(self, pc: pc) {
                             (ci, cl, k, base, pc) = LuaVM.frameState(co)
@@ -648,7 +648,7 @@ extension LuaVM {
                     base[a - 1] = v
                     pc += Int(ins >> 16) &- 0x8000
                     tj_vm_state.pc = pc
-                    if let h = hook, jitWants(cl, pc) {
+                    if let h = hook, rec || jitWants(cl, pc) {
                         ci.pointee.pc = pc
                         if h.loopHeader(self, pc: pc) {
                             (ci, cl, k, base, pc) = LuaVM.frameState(co)
@@ -659,7 +659,7 @@ extension LuaVM {
                 }
             case .LOOP:
                 tj_vm_state.pc = pc
-                if let h = hook, jitWants(cl, pc) {
+                if let h = hook, rec || jitWants(cl, pc) {
                         ci.pointee.pc = pc
                         if h.loopHeader(self, pc: pc) {
                             (ci, cl, k, base, pc) = LuaVM.frameState(co)

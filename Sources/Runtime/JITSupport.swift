@@ -83,6 +83,83 @@ extension LuaVM {
         L.pointee.top = UInt32(top - stackBase(L))
     }
 
+    /// The Lua frame below the top frame, when the top frame is a plain Lua frame (entered by a
+    /// Lua call or tail call, fixed arity) that returns into it: what a trace returning below its
+    /// start frame continues in.
+    public func jitCallerFrame() -> JITFrame? {
+        let L = currentThread
+        let co = coState(L)
+        let n = co.pointee.ciCount
+        guard n >= 2 else { return nil }
+        let top = co.pointee.cis + (n - 1), below = co.pointee.cis + (n - 2)
+        guard top.pointee.flags & ~CIFlag.tail == CIFlag.lua, top.pointee.nvarargs == 0,
+              top.pointee.fn + 1 == top.pointee.base,
+              below.pointee.flags & CIFlag.lua != 0,
+              let cl = below.pointee.closure else { return nil }
+        return JITFrame(thread: L, base: below.pointee.base, closure: cl, pc: below.pointee.pc, depth: n - 1,
+                        nresults: below.pointee.nresults, nvarargs: below.pointee.nvarargs)
+    }
+
+    /// A trace returns from the top frame into its caller (IR RETF): when the caller is the Lua
+    /// frame of `closure` resuming at `pc` (and the top frame is one a trace may pop, as
+    /// jitCallerFrame checks), pops the top frame and returns true; else changes nothing.
+    public func jitReturnToCaller(closure: LFuncRef, pc: UnsafePointer<UInt32>) -> Bool {
+        let co = coState(currentThread)
+        let n = co.pointee.ciCount
+        guard n >= 2 else { return false }
+        let top = co.pointee.cis + (n - 1), below = co.pointee.cis + (n - 2)
+        guard top.pointee.flags & ~CIFlag.tail == CIFlag.lua, top.pointee.nvarargs == 0,
+              below.pointee.closure == closure, below.pointee.pc == pc,
+              below.pointee.flags & CIFlag.lua != 0 else { return false }
+        co.pointee.ciCount = n - 1
+        return true
+    }
+
+    /// Pushes the inlined frames a compiled trace describes before it continues in another trace
+    /// (no allocation, no ARC: called from machine code). `d`: count, then per frame four words:
+    /// function slot (relative to `base`), closure, the caller's resume pc, results wanted.
+    /// False (nothing pushed) when the frames would overflow the stack.
+    public func jitPushFrames(base: UnsafeMutablePointer<Value>, _ d: UnsafePointer<UInt64>) -> Bool {
+        let L = currentThread
+        let co = coState(L)
+        let n = Int(d[0])
+        var top = base
+        for k in 0..<n {
+            let e = d + 1 + 4 * k
+            let fn = base + Int(Int64(bitPattern: e[0]))
+            let f = LFuncRef(OpaquePointer(bitPattern: UInt(e[1]))).unsafelyUnwrapped
+            top = fn + 1 + Int(f.pointee.proto.unsafelyUnwrapped.pointee.framesize)
+        }
+        if addr(top + InterpLimits.stackMargin) > addr(co.pointee.stackLimit) || co.pointee.ciCount + n > co.pointee.ciCap {
+            return false
+        }
+        for k in 0..<n {
+            let e = d + 1 + 4 * k
+            let fn = base + Int(Int64(bitPattern: e[0]))
+            let f = LFuncRef(OpaquePointer(bitPattern: UInt(e[1]))).unsafelyUnwrapped
+            co.pointee.cis[co.pointee.ciCount - 1].pc = UnsafePointer<UInt32>(bitPattern: UInt(e[2])).unsafelyUnwrapped
+            let p = f.pointee.proto.unsafelyUnwrapped
+            let ci = co.pointee.cis + co.pointee.ciCount
+            co.pointee.ciCount += 1
+            ci.pointee = CallInfo(fn: fn, base: fn + 1, top: fn + 1 + Int(p.pointee.framesize), pc: p.pointee.code.unsafelyUnwrapped,
+                                  closure: f, nresults: Int32(truncatingIfNeeded: Int64(bitPattern: e[3])),
+                                  flags: CIFlag.lua, nvarargs: 0, handler: .nil)
+        }
+        if addr(top) > addr(co.pointee.highWater) { co.pointee.highWater = top }
+        L.pointee.top = UInt32(top - stackBase(L))
+        return true
+    }
+
+    /// Call records of the running coroutine; setting a smaller count drops the frames above it
+    /// (undoing frames an unfinished exit pushed).
+    public var jitFrameCount: Int {
+        get { coState(currentThread).pointee.ciCount }
+        set {
+            let co = coState(currentThread)
+            if newValue >= 1 && newValue <= co.pointee.ciCount { co.pointee.ciCount = newValue }
+        }
+    }
+
     /// After an exit: `thread.top` at the top frame's end (the GC's view of the stack).
     public func jitSyncTop() {
         let L = currentThread
@@ -115,6 +192,17 @@ extension LuaVM {
     public func jitCallNative(_ f: Value, _ args: [Value], wanted: Int) throws -> [Value] {
         let co = coState(currentThread)
         let saved = co.pointee.ciCount
+        // A callback into Lua runs the interpreter, which publishes its own state (tag, frame);
+        // the trace continues after the call, so the profiler must see "in trace N" again.
+        let (tag, trace, proto, pc, base) = (tj_vm_state.tag, tj_vm_state.trace, tj_vm_state.proto,
+                                              tj_vm_state.pc, tj_vm_state.base)
+        defer {
+            tj_vm_state.proto = proto
+            tj_vm_state.pc = pc
+            tj_vm_state.base = base
+            tj_vm_state.trace = trace
+            tj_vm_state.tag = tag
+        }
         do {
             // The trace's values live in registers the collector cannot see: no collection until
             // the trace reaches its GC check (a sort comparator or __tostring may allocate).

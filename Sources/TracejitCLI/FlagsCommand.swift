@@ -20,7 +20,10 @@ struct FlagsCommand: ParsableCommand {
 
     func run() throws {
         let p: JITParams
-        do { p = try CLI.jitParams(jitParam) } catch { throw ValidationError("\(error)") }
+        do { p = try CLI.jitParams(jitParam) } catch {
+            CLI.reportError(error)   // "tracejit: unknown JIT parameter 'x' (see `tracejit flags`)"
+            throw ExitCode(1)
+        }
         print(CLI.flagsTable(p), terminator: "")
     }
 }

@@ -37,7 +37,8 @@ public struct RunCommand: ParsableCommand {
             sampler finds hot loops); --jit-param name=value sets any JIT parameter (repeatable; \
             `tracejit flags` lists them all with defaults and meanings, and shows the effective \
             values for the same --jit-param options); --jit-log (one line per trace event on \
-            stderr); --dump-traces[=b,i,s,m]; --jit-out FILE (log and dumps to FILE).
+            stderr); --dump-traces[=b,i,s,m]; --jit-out FILE (log and dumps to FILE); --perf-map \
+            (write /tmp/perf-<pid>.map, Linux perf's symbols for the native traces).
             """)
 
     @Option(name: .customShort("e"), help: "Run the given chunk of Lua source.")
@@ -279,7 +280,8 @@ private func runProfiled(_ vm: LuaVM, _ chunks: [(bytes: [UInt8], name: String)]
         status = runChunks(vm, chunks, stats)
         if startError == nil {
             let namer = BytecodeFrameNamer(protos: vm.heap.prototypesByID, builtins: vm.builtinNames)
-            profile = session.stop(luaNamer: namer, interpreterSymbols: InterpreterFrameLayout.interpreterSymbols)
+            profile = session.stop(luaNamer: namer, jitRegistry: stats.jit.map { TraceCodeRegistry(map: $0.codeMap) },
+                                   interpreterSymbols: InterpreterFrameLayout.interpreterSymbols)
         }
     }
     vm.flushOutput()

@@ -9,8 +9,10 @@
 //   --jit-log               one line per trace event on stderr (like luajit -jv)
 //   --dump-traces[=b,i,s,m] trace dumps on stderr (like luajit -jdump)
 //   --jit-out FILE          send the log and dumps to FILE instead of stderr
+//   --perf-map              write /tmp/perf-<pid>.map (perf's JIT symbols: one line per trace)
 import Foundation
 import JIT
+import Profiler
 import Runtime
 
 public struct JITRunOptions {
@@ -19,6 +21,8 @@ public struct JITRunOptions {
     public var log = false
     public var dump: DumpOptions?
     public var outPath: String?
+    /// Write perf's JIT symbol map (PerfMap.swift).
+    public var perfMap = false
     public init() {}
 }
 
@@ -56,6 +60,10 @@ extension RunOptions {
             jit.dump = d
         case "--jit-out":
             jit.outPath = try inline ?? next()
+        case "--perf-map":
+            if inline != nil { throw UsageError(message: "--perf-map takes no value (it writes /tmp/perf-<pid>.map)") }
+            jit.enabled = true
+            jit.perfMap = true
         default:
             return false
         }
@@ -73,8 +81,31 @@ func attachJIT(_ vm: LuaVM, _ o: RunOptions) -> (JITEngine, JITOutput)? {
     if let d = o.jit.dump {
         engine.dump = { [unowned engine] t in out.write(TraceDump.text(t, engine: engine, options: d)) }
     }
+    if o.jit.perfMap {
+        if let w = PerfMapWriter() {
+            engine.codeMap.addListener { w.write($0) }
+        } else {
+            fputs("tracejit: cannot write \(PerfMapWriter.defaultPath): \(String(cString: strerror(errno)))\n", stderr)
+        }
+    }
     engine.attach()
     return (engine, out)
+}
+
+/// The JIT's code map as the profiler's JITCodeRegistry: addresses in trace code -> trace number,
+/// bytecode position and inlined frames, in the code generation the sample was taken in.
+struct TraceCodeRegistry: JITCodeRegistry {
+    let map: TraceCodeMap
+
+    func location(of address: UInt64) -> JITCodeLocation? { location(of: address, epoch: 0) }
+
+    func hasMachineCode(trace: Int, epoch: UInt32) -> Bool { map.hasCode(trace: trace, epoch: epoch) }
+
+    func location(of address: UInt64, epoch: UInt32) -> JITCodeLocation? {
+        guard let (c, frames) = map.lookup(address, epoch: epoch), let last = frames.last else { return nil }
+        return JITCodeLocation(trace: c.trace, codeRange: c.codeRange, proto: last.proto, pc: last.pc,
+                               callers: frames.dropLast().map { JITCodeLocation.Position(proto: $0.proto, pc: $0.pc) })
+    }
 }
 
 final class JITOutput {

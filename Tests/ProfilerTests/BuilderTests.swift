@@ -29,7 +29,8 @@ final class BuilderTests: XCTestCase {
         XCTAssertEqual(p.stacks[0].frames.map(\.line), [1, 5, 13])
         XCTAssertEqual(p.stacks[0].weight, 3)
         XCTAssertEqual(p.stacks[1].frames.map(\.kind), [.lua, .jit])
-        XCTAssertEqual(p.stacks[1].frames.last?.label, "hot (prog.lua:10)_[j]")
+        XCTAssertEqual(p.stacks[1].frames.last?.label, "hot [trace 3] (prog.lua:10)_[j]")
+        XCTAssertEqual(p.stacks[1].trace, 3)
         XCTAssertEqual(p.stacks[1].state, .jit)
         XCTAssertEqual(p.stacks[2].frames.last, ProfileFrame(kind: .gc, name: "[gc]"))
         XCTAssertEqual(p.stacks[3].frames.last?.name, "string.rep")
@@ -50,7 +51,7 @@ final class BuilderTests: XCTestCase {
         let p = b.build(raw([(s1, 1), (s2, 1)]))
         XCTAssertEqual(p.stacks[0].frames.map(\.label), ["main", "interp_run", "main chunk (prog.lua)", "work (prog.lua:3)", "memcpy"])
         XCTAssertEqual(p.stacks[0].frames.map(\.kind), [.native, .native, .lua, .lua, .native])
-        XCTAssertEqual(p.stacks[1].frames.map(\.label), ["main", "interp_run", "main chunk (prog.lua)", "hot (prog.lua:10)_[j]"])
+        XCTAssertEqual(p.stacks[1].frames.map(\.label), ["main", "interp_run", "main chunk (prog.lua)", "hot [trace 3] (prog.lua:10)_[j]"])
         XCTAssertEqual(p.stacks[1].frames.last?.line, 15)  // pc 8 -> line 10 + 4 + 1
         // the interrupted pc is looked up as is, return addresses at ip-1
         XCTAssertTrue(sym.calls.contains { $0 == (0x401, false) })
@@ -59,7 +60,7 @@ final class BuilderTests: XCTestCase {
         // a trace in `hot` with `hot` also the innermost published Lua frame: shown once, as JIT
         let s3 = RawSample(state: UInt32(TJ_VMSTATE_TRACE), aux: 3, lua: [f(2, 8), f(0, 0)], native: [0x9010, 0x202, 0x103])
         XCTAssertEqual(b.build(raw([(s3, 1)])).stacks[0].frames.map(\.label),
-                       ["main", "interp_run", "main chunk (prog.lua)", "hot (prog.lua:10)_[j]"])
+                       ["main", "interp_run", "main chunk (prog.lua)", "hot [trace 3] (prog.lua:10)_[j]"])
     }
 
     func testInterpreterSymbolMatching() {

@@ -235,6 +235,9 @@ typedef struct tj_vmstate_s {
   const uint32_t *volatile pc;        /* current instruction */
   volatile uint32_t libfunc;          /* builtin index when tag == TJ_VMSTATE_LIBRARY */
   volatile uint32_t seq;              /* bumped by writers around multi-field updates (optional) */
+  volatile uint32_t code_epoch;       /* JIT code generation: changes whenever installed trace code
+                                         is dropped (a flush), so a sampled address inside JIT code
+                                         is looked up in the code map of its own generation */
 } tj_vmstate_t;
 
 extern tj_vmstate_t tj_vm_state;

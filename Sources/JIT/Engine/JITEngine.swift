@@ -44,6 +44,11 @@ public protocol TraceCode: AnyObject {
     /// Runs the trace with its base frame's registers at `base` until a guard fails or the trace
     /// ends. A helper that failed (out of memory) exits like a failing guard of its instruction.
     func run(base: UnsafeMutablePointer<Value>) -> TraceExit
+    /// The trace whose exit the last `run` ended at (the code may continue in linked and side
+    /// traces without returning).
+    var exitTraceID: Int { get }
+    /// The trace's base frame at the last exit (a RETF or a transfer may have moved it).
+    var exitBase: UnsafeMutablePointer<Value>? { get }
     /// The unboxed value of a (non-constant) reference at the last exit, for ExitRestore.
     func exitValue(_ r: IRRef) -> UInt64
 }
@@ -54,6 +59,8 @@ public protocol NativeCompiler: AnyObject {
     func compile(_ t: Trace, engine: JITEngine) throws -> TraceCode
     /// Drops all code (trace flush).
     func flush()
+    /// A side trace was compiled for `exit` of `parent`: the backend may jump to it directly.
+    func attachSideTrace(_ side: Trace, parent: Trace, exit: Int, engine: JITEngine)
 }
 
 public final class JITEngine: LoopHook, RecordHook {
@@ -75,6 +82,9 @@ public final class JITEngine: LoopHook, RecordHook {
     let irInterp: IRInterpreter
     /// The native backend (installed by the CLI/tests when --jit-backend=native).
     public var nativeCompiler: NativeCompiler?
+    /// Installed native code by address, with code offset -> bytecode position tables, for the
+    /// profiler and perf maps (TraceCodeMap.swift).
+    public let codeMap = TraceCodeMap()
     var rootMarker = 0
     /// Builtin index -> "math.floor" for the library functions the recorder knows.
     var fastFunctionNames: [Int: String] = [:]
@@ -108,6 +118,7 @@ public final class JITEngine: LoopHook, RecordHook {
     public func attach() {
         vm.loopHook = self
         vm.recordHook = self
+        codeMap.publish()
         rootMarker = vm.heap.addRootMarker { [unowned self] h in self.markRoots(h) }
         for lib in ["math", "string", "bit", "table"] {
             guard let k = try? vm.heap.string(lib) else { continue }
@@ -200,7 +211,7 @@ public final class JITEngine: LoopHook, RecordHook {
             if recorder != nil { return false }
         }
         let key = LoopKey(p, idx)
-        if let tid = rootTraces[key], let t = traces[tid] {
+        if let tid = rootTraces[key], let t = trace(tid) {
             return enter(t, frame: f)
         }
         if blacklist.contains(key) {
@@ -229,13 +240,19 @@ public final class JITEngine: LoopHook, RecordHook {
 
     func startRecording(parent: (trace: Int, exit: Int)?, frame f: JITFrame, pc: UnsafePointer<UInt32>, key: LoopKey?) {
         if !vm.jitTopFrameIsPlainLua { return }
-        if liveTraces.count >= params.maxtrace { flush(reason: "trace limit") }
+        if liveTraces.count >= params.maxtrace {
+            flush(reason: "trace limit")
+            if parent != nil { return }    // its parent is gone
+        }
         let p = f.closure.pointee.proto.unsafelyUnwrapped
         let id = nextTraceID()
         let t = Trace(id: id, parent: parent, startProto: p, startPC: pc - p.pointee.code.unsafelyUnwrapped)
         recorder = Recorder(engine: self, trace: t, frame: f, key: key)
         vm.jitRecording = true
     }
+
+    /// The live trace with this id (nil when flushed or never made).
+    public func trace(_ id: Int) -> Trace? { id > 0 && id < traces.count ? traces[id] : nil }
 
     func nextTraceID() -> Int {
         if let i = traces.indices.dropFirst().first(where: { traces[$0] == nil }) { return i }
@@ -270,7 +287,7 @@ public final class JITEngine: LoopHook, RecordHook {
         stats.abortReasons[reason, default: 0] += 1
         let t = r.trace
         log?("[TRACE --- \(traceName(t)) -- \(reason) at \(where_)]")
-        if let (pt, pe) = t.parent, let parent = traces[pt] {
+        if let (pt, pe) = t.parent, let parent = trace(pt) {
             parent.snapshots[pe].sideAborts += 1
             return
         }
@@ -295,6 +312,7 @@ public final class JITEngine: LoopHook, RecordHook {
             let t0 = DispatchTimeNanos.now()
             do {
                 t.code = try nc.compile(t, engine: self)
+                registerCode(t)
             } catch CodeArenaError.full {
                 // The machine-code budget (`maxmcode`) is used up: drop every trace, this one
                 // too; loops are recorded again into the emptied arena.
@@ -306,9 +324,10 @@ public final class JITEngine: LoopHook, RecordHook {
             }
             stats.compileNanos &+= DispatchTimeNanos.now() &- t0
         }
-        if let (pt, pe) = t.parent, let parent = traces[pt] {
+        if let (pt, pe) = t.parent, let parent = trace(pt) {
             parent.snapshots[pe].sideTrace = t.id
             stats.sideTraces += 1
+            if t.code != nil, let nc = nativeCompiler { nc.attachSideTrace(t, parent: parent, exit: pe, engine: self) }
         } else {
             rootTraces[LoopKey(t.startProto, t.startPC)] = t.id
             // The hook must see this header again to enter the trace (in sample mode its byte
@@ -376,14 +395,22 @@ public final class JITEngine: LoopHook, RecordHook {
             tj_vm_state.trace = UInt32(t.id)
             tj_vm_state.tag = UInt32(TJ_VMSTATE_TRACE)
             let result: TraceExit
-            if let code = t.code {
-                result = code.run(base: base)
+            if let code0 = t.code {
+                result = code0.run(base: base)
+                var code = code0
+                let xt = code0.exitTraceID
+                if xt != t.id, xt < traces.count, let tx = trace(xt), let cx = tx.code {
+                    t = tx          // the code went on into a linked or side trace
+                    code = cx
+                    t.entries += 1
+                }
                 stats.exits += 1
                 let snap: Int
                 switch result {
                 case .exit(let s): snap = s
                 case .end(let s): snap = s
                 }
+                base = code.exitBase ?? base
                 do {
                     try ExitRestore.restore(vm, t, snap: snap, base: base) { code.exitValue($0) }
                 } catch {
@@ -399,7 +426,7 @@ public final class JITEngine: LoopHook, RecordHook {
                 // A helper failed (out of memory): leave the state of the last snapshot; the
                 // interpreter re-runs from there and raises the error itself.
                 let s = irInterp.snapshot(before: t.ins.count - 1, in: t)
-                try? ExitRestore.restore(vm, t, snap: s, base: base) { self.irInterp.value($0, in: t) }
+                try? ExitRestore.restore(vm, t, snap: s, base: irInterp.exitBase ?? base) { self.irInterp.value($0, in: t) }
                 return true
             }
             stats.exits += 1
@@ -408,6 +435,7 @@ public final class JITEngine: LoopHook, RecordHook {
             case .exit(let s): snap = s
             case .end(let s): snap = s
             }
+            base = irInterp.exitBase ?? base
             do {
                 try ExitRestore.restore(vm, t, snap: snap, base: base) { self.irInterp.value($0, in: t) }
             } catch {
@@ -425,11 +453,11 @@ public final class JITEngine: LoopHook, RecordHook {
     /// After an exit has been restored: the trace to continue in (a linked trace or the exit's
     /// side trace), or nil to return to the interpreter (maybe recording a side trace first).
     func followUp(_ t: Trace, _ result: TraceExit, _ snap: Int) -> Trace? {
-        if case .end = result, case .trace(let next) = t.link, let nt = traces[next] { return nt }
+        if case .end = result, case .trace(let next) = t.link, let nt = trace(next) { return nt }
         guard case .exit = result else { return nil }
         t.snapshots[snap].exitCount += 1
         let s = t.snapshots[snap]
-        if let side = s.sideTrace, let st = traces[side] { return st }
+        if let side = s.sideTrace, let st = trace(side) { return st }
         if s.exitCount >= params.hotexit && s.sideAborts < params.tryside && recorder == nil
             && sideCount(of: t) < params.maxside {
             let nf = vm.jitCurrentFrame()
@@ -440,10 +468,10 @@ public final class JITEngine: LoopHook, RecordHook {
 
     func sideCount(of t: Trace) -> Int {
         var root = t
-        while let (p, _) = root.parent, let pt = traces[p] { root = pt }
+        while let (p, _) = root.parent, let pt = trace(p) { root = pt }
         return liveTraces.filter { tr in
             var r = tr
-            while let (p, _) = r.parent, let pt = traces[p] { r = pt }
+            while let (p, _) = r.parent, let pt = trace(p) { r = pt }
             return r === root && tr !== root
         }.count
     }
@@ -456,6 +484,7 @@ public final class JITEngine: LoopHook, RecordHook {
         traces = [nil]
         rootTraces = [:]
         nativeCompiler?.flush()
+        codeMap.flush()
         stats.flushes += 1
         log?("[TRACE flush -- \(reason)]")
     }

@@ -36,6 +36,8 @@ public struct JITParams: Sendable, Equatable {
     public var maxsnap = 500
     /// Deepest inlined call inside a trace.
     public var maxinline = 8
+    /// Back-edges of inner loops without a trace of their own that one recording unrolls.
+    public var loopunroll = 15
     /// Most side traces per root trace.
     public var maxside = 100
     /// Failed side-trace recordings per exit before the exit is left to the interpreter.
@@ -111,6 +113,7 @@ public struct JITParams: Sendable, Equatable {
         int("maxrecord", \.maxrecord, min: 10, "longest trace, in IR instructions"),
         int("maxsnap", \.maxsnap, min: 2, "most snapshots in one trace"),
         int("maxinline", \.maxinline, "deepest inlined Lua call inside a trace"),
+        int("loopunroll", \.loopunroll, "back-edges of inner loops without a trace that one recording unrolls"),
         int("maxside", \.maxside, "most side traces per root trace"),
         int("tryside", \.tryside, min: 1, "failed side-trace recordings from one exit before it is left alone"),
         int("maxtrace", \.maxtrace, min: 1, "most traces at once (one more flushes them all)"),

@@ -14,16 +14,34 @@ enum ExitRestore {
             let ty = t.type(of: e.ref)
             base[Int(e.slot)] = ty.box(e.ref < 0 ? t.consts[Int(~e.ref)].bits : value(e.ref))
         }
-        var proto = t.startProto
-        for f in s.frames {
-            vm.jitSetTopPC(proto.pointee.code.unsafelyUnwrapped + Int(f.returnPC))
-            let cl = LFuncRef(OpaquePointer(UnsafeMutableRawPointer(bitPattern: UInt(t.consts[Int(~f.closure)].bits)).unsafelyUnwrapped))
-            proto = cl.pointee.proto.unsafelyUnwrapped
-            try vm.jitPushLuaFrame(fn: base + Int(f.funcSlot), closure: cl, pc: proto.pointee.code.unsafelyUnwrapped,
-                                   nresults: f.nresults)
-        }
+        let proto = try pushFrames(vm, t, s, base: base)
         vm.jitSetTopPC(proto.pointee.code.unsafelyUnwrapped + Int(s.pc))
         vm.jitSyncTop()
         if let m = s.multresTop { vm.jitSetMultresTop(base + Int(m)) }
+    }
+
+    static func closure(_ t: Trace, _ r: IRRef) -> LFuncRef {
+        LFuncRef(OpaquePointer(UnsafeMutableRawPointer(bitPattern: UInt(t.consts[Int(~r)].bits)).unsafelyUnwrapped))
+    }
+
+    /// Pushes a call record for each inlined frame of `s` (the callers' pcs set to their return
+    /// points); returns the innermost frame's prototype. On a stack overflow nothing stays pushed.
+    @discardableResult
+    static func pushFrames(_ vm: LuaVM, _ t: Trace, _ s: Snapshot, base: UnsafeMutablePointer<Value>) throws -> ProtoRef {
+        var proto = s.baseClosure == noRef ? t.startProto : closure(t, s.baseClosure).pointee.proto.unsafelyUnwrapped
+        let depth = vm.jitFrameCount
+        do {
+            for f in s.frames {
+                vm.jitSetTopPC(proto.pointee.code.unsafelyUnwrapped + Int(f.returnPC))
+                let cl = closure(t, f.closure)
+                proto = cl.pointee.proto.unsafelyUnwrapped
+                try vm.jitPushLuaFrame(fn: base + Int(f.funcSlot), closure: cl, pc: proto.pointee.code.unsafelyUnwrapped,
+                                       nresults: f.nresults)
+            }
+        } catch {
+            vm.jitFrameCount = depth
+            throw error
+        }
+        return proto
     }
 }

@@ -30,7 +30,12 @@ public final class IRInterpreter {
     /// Runs `t` with its base frame's registers at `base` until a guard fails or the trace ends.
     /// Errors from helpers (out of memory) are thrown; the state is then that of the failing
     /// instruction's last snapshot (`lastSnapshot`).
-    public func run(_ t: Trace, base: UnsafeMutablePointer<Value>) throws -> TraceExit {
+    /// The base frame at the last exit (a RETF moves it down).
+    public private(set) var exitBase: UnsafeMutablePointer<Value>?
+
+    public func run(_ t: Trace, base base0: UnsafeMutablePointer<Value>) throws -> TraceExit {
+        var base = base0
+        exitBase = base
         let n = t.ins.count
         if values.count < n { values = [UInt64](repeating: 0, count: n) }
         let loopStart = t.loopStart
@@ -58,6 +63,15 @@ public final class IRInterpreter {
                 }
             }
             let ins = t.ins[i]
+            if ins.op == .RETF {
+                let cl = ExitRestore.closure(t, ins.a)
+                let pc = cl.pointee.proto.unsafelyUnwrapped.pointee.code.unsafelyUnwrapped + Int(ins.b)
+                if !vm.jitReturnToCaller(closure: cl, pc: pc) { return .exit(snap: Int(ins.snap)) }
+                base -= Int(ins.c)
+                exitBase = base
+                i += 1
+                continue
+            }
             if let s = try step(t, ins, i, base) { return .exit(snap: s) }
             i += 1
         }
@@ -252,7 +266,7 @@ public final class IRInterpreter {
             let k = Int(ins.c)
             if k < 0 { setInt(i, Int32(rs.count)); return nil }
             if !setLoaded(i, ins, k < rs.count ? rs[k] : .nil) { return fail }
-        case .LOOP, .PHI, .NOP:
+        case .LOOP, .PHI, .NOP, .RETF:
             break
         case .GCSTEP:
             if vm.heap.collectionPending { return fail }

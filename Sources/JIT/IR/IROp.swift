@@ -87,6 +87,8 @@ public enum IROp: UInt8, CaseIterable, Sendable {
     case CALLRES    // a = CALLN, c = result index (>= 1): that result (guard flag: check its type)
 
     // Trace structure.
+    case RETF       // guard: return to a lower frame: a = the caller's closure (constant), b = its resume
+                    // pc (lit), c = slots the base moves down (lit); pops the frame, the base moves
     case LOOP       // start of the loop body (after the peeled iteration)
     case PHI        // a = value before the loop, b = value at the end of the body
     case NOP
@@ -166,6 +168,7 @@ public let irOpTable: [IROpInfo] = [
     op("CALLN", .ref, .ref, .lit, [.effect, .allocates]),
     op("CALLRES", .ref, .none, .lit, [.pure]),
 
+    op("RETF", .ref, .lit, .lit, [.effect, .alwaysGuard]),
     op("LOOP", .none, .none, .none, [.effect]),
     op("PHI", .ref, .ref, .none, [.effect]),
     op("NOP", .none, .none, .none, []),

@@ -88,6 +88,9 @@ public struct Snapshot: Equatable, Sendable {
     public var topSlot: Int32
     /// When the resumed instruction consumes multiple results: one past the last of them.
     public var multresTop: Int32?
+    /// After a RETF: the closure of the frame the snapshot's slots are relative to (a constant);
+    /// noRef: the trace's start frame.
+    public var baseClosure: IRRef = noRef
     /// Times this exit was taken.
     public var exitCount: Int = 0
     /// A side trace recorded from this exit, if any.

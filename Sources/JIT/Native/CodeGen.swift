@@ -46,8 +46,15 @@ enum Layout {
     static let nodeSize = Int32(MemoryLayout<tj_node>.stride)
 }
 
-/// The exit code the trace returns at its end (link .trace/.interpreter): this flag | snapshot.
+/// The exit code a trace returns: its trace id << 16 | snapshot, with this flag when it reached its
+/// end (link .trace/.interpreter). The id tells which trace exited: a trace may have jumped
+/// straight into a side trace or a linked trace (ExitStubs.swift).
 let nativeEndFlag: Int32 = 0x4000_0000
+/// Largest trace id and snapshot number the exit code can carry.
+let nativeMaxTraceID = 0x3fff
+let nativeMaxSnapshot = 0xffff
+/// Spill slots a trace may use (the exit state buffer is shared by all traces).
+let nativeMaxSpills = 4096
 
 /// Result of code generation (before installing).
 struct GeneratedCode {
@@ -58,6 +65,10 @@ struct GeneratedCode {
     var guardSites: [(offset: Int, snap: Int)]
     /// Code offset of each exit stub, by snapshot.
     var stubOffsets: [(offset: Int, snap: Int)]
+    /// Snapshot -> code offset of its stub's patchable `jmp rel32` (to a side trace's transfer).
+    var stubJumps: [Int: Int] = [:]
+    /// Memory the code reads (freed with the code).
+    var frameDescriptions: [UnsafeMutablePointer<UInt64>] = []
 }
 
 final class CodeGen {
@@ -73,6 +84,9 @@ final class CodeGen {
     var startLabel: Label
     var loopLabel: Label?
     var n: Int { t.ins.count }
+    /// Code offset where each IR instruction's code starts, then the trace end's (n + 1 entries;
+    /// the profiler's code offset -> bytecode position map, TraceCodeMap.swift).
+    var insOffsets: [Int] = []
 
     // Frame layout (rbp-relative displacements).
     static let savedRegs: Int32 = 40            // rbx, r12-r15 below rbp
@@ -86,6 +100,9 @@ final class CodeGen {
 
     /// Where CALLN leaves its results for CALLRES (NativeBackend.callBuffer).
     let callBuffer: UInt64
+    /// Entry address of the trace this one links to (link .trace), when it has machine code.
+    var linkTarget: UInt64?
+    var stubJumps: [Int: Int] = [:]
     /// The CALLN whose results are in the call buffer (CALLRES must read them before the next).
     var lastCallN: IRRef = noRef
 
@@ -331,7 +348,7 @@ final class CodeGen {
 
     /// Calls helper `fn` with `args` staged; saves caller-saved registers live across the call.
     /// A nonzero status exits through snapshot `failSnap`.
-    func callHelper(_ fn: NativeHelper, _ args: [Arg], at i: Int, failSnap: Int?) throws {
+    func callHelper(_ fn: NativeHelper, _ args: [Arg], at i: Int, failSnap: Int?, baseArg: Int? = nil) throws {
         for (j, arg) in args.enumerated() {
             switch arg {
             case .imm(let v):
@@ -357,6 +374,7 @@ final class CodeGen {
                 }
             }
         }
+        if let k = baseArg { a.mov(staging(k), NativeRegs.base) }
         // Registers to keep: defined before i, used after it (or by its exit).
         var saved: [Loc] = []
         let pos = 2 * i + 1
@@ -429,13 +447,20 @@ final class CodeGen {
         a.mov(Mem(.rbp, CodeGen.exitStateSlot), .rsi)
         a.bind(startLabel)
 
+        if t.id > nativeMaxTraceID || t.snapshots.count > nativeMaxSnapshot {
+            throw NativeUnsupported("trace id or snapshot count beyond the exit code's range")
+        }
+        if ra.spillCount > nativeMaxSpills { throw NativeUnsupported("more than \(nativeMaxSpills) spill slots") }
         for i in 0..<n {
+            insOffsets.append(a.offset)
             try emit(i, t.ins[i])
         }
+        insOffsets.append(a.offset)
         try emitTraceEnd()
         let stubs = try emitExits()
         return GeneratedCode(asm: a, locations: ra.locations, spillCount: ra.spillCount,
-                             guardSites: guardSites, stubOffsets: stubs)
+                             guardSites: guardSites, stubOffsets: stubs, stubJumps: stubJumps,
+                             frameDescriptions: frameDescriptions)
     }
 
     func emitTraceEnd() throws {
@@ -455,9 +480,74 @@ final class CodeGen {
             }
         default:
             if last < 0 { throw NativeUnsupported("trace without snapshot") }
-            a.mov(.rax, imm32: nativeEndFlag | Int32(last), width: .d)
+            let s = t.snapshots[last]
+            if case .trace = t.link, let target = linkTarget, s.multresTop == nil {
+                // Straight into the linked trace: the interpreter slots it reads, the call records
+                // of inlined frames (a helper), then its entry with the innermost frame's base.
+                for e in s.entries { try storeBoxed(e.ref, slotMem(e.slot)) }
+                if let f = s.frames.last {
+                    let d = frameDescription(s)
+                    try callHelper(NativeHelpers.pushframes, [.imm(UInt64(UInt(bitPattern: d))), .imm(0)],
+                                   at: n, failSnap: nil, baseArg: 1)
+                    a.test(.rax, .rax, width: .d)
+                    let ok = a.newLabel()
+                    a.jcc32(.e, ok)
+                    a.mov(.rax, imm32: nativeEndFlag | exitCode(last), width: .d)
+                    a.jmp32(commonExit)
+                    a.bind(ok)
+                    a.add(NativeRegs.base, Int32(8 * (f.funcSlot + 1)))
+                }
+                emitTransfer(to: target)
+                return
+            }
+            a.mov(.rax, imm32: nativeEndFlag | exitCode(last), width: .d)
             a.jmp32(commonExit)
         }
+    }
+
+    /// Frame descriptions the code points at (NativeTraceCode keeps them).
+    var frameDescriptions: [UnsafeMutablePointer<UInt64>] = []
+
+    /// The inlined frames of `s` as Runtime's jitPushFrames reads them.
+    func frameDescription(_ s: Snapshot) -> UnsafeMutablePointer<UInt64> {
+        let d = UnsafeMutablePointer<UInt64>.allocate(capacity: 1 + 4 * s.frames.count)
+        d[0] = UInt64(s.frames.count)
+        var proto = s.baseClosure == noRef ? t.startProto : ExitRestore.closure(t, s.baseClosure).pointee.proto.unsafelyUnwrapped
+        for (k, f) in s.frames.enumerated() {
+            let cl = ExitRestore.closure(t, f.closure)
+            d[1 + 4 * k] = UInt64(bitPattern: Int64(f.funcSlot))
+            d[2 + 4 * k] = UInt64(UInt(bitPattern: cl))
+            d[3 + 4 * k] = UInt64(UInt(bitPattern: proto.pointee.code.unsafelyUnwrapped + Int(f.returnPC)))
+            d[4 + 4 * k] = UInt64(bitPattern: Int64(f.nresults))
+            proto = cl.pointee.proto.unsafelyUnwrapped
+        }
+        frameDescriptions.append(d)
+        return d
+    }
+
+    @inline(__always) func exitCode(_ snap: Int) -> Int32 { Int32(t.id) << 16 | Int32(snap) }
+
+    /// A snapshot another trace can continue from without the interpreter: same frame (no inlined
+    /// frames to push), no multiple-results top to hand over.
+    static func canTransfer(_ s: Snapshot) -> Bool { s.frames.isEmpty && s.multresTop == nil }
+
+    /// Leaves this trace's frame and jumps to another trace's entry with the same base and exit
+    /// state, as if the interpreter had called it (its return goes to our caller).
+    func emitTransfer(to target: UInt64) {
+        a.mov(.rdi, NativeRegs.base)
+        a.mov(.rsi, Mem(.rbp, CodeGen.exitStateSlot))
+        a.lea(.rsp, Mem(.rbp, -CodeGen.savedRegs))
+        a.pop(.r15); a.pop(.r14); a.pop(.r13); a.pop(.r12); a.pop(.rbx)
+        a.pop(.rbp)
+        a.jmp(absolute: target)
+    }
+
+    /// The code a side trace is entered through from exit `snap`: the snapshot's slots written to
+    /// the interpreter stack, then a transfer (this CodeGen is a fresh one for the parent trace).
+    func generateSideEntry(snap: Int, target: UInt64) throws -> X64Assembler {
+        for e in t.snapshots[snap].entries { try storeBoxed(e.ref, slotMem(e.slot)) }
+        emitTransfer(to: target)
+        return a
     }
 
     /// The back-edge's parallel assignment: every PHI's left takes its right's value (all rights
@@ -544,7 +634,12 @@ final class CodeGen {
         for s in exitLabels.keys.sorted() {
             stubs.append((a.offset, s))
             a.bind(exitLabels[s]!)
-            a.mov(.rax, imm32: Int32(s), width: .d)
+            // A jump to the next instruction until a side trace is attached (then to its entry).
+            let body = a.newLabel()
+            stubJumps[s] = a.offset
+            a.jmp32(body)
+            a.bind(body)
+            a.mov(.rax, imm32: exitCode(s), width: .d)
             a.jmp32(commonExit)
         }
         a.bind(commonExit)
@@ -841,6 +936,12 @@ final class CodeGen {
             break
         case .GCSTEP:
             try callHelper(NativeHelpers.gcstep, [], at: i, failSnap: Int(ins.snap))
+        case .RETF:
+            let cl = ExitRestore.closure(t, ins.a)
+            let pc = cl.pointee.proto.unsafelyUnwrapped.pointee.code.unsafelyUnwrapped + Int(ins.b)
+            try callHelper(NativeHelpers.retf, [.imm(constBits(ins.a)), .imm(UInt64(UInt(bitPattern: pc)))],
+                           at: i, failSnap: Int(ins.snap))
+            a.sub(NativeRegs.base, Int32(8 * ins.c))
         }
     }
 

@@ -1,10 +1,17 @@
 // Compiled traces and their exits.
 //
-// Every guard of a trace jumps to the stub of its snapshot (`mov eax, snapshot; jmp common`). The
-// common exit stores all 16 GPRs and 16 XMM registers, then copies the spill slots, into the
-// trace's exitState buffer (layout: GPR 0-15 at words 0-15, XMM 0-15 at words 16-31, spill slot k
-// at word 32+k), restores the callee-saved registers and returns the snapshot number (ORed with
-// `nativeEndFlag` when the trace simply reached its end). Because a value keeps one location for
+// Every guard of a trace jumps to the stub of its snapshot (`jmp next; mov eax, id<<16|snapshot;
+// jmp common`). The common exit stores all 16 GPRs and 16 XMM registers, then copies the spill
+// slots, into the exitState buffer shared by all traces (layout: GPR 0-15 at words 0-15, XMM 0-15
+// at words 16-31, spill slot k at word 32+k), restores the callee-saved registers and returns the
+// trace id and snapshot number (ORed with `nativeEndFlag` when the trace simply reached its end).
+//
+// Traces continue in other traces without the interpreter when the state allows it (the snapshot
+// has no inlined frames to rebuild): a trace linked to another ends by writing its last snapshot's
+// slots and jumping to the other's entry (CodeGen.emitTransfer), and when a side trace is attached
+// to an exit, a small piece of code (the snapshot's slot writes and a transfer) is installed and
+// the stub's first jump is patched to it. The trace that finally exits names itself in the exit
+// code, so the engine restores the state from *its* snapshot (`exitTraceID`). Because a value keeps one location for
 // its whole life (RegAlloc.swift), `exitValue(ref)` is a lookup of that location in exitState;
 // ExitRestore then boxes the values and rebuilds frames exactly as for the IR interpreter.
 import Foundation
@@ -20,32 +27,52 @@ final class NativeTraceCode: TraceCode, MachineCodeDumping {
     let code: [UInt8]
     let guardSites: [(offset: Int, snap: Int)]
     let stubOffsets: [(offset: Int, snap: Int)]
+    let stubJumps: [Int: Int]
+    /// Keeps the exit state and call buffer alive as long as the code.
+    let shared: NativeShared
+    let frameDescriptions: [UnsafeMutablePointer<UInt64>]
+    /// What the side-trace entries need to write a snapshot from this trace's registers.
+    let allocation: RegAllocation
+    /// The trace that exited at the last run (this one or one it jumped to).
+    private(set) var exitTraceID = 0
     /// Arena generation the code belongs to (a flush invalidates it).
     let generation: Int
     /// Keeps the arena (and so the code) mapped while the trace exists.
     let arena: CodeArena
+    /// Code offset of each IR instruction's code, then of the trace end (CodeGen.insOffsets).
+    var insOffsets: [Int] = []
+    /// Code offset of the common exit (after the stubs).
+    var commonExitOffset: Int?
 
-    init(piece: CodePiece, code: [UInt8], gen: GeneratedCode, generation: Int, arena: CodeArena) {
+    init(piece: CodePiece, code: [UInt8], gen: GeneratedCode, allocation: RegAllocation, generation: Int,
+         arena: CodeArena, shared: NativeShared) {
         self.piece = piece
         self.arena = arena
         self.code = code
         self.entry = unsafeBitCast(piece.pointer, to: TraceEntry.self)
-        let words = 32 + gen.spillCount
-        exitState = .allocate(capacity: words)
-        exitState.initialize(repeating: 0, count: words)
+        self.shared = shared
+        self.exitState = shared.exitState
+        self.allocation = allocation
+        stubJumps = gen.stubJumps
+        frameDescriptions = gen.frameDescriptions
         locations = gen.locations
         guardSites = gen.guardSites
         stubOffsets = gen.stubOffsets
         self.generation = generation
     }
 
-    deinit { exitState.deallocate() }
+    deinit { for d in frameDescriptions { d.deallocate() } }
 
     func run(base: UnsafeMutablePointer<Value>) -> TraceExit {
         let r = entry(UnsafeMutableRawPointer(base), UnsafeMutableRawPointer(exitState))
-        if r & nativeEndFlag != 0 { return .end(snap: Int(r & ~nativeEndFlag)) }
-        return .exit(snap: Int(r))
+        exitTraceID = Int((r >> 16) & Int32(nativeMaxTraceID))
+        let snap = Int(r & Int32(nativeMaxSnapshot))
+        if r & nativeEndFlag != 0 { return .end(snap: snap) }
+        return .exit(snap: snap)
     }
+
+    /// The base register at the last exit (RETF and transfers into inlined frames move it).
+    var exitBase: UnsafeMutablePointer<Value>? { UnsafeMutablePointer<Value>(bitPattern: UInt(exitState[3])) }
 
     func exitValue(_ r: IRRef) -> UInt64 {
         if r < 0 || Int(r) >= locations.count { return 0 }

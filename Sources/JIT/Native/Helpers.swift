@@ -152,6 +152,28 @@ enum NativeHelpers {
         return 0
     }
 
+    /// RETF: args caller closure, caller resume pc. Status 1: the frame below is not that caller.
+    static let retf: NativeHelper = { ctx, a in
+        let a = a.unsafelyUnwrapped
+        let cl = LFuncRef(ptr(a[0]))
+        let pc = UnsafePointer<UInt32>(bitPattern: UInt(a[1])).unsafelyUnwrapped
+        return Unmanaged<LuaVM>.fromOpaque(ctx.unsafelyUnwrapped)._withUnsafeGuaranteedRef {
+            $0.jitReturnToCaller(closure: cl, pc: pc) ? 0 : 1
+        }
+    }
+
+    /// Before a transfer into a linked trace from inside inlined frames: args trace id, snapshot,
+    /// base. Pushes the snapshot's frames. Status 2: they do not fit (stack overflow).
+    /// args: frame description (Runtime's jitPushFrames), base.
+    static let pushframes: NativeHelper = { ctx, a in
+        let a = a.unsafelyUnwrapped
+        let d = UnsafePointer<UInt64>(bitPattern: UInt(a[0])).unsafelyUnwrapped
+        let base = UnsafeMutablePointer<Value>(bitPattern: UInt(a[1])).unsafelyUnwrapped
+        return Unmanaged<LuaVM>.fromOpaque(ctx.unsafelyUnwrapped)._withUnsafeGuaranteedRef {
+            $0.jitPushFrames(base: base, d) ? 0 : 2
+        }
+    }
+
     /// Status 1 when a collection is due.
     static let gcstep: NativeHelper = { ctx, _ in
         vm(ctx).heap.collectionPending ? 1 : 0

@@ -128,6 +128,8 @@ struct CSEState {
             bump(.array); bump(.hash); bump(.anyhash); bump(.shape)
         case .USET:
             bump(.upvalues); bump(.stack)
+        case .RETF:
+            bump(.stack)        // slots are numbered from the caller's base after it
         case .CALLN:
             // A library call may run Lua code (a sort comparator, __index, __tostring) that writes
             // anything, open upvalues included.

@@ -123,7 +123,7 @@ public enum IRVerifier {
     /// STRBYTE/STRCHAR ranges, TOINT exactness, TSET's key, GCSTEP).
     static func canGuard(_ op: IROp) -> Bool {
         switch op {
-        case .LT, .NLT, .LE, .NLE, .EQ, .NE, .ABC, .GCSTEP, .CALLN, .CALLRES,
+        case .LT, .NLT, .LE, .NLE, .EQ, .NE, .ABC, .GCSTEP, .CALLN, .CALLRES, .RETF,
              .SLOAD, .ALOAD, .HLOAD, .TGET, .UGET, .STRBYTE, .STRCHAR, .TOINT, .TSET:
             return true
         default:
@@ -241,6 +241,10 @@ public enum IRVerifier {
         case .CALLRES:
             if isConst(ins.a) || trace.ins[Int(ins.a)].op != .CALLN { fail(i, "CALLRES: operand a is not a CALLN") }
             if ins.c == -1 { result(.int) } else if ins.c < 1 { fail(i, "CALLRES: result index \(ins.c)") } else { resultValue() }
+        case .RETF:
+            if !isConst(ins.a) || ty(ins.a) != .fn { fail(i, "RETF: the caller must be a function constant") }
+            if ins.b < 0 || ins.c < 1 { fail(i, "RETF: resume pc \(ins.b), base shift \(ins.c)") }
+            result(.void)
         case .LOOP, .GCSTEP:
             result(.void)
         case .PHI:

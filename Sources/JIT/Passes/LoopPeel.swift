@@ -53,7 +53,7 @@ public enum LoopOpt {
         let n = trace.ins.count
         guard last.ref >= 0, Int(last.ref) <= n else { return false }
         // USET may write a stack slot through an open upvalue, so SLOADs would not be invariant.
-        for ins in trace.ins where ins.op == .LOOP || ins.op == .PHI || ins.op == .USET { return false }
+        for ins in trace.ins where ins.op == .LOOP || ins.op == .PHI || ins.op == .USET || ins.op == .RETF { return false }
 
         // End-of-iteration values of the modified slots.
         var endRef: [Int32: IRRef] = [:]

@@ -33,7 +33,7 @@ extension Recorder {
         }
     }
 
-    func inlineLua(_ a: Int, _ f: LFuncRef, nargs: Int, wanted: Int) throws {
+    func inlineLua(_ a: Int, _ f: LFuncRef, nargs: Int, wanted: Int, cont: FrameCont = .call, mmStart: IRRef = 0) throws {
         let p = f.pointee.proto.unsafelyUnwrapped
         if p.pointee.isvararg != 0 { throw RecordAbort("NYI: vararg function") }
         if frames.count >= engine.params.maxinline { throw RecordAbort("inlining too deep") }
@@ -44,8 +44,136 @@ extension Recorder {
         for j in 0..<min(nargs, np) { set(a + 1 + j, try get(a + 1 + j)) }
         let funcSlot = baseSlot + Int32(a)
         frames.append(RecFrame(funcSlot: funcSlot, closure: f, closureRef: const(Value(f)),
-                               returnPC: Int32(curPC + 1), nresults: Int32(wanted)))
+                               returnPC: Int32(curPC + 1), nresults: Int32(wanted), cont: cont, mmStart: mmStart))
         baseSlot = funcSlot + 1
+    }
+
+    /// Inlines a metamethod called by the current instruction (as the interpreter calls it, above
+    /// the frame's top). No snapshot is taken inside it: its guards exit through the instruction's
+    /// snapshot, so the interpreter redoes the instruction, metamethod and all. That is exact only
+    /// if nothing the metamethod did is visible: stores are limited to tables it allocated
+    /// (checkMetamethodStore) and native calls to ones without effects.
+    func inlineMetamethod(_ mm: Value, args: [IRRef], cont: FrameCont) throws {
+        guard mm.isLuaFunction else { throw RecordAbort("NYI: metamethod that is not a Lua function") }
+        let f = mm.luaFunction
+        let p = f.pointee.proto.unsafelyUnwrapped
+        if p.pointee.isvararg != 0 { throw RecordAbort("NYI: vararg metamethod") }
+        if frames.count >= engine.params.maxinline { throw RecordAbort("inlining too deep") }
+        ensureSnapshot()
+        let funcSlot = baseSlot + Int32(curProto.pointee.framesize)
+        frames.append(RecFrame(funcSlot: funcSlot, closure: f, closureRef: const(mm), returnPC: Int32(curPC + 1),
+                               nresults: 1, cont: cont, mmStart: IRRef(trace.ins.count)))
+        baseSlot = funcSlot + 1
+        let np = Int(p.pointee.numparams)
+        for i in 0..<np { set(i, i < args.count ? args[i] : b.singleton(.nil)) }
+    }
+
+    /// Guards t's metatable and its entry for event e; returns that entry (nil when absent).
+    func guardMetamethod(_ t: IRRef, _ tab: TableRef, _ e: MetaEvent) -> Value {
+        let mtRef = b.emit(IRIns(.FLOAD, .ptr, a: t, b: IRField.tabMeta.rawValue))
+        guard let mt = tab.pointee.metatable else {
+            guardIns(.EQ, mtRef, constPtr(nil))
+            return .nil
+        }
+        guardIns(.EQ, mtRef, constPtr(UnsafeMutableRawPointer(mt)))
+        let name = Value(vm.heap.mmName(e))
+        let mm = mt.get(name)
+        let h = typedLoad(IRIns(.HLOAD, IRType.of(mm), a: constObj(.tab, UnsafeMutableRawPointer(mt)), b: const(name)))
+        if !mm.isNil { guardIns(.EQ, h, const(mm)) }
+        return mm
+    }
+
+    /// x op y (or -x) where an operand is a table: the metamethod of x, else of y, inlined; its
+    /// first result goes to register dst.
+    func arithMetamethod(_ e: MetaEvent, _ dst: Int, _ x: IRRef, _ y: IRRef, _ xv: Value, _ yv: Value) throws {
+        let tx = trace.type(of: x), ty = trace.type(of: y)
+        guard (tx == .tab || tx == .num) && (ty == .tab || ty == .num) else {
+            throw RecordAbort("NYI: arithmetic on \(tx.name) and \(ty.name)")
+        }
+        ensureSnapshot()
+        var mm = Value.nil
+        if tx == .tab { mm = guardMetamethod(x, xv.table, e) }
+        if mm.isNil && ty == .tab { mm = guardMetamethod(y, yv.table, e) }
+        if mm.isNil { throw RecordAbort("NYI: arithmetic on a table without \(e.name)") }
+        try inlineMetamethod(mm, args: [x, y], cont: .store(baseSlot + Int32(dst)))
+    }
+
+    /// x < y (isLT) or x <= y on two tables: the shared __lt/__le metamethod inlined (__le
+    /// missing: not __lt(y, x)). The branch follows from the result's type.
+    func compareMetamethod(isLT: Bool, _ x: IRRef, _ y: IRRef, _ xv: Value, _ yv: Value) throws {
+        ensureSnapshot()
+        func shared(_ p: IRRef, _ pv: Value, _ q: IRRef, _ qv: Value, _ e: MetaEvent) throws -> Value? {
+            let m1 = guardMetamethod(p, pv.table, e)
+            if m1.isNil { return nil }
+            let m2 = guardMetamethod(q, qv.table, e)
+            guard m1.bits == m2.bits else { throw RecordAbort("NYI: comparison with different metamethods") }
+            return m1
+        }
+        if isLT {
+            guard let m = try shared(x, xv, y, yv, .lt) else { throw RecordAbort("NYI: comparison of tables without __lt") }
+            try inlineMetamethod(m, args: [x, y], cont: .truth)
+        } else if let m = try shared(x, xv, y, yv, .le) {
+            try inlineMetamethod(m, args: [x, y], cont: .truth)
+        } else {
+            guard let m = try shared(y, yv, x, xv, .lt) else { throw RecordAbort("NYI: comparison of tables without __le") }
+            try inlineMetamethod(m, args: [y, x], cont: .truth)
+        }
+    }
+
+    /// Returns from the innermost inlined frame with these results.
+    func returnFromInlined(_ results: [IRRef]) throws {
+        let f = frames.removeLast()
+        let callerBase = frames.last.map { $0.funcSlot + 1 } ?? 0
+        baseSlot = callerBase
+        switch f.cont {
+        case .call:
+            let dst = Int(f.funcSlot - callerBase)
+            let n = results.count
+            let wanted = Int(f.nresults)
+            if wanted < 0 {
+                for i in 0..<n { set(dst + i, results[i]) }
+                multTop = callerBase + Int32(dst + n)
+            } else {
+                for i in 0..<wanted { set(dst + i, i < n ? results[i] : b.singleton(.nil)) }
+            }
+        case .store(let slot):
+            set(Int(slot - callerBase), results.first ?? b.singleton(.nil))
+        case .truth:
+            break   // the comparison's branch follows from the result's IR type (guarded or constant)
+        }
+    }
+
+    /// `return f(...)` of a library function from an inlined frame: recorded as a call keeping all
+    /// results followed by the return (or, for a call completed at the next instruction, with its
+    /// results placed where the return puts them).
+    func nativeTailCall(_ a: Int, _ f: CFuncRef, nargs: Int) throws {
+        guard let cur = frames.last else { throw RecordAbort("NYI: tail call from the loop's function") }
+        let name = engine.fastFunctionNames[Int(f.pointee.builtin)] ?? vm.jitBuiltin(f).name
+        if name == "ipairs_aux" { throw RecordAbort("NYI: tail call of ipairs' iterator") }
+        ensureSnapshot()
+        try fastFunction(a, f, nargs: nargs, wanted: -1)
+        if var pc = pendingCall {
+            multTop = nil
+            frames.removeLast()
+            baseSlot = frames.last.map { $0.funcSlot + 1 } ?? 0
+            switch cur.cont {
+            case .call:
+                pc.a = Int(cur.funcSlot - baseSlot)
+                pc.wanted = Int(cur.nresults)
+            case .store(let slot):
+                pc.a = Int(slot - baseSlot)
+                pc.wanted = 1
+            case .truth:
+                throw RecordAbort("NYI: comparison metamethod ending in a native tail call")
+            }
+            pendingCall = pc
+            return
+        }
+        guard let m = multTop else { throw RecordAbort("NYI: native tail call without a result count") }
+        multTop = nil
+        var rs: [IRRef] = []
+        for i in 0..<(Int(m - baseSlot) - a) { rs.append(try get(a + i)) }
+        try returnFromInlined(rs)
     }
 
     /// Sets call results at register a: `wanted` of them (nil-padded), or all of `rs` when
@@ -166,7 +294,10 @@ extension Recorder {
             allocates = true
             results(a, wanted, [b.emit(IRIns(.STRSUB, .str, a: s, b: i, c: j))])
         case "string.char":
-            if nargs != 1 { throw RecordAbort("NYI: string.char with \(nargs) arguments") }
+            if nargs != 1 {
+                try genericNativeCall(a, f, name: name, nargs: nargs, wanted: wanted)
+                return
+            }
             let i = try intArg(a, 0, nargs, name)
             ensureSnapshot()
             allocates = true
@@ -189,6 +320,8 @@ extension Recorder {
             results(a, wanted, [const(Value(s))])
         case "ipairs_aux":
             try recordIpairsStep(a, wanted: wanted)
+        case "table.remove" where wanted != 0:
+            try recordTableRemove(a, f, nargs: nargs, wanted: wanted)
         default:
             try genericNativeCall(a, f, name: name, nargs: nargs, wanted: wanted)
         }
@@ -206,6 +339,55 @@ extension Recorder {
         case .thread: return "thread"
         default: return "?"
         }
+    }
+
+    /// table.remove(t [, pos]) keeping its result: the removed value t[pos] is loaded (with its
+    /// type guard) before the library function runs for its effect alone, so no guard after the
+    /// removal can make the interpreter remove twice.
+    func recordTableRemove(_ a: Int, _ f: CFuncRef, nargs: Int, wanted: Int) throws {
+        try checkMetamethodStore(nil)
+        guard nargs == 1 || nargs == 2 else { throw RecordAbort("NYI: table.remove with \(nargs) arguments") }
+        let t = try get(a + 1)
+        guard trace.type(of: t) == .tab else { throw RecordAbort("NYI: table.remove of a non-table") }
+        let tab = value(a + 1).table
+        let e = tab.length()
+        let n = b.emit(IRIns(.LEN, .int, a: t))
+        var args = [t]
+        let posRef: IRRef
+        var pos = e
+        if nargs == 2 {
+            posRef = try intArg(a, 1, nargs, "table.remove")
+            pos = Int(JITMath.exactInt(value(a + 2).number) ?? 0)
+            args.append(try get(a + 2))
+        } else {
+            posRef = n
+        }
+        ensureSnapshot()
+        guard 1 <= pos && pos <= e else {
+            // Nothing to remove and no results (only the empty table's pop is recorded).
+            guard nargs == 1 else { throw RecordAbort("NYI: table.remove at a position out of range") }
+            guardIns(.EQ, n, b.int(0))
+            results(a, wanted, [])
+            return
+        }
+        let i0 = b.emit(IRIns(.SUBI, .int, a: posRef, b: b.int(1)))
+        guardIns(.ABC, i0, n)                       // 1 <= pos <= #t
+        let old = tab.get(int: pos)
+        let v: IRRef
+        if pos <= Int(tab.pointee.asize) {
+            let asize = b.emit(IRIns(.FLOAD, .int, a: t, b: IRField.tabAsize.rawValue))
+            guardIns(.ABC, i0, asize)
+            let arr = b.emit(IRIns(.FLOAD, .ptr, a: t, b: IRField.tabArray.rawValue))
+            v = typedLoad(IRIns(.ALOAD, IRType.of(old), a: b.emit(IRIns(.AREF, .ptr, a: arr, b: i0))))
+        } else {
+            let key = b.emit(IRIns(.TONUM, .num, a: posRef))
+            v = typedLoad(IRIns(.TGET, IRType.of(old), a: t, b: key))
+        }
+        var argRef = noRef
+        for (i, r) in args.enumerated() { argRef = i == 0 ? r : b.emit(IRIns(.CARG, .void, a: argRef, b: r)) }
+        allocates = true
+        b.emit(IRIns(.CALLN, .nil, a: const(Value(f)), b: argRef, c: IRRef(args.count)))
+        results(a, wanted, [v])
     }
 
     /// ipairs' iterator: (t, i) -> i+1, t[i+1], or nil when t[i+1] is nil.
@@ -242,7 +424,16 @@ let callableNatives: Set<String> = [
     "math.random", "math.floor", "math.ceil", "math.sqrt", "math.abs", "math.fmod", "math.modf",
     "math.log", "math.pow", "math.exp", "math.huge", "math.frexp", "math.ldexp", "math.min", "math.max",
     "table.concat", "table.insert", "setmetatable", "getmetatable", "assert", "print",
-    "os.clock", "os.time", "io.write",
+    "os.clock", "os.time", "io.write", "pairs", "ipairs",
+]
+/// Natives without effects a redo could repeat (no metamethods, no output, no state), callable
+/// inside an inlined metamethod (setmetatable too, on a table the metamethod allocated).
+let metamethodSafeNatives: Set<String> = [
+    "string.find", "string.match", "string.rep", "string.gsub", "string.upper", "string.lower",
+    "string.reverse", "string.byte", "string.len", "string.sub", "string.char", "tonumber", "select",
+    "unpack", "rawget", "rawequal", "type", "math.floor", "math.ceil", "math.sqrt", "math.abs",
+    "math.fmod", "math.modf", "math.log", "math.pow", "math.exp", "math.frexp", "math.ldexp",
+    "math.min", "math.max", "getmetatable", "assert", "pairs", "ipairs", "next",
 ]
 /// Callable only when no results are kept (their results vary and the call has effects).
 let callableForEffectOnly: Set<String> = ["table.remove", "table.sort"]
@@ -260,6 +451,10 @@ extension Recorder {
         }
         var args: [IRRef] = []
         for i in 0..<nargs { args.append(try get(a + 1 + i)) }
+        if inMetamethod && !metamethodSafeNatives.contains(name)
+            && !(name == "setmetatable" && isFreshTable(args.first ?? noRef)) {
+            throw RecordAbort("NYI: call to native '\(name)' inside a metamethod")
+        }
         ensureSnapshot()
         allocates = true
         pendingCall = PendingCall(a: a, fn: const(Value(f)), args: args, wanted: wanted)
@@ -302,5 +497,43 @@ extension Recorder {
             rs.append(b.emit(IRIns(.CALLRES, IRType.of(v), a: call, c: IRRef(i), guarded: true)))
         }
         results(pc.a, pc.wanted, rs)
+    }
+}
+
+extension Recorder {
+    /// A side trace returns from its start frame (or a frame it returned into): when the caller is
+    /// a plain Lua frame, records RETF (a guard on the caller's closure and resume pc, which pops
+    /// the frame and moves the base down), renumbers the slots from the caller's base and stores
+    /// the results as the caller's CALL wants them. False: not possible here (stop instead).
+    func returnToLowerFrame(_ a: Int, _ n: Int) throws -> Bool {
+        guard retDepth < 4, let caller = vm.jitCallerFrame() else { return false }
+        let cur = vm.jitCurrentFrame()
+        let delta = cur.base - caller.base
+        guard delta >= 1, delta < 250 else { return false }
+        let callerProto = caller.closure.pointee.proto.unsafelyUnwrapped
+        let returnPC = caller.pc - callerProto.pointee.code.unsafelyUnwrapped
+        guard returnPC >= 1, returnPC <= Int(callerProto.pointee.ncode) else { return false }
+        var results: [IRRef] = []
+        for i in 0..<n { results.append(try get(a + i)) }
+        let callerRef = const(Value(caller.closure))
+        ensureSnapshot()
+        b.emit(IRIns(.RETF, .void, a: callerRef, b: IRRef(returnPC), c: IRRef(delta), guarded: true))
+        // Slot s of the old base is slot s + delta of the caller's.
+        var ns = [IRRef](repeating: noRef, count: slots.count + delta)
+        var nm = [Bool](repeating: false, count: slots.count + delta)
+        for i in 0..<slots.count { ns[i + delta] = slots[i]; nm[i + delta] = modified[i] }
+        slots = ns
+        modified = nm
+        retDepth += 1
+        baseClosureRef = callerRef
+        let dst = delta - 1            // the function slot: the CALL's register a in the caller
+        let wanted = Int(cur.nresults)
+        if wanted < 0 {
+            for i in 0..<n { set(dst + i, results[i]) }
+            multTop = Int32(dst + n)
+        } else {
+            for i in 0..<wanted { set(dst + i, i < n ? results[i] : b.singleton(.nil)) }
+        }
+        return true
     }
 }

@@ -14,11 +14,15 @@ extension Recorder {
         switch op {
         case .ISLT, .ISNLT, .ISLE, .ISNLE:
             let x = try get(a), y = try get(d)
+            let isLT = op == .ISLT || op == .ISNLT
+            if trace.type(of: x) == .tab && trace.type(of: y) == .tab {
+                try compareMetamethod(isLT: isLT, x, y, value(a), value(d))
+                return nil
+            }
             guard trace.type(of: x) == .num && trace.type(of: y) == .num else {
                 throw RecordAbort("NYI: comparison of \(trace.type(of: x).name) with \(trace.type(of: y).name)")
             }
             let xv = value(a).number, yv = value(d).number
-            let isLT = op == .ISLT || op == .ISNLT
             let r = isLT ? xv < yv : xv <= yv
             guardIns(isLT ? (r ? .LT : .NLT) : (r ? .LE : .NLE), x, y)
         case .ISEQV, .ISNEV:
@@ -47,6 +51,10 @@ extension Recorder {
             set(a, b.singleton(trace.type(of: x).isFalsy ? .true : .false))
         case .UNM:
             let x = try get(d)
+            if trace.type(of: x) == .tab {
+                try arithMetamethod(.unm, a, x, x, value(d), value(d))
+                return nil
+            }
             guard trace.type(of: x) == .num else { throw RecordAbort("NYI: unary minus on \(trace.type(of: x).name)") }
             set(a, b.emit(IRIns(.NEG, .num, a: x)))
         case .LEN:
@@ -64,13 +72,13 @@ extension Recorder {
 
         case .ADDVN, .SUBVN, .MULVN, .DIVVN, .MODVN, .POWVN:
             let x = try get(bb)
-            try arith(op.rawValue - Opcode.ADDVN.rawValue, a, x, const(k(c)))
+            try arith(op.rawValue - Opcode.ADDVN.rawValue, a, x, const(k(c)), value(bb), k(c))
         case .ADDNV, .SUBNV, .MULNV, .DIVNV, .MODNV, .POWNV:
             let x = try get(bb)
-            try arith(op.rawValue - Opcode.ADDNV.rawValue, a, const(k(c)), x)
+            try arith(op.rawValue - Opcode.ADDNV.rawValue, a, const(k(c)), x, k(c), value(bb))
         case .ADDVV, .SUBVV, .MULVV, .DIVVV, .MODVV, .POWVV:
             let x = try get(bb), y = try get(c)
-            try arith(op.rawValue - Opcode.ADDVV.rawValue, a, x, y)
+            try arith(op.rawValue - Opcode.ADDVV.rawValue, a, x, y, value(bb), value(c))
         case .CAT:
             var acc = try get(c)
             try checkConcatOperand(acc)
@@ -98,10 +106,25 @@ extension Recorder {
             let f = try currentClosure()
             let uv = closure.upvalues[d].unsafelyUnwrapped
             let v = Value(bits: uv.pointee.v.pointee)
+            if let s = openUpvalueSlot(uv) {
+                // A local of one of the trace's frames: the load reads its stack slot, which holds
+                // the local's value only while the trace has not changed it (checked again at close).
+                if modified[index(s)] { throw RecordAbort("NYI: upvalue of a local the trace changed") }
+                upvalueSlots.insert(s)
+            }
             set(a, typedLoad(IRIns(.UGET, IRType.of(v), a: f, c: IRRef(d))))
         case .USET:
             let f = try currentClosure()
             let x = try get(d)
+            try checkMetamethodStore(nil)
+            let uv = closure.upvalues[a].unsafelyUnwrapped
+            if let s = openUpvalueSlot(uv) {
+                // The store writes the local's stack slot: later reads must load it again, and the
+                // trace must never hold its own value for that slot.
+                if modified[index(s)] { throw RecordAbort("NYI: upvalue of a local the trace changed") }
+                slots[index(s)] = noRef
+                upvalueSlots.insert(s)
+            }
             b.emit(IRIns(.USET, .void, a: f, b: x, c: IRRef(a)))
         case .UCLO:
             if let u = thread.pointee.openupval,
@@ -121,6 +144,7 @@ extension Recorder {
         case .GSET:
             let env = b.emit(IRIns(.FLOAD, .tab, a: try currentClosure(), b: IRField.fnEnv.rawValue))
             let envT = closure.pointee.env.unsafelyUnwrapped
+            try checkMetamethodStore(env)
             try tableSet(env, envT, keyRef: const(k(d)), key: k(d), val: try get(a))
         case .TGETV, .TGETS, .TGETB:
             let t = try get(bb)
@@ -136,6 +160,7 @@ extension Recorder {
             let t = try get(bb)
             let (keyRef, key) = try keyOperand(op, c)
             guard trace.type(of: t) == .tab else { throw RecordAbort("NYI: assigning into a \(trace.type(of: t).name)") }
+            try checkMetamethodStore(t)
             try tableSet(t, value(bb).table, keyRef: keyRef, key: key, val: try get(a))
         case .SETLIST:
             var count = bb - 1
@@ -143,10 +168,12 @@ extension Recorder {
                 guard let m = multTop else { throw RecordAbort("NYI: SETLIST with multiple results") }
                 count = Int(m - baseSlot) - a - 1
             }
+            if multTop != nil { ensureSnapshot() }   // its guards must resume it with its multiple results
             multTop = nil
             if c == 0 { throw RecordAbort("NYI: SETLIST with a batch past 255") }
             let t = try get(a)
             guard trace.type(of: t) == .tab else { throw RecordAbort("NYI: SETLIST on a non-table") }
+            try checkMetamethodStore(t)
             let start = (c - 1) * Limits.fieldsPerFlush + 1
             for i in 0..<max(count, 0) {
                 let v = try get(a + 1 + i)
@@ -160,6 +187,7 @@ extension Recorder {
                 guard let m = multTop else { throw RecordAbort("NYI: call with multiple-result arguments") }
                 nargs = Int(m - baseSlot) - a - 1
             }
+            if multTop != nil { ensureSnapshot() }   // its guards must resume it with its multiple results
             multTop = nil
             try recordCall(a, nargs: nargs, wanted: c - 1)
         case .ITERC:
@@ -178,6 +206,7 @@ extension Recorder {
                 guard let m = multTop else { throw RecordAbort("NYI: tail call with multiple-result arguments") }
                 nargs = Int(m - baseSlot) - a - 1
             }
+            if multTop != nil { ensureSnapshot() }   // its guards must resume it with its multiple results
             multTop = nil
             if let u = thread.pointee.openupval,
                UInt(bitPattern: u.pointee.v) >= UInt(bitPattern: UnsafeMutableRawPointer(curBase)) {
@@ -185,10 +214,16 @@ extension Recorder {
             }
             let fref = try get(a)
             let fv = value(a)
-            guard fv.isLuaFunction else { throw RecordAbort("NYI: tail call of a \(fv.isFunction ? "native function" : fv.typeName)") }
+            if fv.isNativeFunction {
+                if !isConst(fref) { guardIns(.EQ, fref, const(fv)) }
+                try nativeTailCall(a, fv.nativeFunction, nargs: nargs)
+                return nil
+            }
+            guard fv.isLuaFunction else { throw RecordAbort("NYI: tail call of a \(fv.typeName)") }
             if !isConst(fref) { guardIns(.EQ, fref, const(fv)) }
             var vals: [IRRef] = [const(fv)]
             for i in 0..<nargs { vals.append(try get(a + 1 + i)) }
+            let mmStart = cur.mmStart
             // The callee replaces the current frame: same function slot, same return.
             frames.removeLast()
             baseSlot = cur.funcSlot + 1
@@ -200,7 +235,8 @@ extension Recorder {
             for i in 0...nargs { moved[Int(cur.funcSlot - baseSlot) + i] = i == 0 ? fv : value(a + i) }
             pendingValues = moved
             defer { pendingValues = nil; curPC = savedPC }
-            try inlineLua(Int(cur.funcSlot - baseSlot), fv.luaFunction, nargs: nargs, wanted: Int(cur.nresults))
+            try inlineLua(Int(cur.funcSlot - baseSlot), fv.luaFunction, nargs: nargs, wanted: Int(cur.nresults),
+                          cont: cur.cont, mmStart: mmStart)
         case .VARG:
             throw RecordAbort("NYI: varargs")
         case .SELF:
@@ -230,24 +266,18 @@ extension Recorder {
                     n = bb - 1
                 }
             }
+            if multTop != nil { ensureSnapshot() }   // its guards must resume it with its multiple results
             multTop = nil
-            guard let f = frames.last else {
-                if trace.parent != nil { return stopToInterpreter() }
+            guard !frames.isEmpty else {
+                if trace.parent != nil {
+                    if try returnToLowerFrame(a, n) { return nil }
+                    return stopToInterpreter()
+                }
                 throw RecordAbort("return from the loop's function")
             }
             var results: [IRRef] = []
             for i in 0..<n { results.append(try get(a + i)) }
-            frames.removeLast()
-            let callerBase = frames.last.map { $0.funcSlot + 1 } ?? 0
-            let dst = f.funcSlot - callerBase
-            baseSlot = callerBase
-            let wanted = Int(f.nresults)
-            if wanted < 0 {
-                for i in 0..<n { set(Int(dst) + i, results[i]) }
-                multTop = callerBase + dst + Int32(n)
-            } else {
-                for i in 0..<wanted { set(Int(dst) + i, i < n ? results[i] : b.singleton(.nil)) }
-            }
+            try returnFromInlined(results)
 
         case .FORPREP:
             let i0 = try get(a), lim = try get(a + 1), st = try get(a + 2)
@@ -297,9 +327,11 @@ extension Recorder {
         guardIns(stepV > 0 ? .LT : .NLT, b.num(0), st)
     }
 
-    func arith(_ which: UInt8, _ dst: Int, _ x: IRRef, _ y: IRRef) throws {
+    func arith(_ which: UInt8, _ dst: Int, _ x: IRRef, _ y: IRRef, _ xv: Value, _ yv: Value) throws {
         guard trace.type(of: x) == .num && trace.type(of: y) == .num else {
-            throw RecordAbort("NYI: arithmetic on \(trace.type(of: x).name) and \(trace.type(of: y).name)")
+            let events: [MetaEvent] = [.add, .sub, .mul, .div, .mod, .pow]
+            try arithMetamethod(events[Int(which)], dst, x, y, xv, yv)
+            return
         }
         let ops: [IROp] = [.ADD, .SUB, .MUL, .DIV, .MOD, .POW]
         set(dst, b.emit(IRIns(ops[Int(which)], .num, a: x, b: y)))

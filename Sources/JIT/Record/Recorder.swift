@@ -27,6 +27,16 @@ struct RecordAbort: Error {
     init(_ r: String) { reason = r }
 }
 
+/// What happens to an inlined frame's results.
+enum FrameCont: Equatable {
+    /// A Lua call: results go to the function slot, the caller continues at the return pc.
+    case call
+    /// An arithmetic metamethod: the first result goes to this trace slot (the instruction's A).
+    case store(Int32)
+    /// A comparison metamethod: only the first result's truthiness (its IR type) matters.
+    case truth
+}
+
 /// An inlined frame while recording.
 struct RecFrame {
     var funcSlot: Int32
@@ -34,6 +44,9 @@ struct RecFrame {
     var closureRef: IRRef
     var returnPC: Int32
     var nresults: Int32
+    var cont: FrameCont = .call
+    /// For metamethod frames: the first IR reference recorded inside the metamethod.
+    var mmStart: IRRef = 0
 }
 
 final class Recorder {
@@ -47,6 +60,10 @@ final class Recorder {
     let startPC: UnsafePointer<UInt32>
     let startProto: ProtoRef
     var frames: [RecFrame] = []
+    /// Returns below the start frame so far (RETF); the base frame is then a caller's.
+    var retDepth = 0
+    /// After a RETF: the base frame's closure (constant) for snapshots.
+    var baseClosureRef: IRRef = noRef
     /// slots[s + 1] for trace slot s (s >= -1); noRef when unknown.
     var slots: [IRRef] = []
     var modified: [Bool] = []
@@ -72,6 +89,10 @@ final class Recorder {
         return t - curBase
     }
     var done = false
+    /// Back-edges of inner loops recorded through (see loopHeader).
+    var unrolled = 0
+    /// Trace slots read or written through open upvalues (UGET/USET of a local of a trace frame).
+    var upvalueSlots: Set<Int32> = []
     // The current instruction's context.
     var curBase: UnsafeMutablePointer<Value>
     var curProto: ProtoRef
@@ -99,7 +120,7 @@ final class Recorder {
         if done { return .aborted }
         do {
             if vm.jitCurrentFrame().thread != thread { throw RecordAbort("coroutine switch") }
-            if depth != depth0 + frames.count { throw RecordAbort("unexpected frame change (a call the recorder did not inline)") }
+            if depth != depth0 - retDepth + frames.count { throw RecordAbort("unexpected frame change (a call the recorder did not inline)") }
             curBase = base
             curProto = closure.pointee.proto.unsafelyUnwrapped
             curPC = pc - curProto.pointee.code.unsafelyUnwrapped
@@ -133,11 +154,23 @@ final class Recorder {
             abort((error as? RecordAbort)?.reason ?? "\(error)")
             return .aborted
         }
-        if trace.parent == nil && f.depth == depth0 && frames.isEmpty && pc == startPC {
+        if inMetamethod { abort("NYI: loop inside a metamethod"); return .aborted }
+        if trace.parent == nil && f.depth == depth0 && retDepth == 0 && frames.isEmpty && pc == startPC {
             return close(link: .loop)
         }
-        if let n = engine.rootTraces[LoopKey(p, idx)], engine.traces[n] != nil {
+        if let n = engine.rootTraces[LoopKey(p, idx)], engine.trace(n) != nil {
             return close(link: .trace(n))
+        }
+        // An inner loop with no trace. A root trace gives up (the inner loop gets its own trace
+        // first, then this one links to it), unless the inner loop is blacklisted and never will;
+        // a side trace (and a root trace then) records through its back-edge, unrolling it into
+        // the trace with its loop condition guarded like any branch, a few times. This is also how
+        // an inner loop's exit goes round the outer loop back to the inner trace (nested loops
+        // compile as LuaJIT compiles them). Past the unroll limit a side trace ends there.
+        if trace.parent != nil || engine.blacklist.contains(LoopKey(p, idx)) {
+            unrolled += 1
+            if unrolled <= engine.params.loopunroll { return .continueRecording }
+            if trace.parent != nil { return close(link: .interpreter) }
         }
         abort("inner loop not compiled yet (\(engine.location(p, idx)))")
         return .aborted
@@ -152,6 +185,13 @@ final class Recorder {
     /// Ends the trace: the final snapshot (state at the loop header / link target), a GC check if
     /// the trace allocates, then the end-of-trace passes.
     func close(link: TraceLink) -> RecordStatus {
+        // A local accessed through an open upvalue lives in its stack slot: the trace must not
+        // keep a value of its own for it (an UGET would read a stale slot, an exit would
+        // overwrite a USET).
+        if upvalueSlots.contains(where: { modified[index($0)] }) {
+            abort("NYI: upvalue of a local the trace changed")
+            return .aborted
+        }
         snapshotNow(force: true)
         if allocates {
             b.emit(IRIns(.GCSTEP, .void))
@@ -213,6 +253,9 @@ final class Recorder {
 
     /// Takes the snapshot for the current instruction once (before its first guard).
     func ensureSnapshot() {
+        // Inside an inlined metamethod every guard exits through the snapshot of the instruction
+        // that called it: the interpreter redoes that instruction (and the whole metamethod).
+        if inMetamethod { return }
         if snapForIns == insCounter { return }
         snapForIns = insCounter
         snapshotNow(force: false)
@@ -230,6 +273,7 @@ final class Recorder {
         let fr = frames.map { SnapFrame(funcSlot: $0.funcSlot, closure: $0.closureRef, returnPC: $0.returnPC, nresults: $0.nresults) }
         var snap = Snapshot(ref: Int32(trace.ins.count), pc: Int32(curPC), entries: entries, frames: fr, topSlot: top)
         snap.multresTop = multTop
+        snap.baseClosure = baseClosureRef
         if !force, let last = trace.snapshots.last, last.ref == snap.ref, last.pc == snap.pc, last.entries == snap.entries,
            last.frames == snap.frames, last.multresTop == snap.multresTop {
             return
@@ -259,6 +303,36 @@ final class Recorder {
     func const(_ v: Value) -> IRRef { b.const(.value(v)) }
     func constPtr(_ p: UnsafeMutableRawPointer?) -> IRRef { b.const(IRConst(.ptr, UInt64(UInt(bitPattern: p)))) }
     func constObj(_ t: IRType, _ p: UnsafeMutableRawPointer) -> IRRef { b.const(IRConst(t, UInt64(UInt(bitPattern: p)))) }
+
+    /// Recording inside an inlined metamethod (a frame that returns into an instruction, not a call).
+    var inMetamethod: Bool { frames.contains { $0.cont != .call } }
+
+    /// Whether r is a table allocated inside the current metamethod (stores into it are invisible
+    /// to the interpreter when a guard makes it redo the metamethod's instruction).
+    func isFreshTable(_ r: IRRef) -> Bool {
+        guard let f = frames.first(where: { $0.cont != .call }), !isConst(r), r >= f.mmStart else { return false }
+        return trace.ins[Int(r)].op == .TNEW
+    }
+
+    /// Effects inside a metamethod must be invisible to a redo of its instruction: only stores
+    /// into tables it allocated itself.
+    func checkMetamethodStore(_ t: IRRef?) throws {
+        guard inMetamethod else { return }
+        if let t, isFreshTable(t) { return }
+        throw RecordAbort("NYI: store inside a metamethod")
+    }
+
+    /// The trace slot an open upvalue points at (a local of one of the trace's frames), or nil
+    /// (closed, or a local of a frame below the trace's base frame).
+    func openUpvalueSlot(_ uv: UnsafeMutablePointer<tj_upval>) -> Int32? {
+        if uv.pointee.isclosed != 0 { return nil }
+        let reg0 = Int(bitPattern: UnsafeMutableRawPointer(curBase)) - 8 * Int(baseSlot)
+        let addr = Int(bitPattern: UnsafeMutableRawPointer(uv.pointee.v))
+        // Below the trace's frames, or not on this coroutine's stack at all.
+        if addr < reg0 - 8 || addr >= Int(bitPattern: UnsafeMutableRawPointer(vm.jitStackLimit)) { return nil }
+        let off = addr - reg0
+        return Int32(off / 8)
+    }
 
     /// The closure of the innermost frame as an IR value.
     func currentClosure() throws -> IRRef {

@@ -52,6 +52,46 @@ public struct TextReport {
         }
         out.append("")
 
+        let traces = p.traceStats()
+        if !traces.isEmpty {
+            // Where the JIT code's time went: per trace, its share and the source lines of the
+            // compiled code that was running (docs/profiler.md, "JIT code").
+            let jw = p.jitWeight
+            out.append(c("1", "JIT code by trace") + String(format: "  (%.1f%% of samples in %d trace%@)",
+                                                           100.0 * Double(jw) / Double(total), traces.count,
+                                                           traces.count == 1 ? "" : "s"))
+            let fnW = 28
+            out.append(c("2", "  " + lpad("trace", 5) + " " + lpad("samples", 9) + " " + lpad("share", 7) + "  " +
+                              pad("function", fnW) + "  lines (share of the trace)"))
+            for tr in traces.prefix(topFunctions) {
+                let tw = max(tr.weight, 1)
+                var fn = tr.function.name
+                if let r = fn.range(of: " [trace ") { fn = String(fn[..<r.lowerBound]) }
+                if !tr.function.file.isEmpty {
+                    fn += " (" + tr.function.file + (tr.function.definedLine > 0 ? ":\(tr.function.definedLine)" : "") + ")"
+                }
+                var row = "  " + lpad(String(tr.trace), 5) + " " + lpad(String(tr.weight), 9) + " " + pct(tr.weight) + "  " +
+                    pad(shorten(fn, fnW), fnW) + "  "
+                // lines by weight (file base names: the function column has the path), and the
+                // trace's entry/exit handling; as many as fit
+                var parts: [(String, Int)] = tr.lines.map {
+                    ((($0.function.file as NSString).lastPathComponent + ":\($0.function.line)"), $0.weight)
+                }
+                if tr.transitionWeight > 0 { parts.append(("entry/exit", tr.transitionWeight)) }
+                parts.sort { $0.1 > $1.1 }
+                var shown = 0
+                for (name, w) in parts {
+                    let item = (shown > 0 ? ", " : "") + name + String(format: " %.0f%%", 100.0 * Double(w) / Double(tw))
+                    if shown > 0 && row.count + item.count > width { break }
+                    row += item
+                    shown += 1
+                }
+                if parts.isEmpty { row += "(no line information)" }
+                out.append(String(row.prefix(width)).trimmingTrailing())
+            }
+            out.append("")
+        }
+
         let stats = p.functionStats()
         // columns: "  self%  total%   samples  name  location"
         let fixed = 2 + 7 + 1 + 7 + 1 + 9 + 2
