@@ -25,28 +25,49 @@ enum JITTestSupport {
         /// The `--jit-log` lines and dumps, in order (empty without the JIT).
         var jitText: String
         var stats: JITStats?
+        /// Just the `--jit-log` lines, in order (whether or not `log` was asked for).
+        var logLines: [String] = []
+        /// Traces the native backend compiled (only with backend native).
+        var nativeTraces = 0
+        /// Log lines of traces the native backend refused (they ran on the IR interpreter).
+        var refused: [String] = []
+        /// The engine, for looking at its traces after the run (nil without the JIT).
+        var engine: JITEngine?
     }
 
     /// Runs `bytes` as the main program named `path` (repository-relative; the chunk name is
-    /// "@" + path, as `tracejit run path` from the repository root). `params` nil: no JIT.
+    /// "@" + path, as `tracejit run path` from the repository root). `params` nil: no JIT. With
+    /// backend native the engine gets a NativeBackend with the `maxmcode` budget, as the CLI does.
     static func run(_ bytes: [UInt8], path: String, args: [String] = [], params: JITParams?, log: Bool = false,
-                    dump: DumpOptions? = nil) -> Run {
+                    dump: DumpOptions? = nil, gcStress: Bool = false) -> Run {
         var o = VMOptions()
         o.captureOutput = true
+        o.gcStress = gcStress
         let vm = LuaVM(options: o)
         vm.setScriptArguments(scriptName: path, args: args)
         var text = ""
+        var lines: [String] = [], refused: [String] = []
+        var native = 0
         var engine: JITEngine?
         if let params {
             let e = JITEngine(vm: vm, params: params)
-            if log { e.log = { text += $0 + "\n" } }
-            if let dump { e.dump = { [unowned e] t in text += TraceDump.text(t, engine: e, options: dump) } }
+            if params.backend == .native { e.nativeCompiler = NativeBackend(budgetKB: params.maxmcode) }
+            e.log = { line in
+                if log { text += line + "\n" }
+                lines.append(line)
+                if line.contains("-- native backend:") { refused.append(line) }
+            }
+            e.dump = { [unowned e] t in
+                if t.code != nil { native += 1 }
+                if let dump { text += TraceDump.text(t, engine: e, options: dump) }
+            }
             e.attach()
             engine = e
         }
         let r = vm.runMain(bytes: bytes, chunkName: "@" + path)
         engine?.detach()
         return Run(stdout: vm.outputBuffer, stderr: vm.capturedStderr, status: r.status, errorReport: r.errorReport,
-                   jitText: text, stats: engine?.stats)
+                   jitText: text, stats: engine?.stats, logLines: lines, nativeTraces: native, refused: refused,
+                   engine: engine)
     }
 }

@@ -129,6 +129,46 @@ final class TraceGoldenTests: XCTestCase {
         }
     }
 
+    /// Every golden program with its header's options but `--jit-backend=native`: stdout, status
+    /// and error report equal to the interpreter's and to the IR backend's, the same `--jit-log`
+    /// lines as the IR backend (the same traces, side traces, aborts and flushes, so the machine
+    /// code's guards exit exactly where the IR interpreter's do), the same count of entries from
+    /// the interpreter (exits differ: native traces jump into linked and side traces), and every
+    /// trace compiled to machine code. (The .expected dumps stay IR-backend
+    /// dumps; machine code is not part of a golden.)
+    func testGoldenProgramsOnTheNativeBackend() throws {
+        var nativeTraces = 0, exits = 0
+        for path in Self.programs() {
+            guard let source = JITTestSupport.readBytes(path) else { XCTFail("\(path): unreadable"); continue }
+            var params: JITParams
+            do { params = try Self.params(fromHeader: source) } catch { XCTFail("\(path): \(error)"); continue }
+            params.backend = .ir
+            let ir = JITTestSupport.run(source, path: path, params: params)
+            params.backend = .native
+            let nat = JITTestSupport.run(source, path: path, params: params)
+            let plain = JITTestSupport.run(source, path: path, params: nil)
+            let natOut = String(decoding: nat.stdout, as: UTF8.self)
+            XCTAssertEqual(natOut, String(decoding: plain.stdout, as: UTF8.self), "\(path): native stdout differs from the interpreter's")
+            XCTAssertEqual(natOut, String(decoding: ir.stdout, as: UTF8.self), "\(path): native stdout differs from the IR backend's")
+            XCTAssertEqual(nat.status, plain.status, "\(path): exit status")
+            XCTAssertEqual(nat.errorReport, plain.errorReport, "\(path): error report")
+            XCTAssertEqual(nat.refused, [], "\(path): traces the native backend refused")
+            let natLog = nat.logLines.filter { !$0.contains("-- native backend:") }
+            if natLog != ir.logLines {
+                XCTFail("\(path): the JIT log differs between the backends:\n"
+                        + UnifiedDiff.text(ir.logLines.joined(separator: "\n"), natLog.joined(separator: "\n"), from: "ir", to: "native"))
+            }
+            if let a = ir.stats, let n = nat.stats {
+                XCTAssertEqual(n.traceEntries, a.traceEntries, "\(path): trace entries")
+                XCTAssertEqual(nat.nativeTraces, n.tracesMade, "\(path): traces not compiled to machine code")
+                exits += a.exits
+            }
+            nativeTraces += nat.nativeTraces
+        }
+        XCTAssertGreaterThan(nativeTraces, 30)
+        XCTAssertGreaterThan(exits, 0)
+    }
+
     /// The goldens really cover what Traces/README.md promises: traces, side traces, links, aborts.
     func testGoldensCoverTraceKinds() throws {
         var all = ""

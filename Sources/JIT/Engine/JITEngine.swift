@@ -313,6 +313,12 @@ public final class JITEngine: LoopHook, RecordHook {
             do {
                 t.code = try nc.compile(t, engine: self)
                 registerCode(t)
+            } catch CodeArenaError.full {
+                // The machine-code budget (`maxmcode`) is used up: drop every trace, this one
+                // too; loops are recorded again into the emptied arena.
+                stats.compileNanos &+= DispatchTimeNanos.now() &- t0
+                flush(reason: "machine code budget")
+                return
             } catch {
                 log?("[TRACE \(pad(t.id)) -- native backend: \(error); the IR interpreter runs it]")
             }

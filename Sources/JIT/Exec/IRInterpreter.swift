@@ -54,7 +54,9 @@ public final class IRInterpreter {
                         try writeBack(t, snap: last, base: base)
                         i = 0
                     }
-                    if vm.heap.collectionPending { return .exit(snap: last) }
+                    // No collection check here: a trace that allocates has a GCSTEP before the
+                    // back-edge, and machine code checks only there too (an extra exit here made
+                    // the backends grow different side traces).
                     continue
                 default:
                     return .end(snap: last)
