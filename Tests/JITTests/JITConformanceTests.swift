@@ -232,6 +232,34 @@ final class JITConformanceTests: XCTestCase {
         "Tests/conformance/meta/proxy.lua",           // pairs over an empty proxy table
     ]
 
+    /// The whole corpus on the native backend with counter hotness at tiny thresholds (a loop is
+    /// hot after 2 back-edges, an exit after 2 exits): traces start mid-run with live state, and
+    /// many more side traces and links grow than under eager hotness (this found an exit at a
+    /// multiple-results CALL resuming with a stale top). Output must not change.
+    func testCorpusUnderCounterHotnessWithSideTraces() {
+        var p = JITParams()
+        p.hotness = .counter
+        p.hotloop = 2
+        p.hotexit = 2
+        p.backend = .native
+        let corpusKnown = Self.corpusKnownFailures()
+        var failures: [String] = []
+        var made = 0, sides = 0
+        for area in ["base", "bit", "coro", "errors", "lang", "math", "meta", "os_io", "programs", "string", "table"] {
+            for path in Self.programs(area: area) where corpusKnown[path] == nil && Self.notRunUnderTheJIT[path] == nil {
+                let r = JITTestSupport.run(JITTestSupport.readBytes(path) ?? [], path: path, params: p)
+                if let problem = Self.problem(path, r), Self.jitKnownFailures["native \(path)"] == nil {
+                    failures.append("\(path): \(problem)")
+                }
+                made += r.stats?.tracesMade ?? 0
+                sides += r.stats?.sideTraces ?? 0
+            }
+        }
+        XCTAssert(failures.isEmpty, "counter hotness changed the output of:\n" + failures.joined(separator: "\n"))
+        XCTAssertGreaterThan(made, 100, "traces made over the corpus")
+        XCTAssertGreaterThan(sides, 50, "side traces made over the corpus")
+    }
+
     func testBase() { checkArea("base") }
     func testBit() { checkArea("bit") }
     func testCoro() { checkArea("coro") }
