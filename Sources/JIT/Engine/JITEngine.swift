@@ -141,6 +141,8 @@ public final class JITEngine: LoopHook, RecordHook {
     }
 
     public var liveTraces: [Trace] { traces.compactMap { $0 } }
+    /// Root trace id -> side traces grown from it (maxside).
+    var sideTracesPerRoot: [Int: Int] = [:]
 
     // MARK: hotness
 
@@ -327,6 +329,7 @@ public final class JITEngine: LoopHook, RecordHook {
         if let (pt, pe) = t.parent, let parent = trace(pt) {
             parent.snapshots[pe].sideTrace = t.id
             stats.sideTraces += 1
+            sideTracesPerRoot[rootID(of: parent), default: 0] += 1
             if t.code != nil, let nc = nativeCompiler { nc.attachSideTrace(t, parent: parent, exit: pe, engine: self) }
         } else {
             rootTraces[LoopKey(t.startProto, t.startPC)] = t.id
@@ -466,14 +469,13 @@ public final class JITEngine: LoopHook, RecordHook {
         return nil
     }
 
-    func sideCount(of t: Trace) -> Int {
+    /// Side traces grown from the root of `t` (kept per root: this runs at every hot exit).
+    func sideCount(of t: Trace) -> Int { sideTracesPerRoot[rootID(of: t)] ?? 0 }
+
+    func rootID(of t: Trace) -> Int {
         var root = t
         while let (p, _) = root.parent, let pt = trace(p) { root = pt }
-        return liveTraces.filter { tr in
-            var r = tr
-            while let (p, _) = r.parent, let pt = trace(p) { r = pt }
-            return r === root && tr !== root
-        }.count
+        return root.id
     }
 
     // MARK: flushing and GC
@@ -483,6 +485,7 @@ public final class JITEngine: LoopHook, RecordHook {
         if let r = recorder { r.abort("flush") }
         traces = [nil]
         rootTraces = [:]
+        sideTracesPerRoot = [:]
         nativeCompiler?.flush()
         codeMap.flush()
         stats.flushes += 1
