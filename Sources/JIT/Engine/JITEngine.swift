@@ -143,6 +143,8 @@ public final class JITEngine: LoopHook, RecordHook {
     public var liveTraces: [Trace] { traces.compactMap { $0 } }
     /// Root trace id -> side traces grown from it (maxside).
     var sideTracesPerRoot: [Int: Int] = [:]
+    /// Side trace id -> its root trace's id.
+    var rootOf: [Int: Int] = [:]
 
     // MARK: hotness
 
@@ -329,7 +331,9 @@ public final class JITEngine: LoopHook, RecordHook {
         if let (pt, pe) = t.parent, let parent = trace(pt) {
             parent.snapshots[pe].sideTrace = t.id
             stats.sideTraces += 1
-            sideTracesPerRoot[rootID(of: parent), default: 0] += 1
+            let root = rootID(of: parent)
+            rootOf[t.id] = root
+            sideTracesPerRoot[root, default: 0] += 1
             if t.code != nil, let nc = nativeCompiler { nc.attachSideTrace(t, parent: parent, exit: pe, engine: self) }
         } else {
             rootTraces[LoopKey(t.startProto, t.startPC)] = t.id
@@ -472,10 +476,11 @@ public final class JITEngine: LoopHook, RecordHook {
     /// Side traces grown from the root of `t` (kept per root: this runs at every hot exit).
     func sideCount(of t: Trace) -> Int { sideTracesPerRoot[rootID(of: t)] ?? 0 }
 
+    /// The root trace a side trace grew from (recorded when it was made: chains can be long).
     func rootID(of t: Trace) -> Int {
-        var root = t
-        while let (p, _) = root.parent, let pt = trace(p) { root = pt }
-        return root.id
+        if let r = rootOf[t.id] { return r }
+        guard let (p, _) = t.parent, let pt = trace(p) else { return t.id }
+        return rootID(of: pt)
     }
 
     // MARK: flushing and GC
@@ -486,6 +491,7 @@ public final class JITEngine: LoopHook, RecordHook {
         traces = [nil]
         rootTraces = [:]
         sideTracesPerRoot = [:]
+        rootOf = [:]
         nativeCompiler?.flush()
         codeMap.flush()
         stats.flushes += 1
