@@ -74,10 +74,7 @@ final class BenchProgramsTests: XCTestCase {
 
     /// bench/ programs with traces the native backend refuses today (they run on the IR
     /// interpreter): name -> the refusal. A listed program that compiles every trace fails.
-    static let nativeRefusals: [String: String] = [
-        "strings.lua": "CALLN with 12 arguments (at most 5)",
-        "fasta.lua": "CALLN with 60 arguments (at most 5)",
-    ]
+    static let nativeRefusals: [String: String] = [:]
 
     func checkJIT(backend: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let exe = try Self.executable()

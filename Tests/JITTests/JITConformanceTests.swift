@@ -215,11 +215,7 @@ final class JITConformanceTests: XCTestCase {
 
     /// Programs with traces the native backend refuses today (they run on the IR interpreter):
     /// path -> the refusal. A listed program that compiles every trace fails the test.
-    static let nativeRefusals: [String: String] = [
-        "Tests/conformance/lang/condition_truth_tables.lua": "CALLN with 6 arguments (at most 5)",
-        "Tests/conformance/lang/numeric_for.lua": "CALLN with 6 arguments (at most 5)",
-        "Tests/conformance/table/sort_large.lua": "CALLN with 6 arguments (at most 5)",
-    ]
+    static let nativeRefusals: [String: String] = [:]
 
     /// Corpus areas where every recording aborts today (os_io: its loops call io functions, native
     /// calls the recorder does not know).

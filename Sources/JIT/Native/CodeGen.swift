@@ -910,7 +910,12 @@ final class CodeGen {
             }
             if want > NativeHelpers.callBufferResults { throw NativeUnsupported("CALLN result \(want) read") }
             let packed = UInt64(args.count) | UInt64(want) << 16
-            try callHelper(NativeHelpers.calln, [.imm(callBuffer), .boxed(ins.a), .imm(packed)] + args.map { .boxed($0) },
+            // The arguments go to the call buffer (boxing uses rax and xmm15 only).
+            a.mov(.r11, bits: callBuffer)
+            for (j, r) in args.enumerated() {
+                try storeBoxed(r, Mem(.r11, Int32(8 * (NativeHelpers.callArgsOffset + j))))
+            }
+            try callHelper(NativeHelpers.calln, [.imm(callBuffer), .boxed(ins.a), .imm(packed)],
                            at: i, failSnap: failSnapshot(i, ins))
             lastCallN = IRRef(i)
             if regClass(ins.type) != .none || ins.isGuard {

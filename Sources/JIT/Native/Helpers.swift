@@ -128,8 +128,10 @@ enum NativeHelpers {
         return 0
     }
 
-    /// CALLN: staging holds buffer, function, argument count | (results read) << 16, arguments.
-    static let callnMaxArgs = 5
+    /// CALLN: staging holds buffer, function, argument count | (results read) << 16; the
+    /// arguments are in the call buffer after the results (callArgsOffset).
+    static let callnMaxArgs = 250
+    static var callArgsOffset: Int { 1 + callBufferResults }
     /// Results a trace may read from one call (the call buffer holds the count, then these).
     static let callBufferResults = 255
 
@@ -143,7 +145,7 @@ enum NativeHelpers {
         let read = Int(a[2] >> 16)
         var args: [Value] = []
         args.reserveCapacity(nargs)
-        for j in 0..<nargs { args.append(Value(bits: a[3 + j])) }
+        for j in 0..<nargs { args.append(Value(bits: buf[callArgsOffset + j])) }
         let rs: [Value]
         do { rs = try vm(ctx).jitCallNative(Value(bits: a[1]), args, wanted: -1) } catch { return 2 }
         buf[0] = UInt64(min(rs.count, Int(Int32.max)))

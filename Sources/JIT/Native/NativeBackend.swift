@@ -79,7 +79,7 @@ public final class NativeBackend: NativeCompiler {
 /// Buffers shared by all compiled traces of a backend: CALLN results (count, then values) and the
 /// registers and spill slots at an exit (one trace may jump into another, so they share it).
 final class NativeShared {
-    let callBuffer = UnsafeMutablePointer<UInt64>.allocate(capacity: NativeHelpers.callBufferResults + 1)
+    let callBuffer = UnsafeMutablePointer<UInt64>.allocate(capacity: NativeHelpers.callArgsOffset + NativeHelpers.callnMaxArgs)
     let exitState: UnsafeMutablePointer<UInt64>
     init() {
         exitState = .allocate(capacity: 32 + nativeMaxSpills)
