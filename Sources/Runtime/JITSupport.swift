@@ -75,12 +75,19 @@ extension LuaVM {
         if addr(top + InterpLimits.stackMargin) > addr(co.pointee.stackLimit) || co.pointee.ciCount >= co.pointee.ciCap {
             throw stackOverflow(L, co)
         }
-        let ci = co.pointee.cis + co.pointee.ciCount
-        co.pointee.ciCount += 1
-        ci.pointee = CallInfo(fn: fn, base: base, top: top, pc: pc, closure: f, nresults: nresults,
-                              flags: CIFlag.lua, nvarargs: 0, handler: .nil)
+        pushInlinedFrame(co, fn: fn, closure: f, pc: pc, nresults: nresults)
         if addr(top) > addr(co.pointee.highWater) { co.pointee.highWater = top }
         L.pointee.top = UInt32(top - stackBase(L))
+    }
+
+    /// The call record of a Lua frame a trace inlined (the caller checked the room for it).
+    @inline(__always) func pushInlinedFrame(_ co: CoPtr, fn: UnsafeMutablePointer<Value>, closure f: LFuncRef,
+                                            pc: UnsafePointer<UInt32>, nresults: Int32) {
+        let base = fn + 1
+        let ci = co.pointee.cis + co.pointee.ciCount
+        co.pointee.ciCount += 1
+        ci.pointee = CallInfo(fn: fn, base: base, top: base + Int(f.pointee.proto.unsafelyUnwrapped.pointee.framesize),
+                              pc: pc, closure: f, nresults: nresults, flags: CIFlag.lua, nvarargs: 0, handler: .nil)
     }
 
     /// The Lua frame below the top frame, when the top frame is a plain Lua frame (entered by a
@@ -89,15 +96,20 @@ extension LuaVM {
     public func jitCallerFrame() -> JITFrame? {
         let L = currentThread
         let co = coState(L)
+        guard let below = poppableCaller(co), let cl = below.pointee.closure else { return nil }
+        return JITFrame(thread: L, base: below.pointee.base, closure: cl, pc: below.pointee.pc, depth: co.pointee.ciCount - 1,
+                        nresults: below.pointee.nresults, nvarargs: below.pointee.nvarargs)
+    }
+
+    /// The call record below the top frame when a trace may return into it: the top frame is a
+    /// plain Lua frame (Lua call or tail call, fixed arity) and the one below is a Lua frame.
+    @inline(__always) func poppableCaller(_ co: CoPtr) -> UnsafeMutablePointer<CallInfo>? {
         let n = co.pointee.ciCount
         guard n >= 2 else { return nil }
         let top = co.pointee.cis + (n - 1), below = co.pointee.cis + (n - 2)
         guard top.pointee.flags & ~CIFlag.tail == CIFlag.lua, top.pointee.nvarargs == 0,
-              top.pointee.fn + 1 == top.pointee.base,
-              below.pointee.flags & CIFlag.lua != 0,
-              let cl = below.pointee.closure else { return nil }
-        return JITFrame(thread: L, base: below.pointee.base, closure: cl, pc: below.pointee.pc, depth: n - 1,
-                        nresults: below.pointee.nresults, nvarargs: below.pointee.nvarargs)
+              top.pointee.fn + 1 == top.pointee.base, below.pointee.flags & CIFlag.lua != 0 else { return nil }
+        return below
     }
 
     /// A trace returns from the top frame into its caller (IR RETF): when the caller is the Lua
@@ -105,13 +117,8 @@ extension LuaVM {
     /// jitCallerFrame checks), pops the top frame and returns true; else changes nothing.
     public func jitReturnToCaller(closure: LFuncRef, pc: UnsafePointer<UInt32>) -> Bool {
         let co = coState(currentThread)
-        let n = co.pointee.ciCount
-        guard n >= 2 else { return false }
-        let top = co.pointee.cis + (n - 1), below = co.pointee.cis + (n - 2)
-        guard top.pointee.flags & ~CIFlag.tail == CIFlag.lua, top.pointee.nvarargs == 0,
-              below.pointee.closure == closure, below.pointee.pc == pc,
-              below.pointee.flags & CIFlag.lua != 0 else { return false }
-        co.pointee.ciCount = n - 1
+        guard let below = poppableCaller(co), below.pointee.closure == closure, below.pointee.pc == pc else { return false }
+        co.pointee.ciCount -= 1
         return true
     }
 
@@ -138,12 +145,8 @@ extension LuaVM {
             let fn = base + Int(Int64(bitPattern: e[0]))
             let f = LFuncRef(OpaquePointer(bitPattern: UInt(e[1]))).unsafelyUnwrapped
             co.pointee.cis[co.pointee.ciCount - 1].pc = UnsafePointer<UInt32>(bitPattern: UInt(e[2])).unsafelyUnwrapped
-            let p = f.pointee.proto.unsafelyUnwrapped
-            let ci = co.pointee.cis + co.pointee.ciCount
-            co.pointee.ciCount += 1
-            ci.pointee = CallInfo(fn: fn, base: fn + 1, top: fn + 1 + Int(p.pointee.framesize), pc: p.pointee.code.unsafelyUnwrapped,
-                                  closure: f, nresults: Int32(truncatingIfNeeded: Int64(bitPattern: e[3])),
-                                  flags: CIFlag.lua, nvarargs: 0, handler: .nil)
+            pushInlinedFrame(co, fn: fn, closure: f, pc: f.pointee.proto.unsafelyUnwrapped.pointee.code.unsafelyUnwrapped,
+                             nresults: Int32(truncatingIfNeeded: Int64(bitPattern: e[3])))
         }
         if addr(top) > addr(co.pointee.highWater) { co.pointee.highWater = top }
         L.pointee.top = UInt32(top - stackBase(L))

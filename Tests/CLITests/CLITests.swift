@@ -35,22 +35,8 @@ final class CLITests: XCTestCase {
 
     /// Runs the built binary; returns (exit code, stdout, stderr).
     func run(_ args: [String]) throws -> (Int32, String, String) {
-        let exe = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            .deletingLastPathComponent().appendingPathComponent("tracejit")
-        guard FileManager.default.isExecutableFile(atPath: exe.path) else {
-            throw XCTSkip("tracejit binary not built at \(exe.path)")
-        }
-        let p = Process()
-        p.executableURL = exe
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let r = try TracejitBinary.run(args)
+        return (r.status, r.stdout, r.stderr)
     }
 
     // MARK: Library

@@ -30,23 +30,8 @@ final class JITProfileTests: XCTestCase {
 
     /// Runs the built binary; returns (pid, exit code, stdout, stderr).
     func run(_ args: [String]) throws -> (Int32, Int32, String, String) {
-        let exe = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            .deletingLastPathComponent().appendingPathComponent("tracejit")
-        guard FileManager.default.isExecutableFile(atPath: exe.path) else {
-            throw XCTSkip("tracejit binary not built at \(exe.path)")
-        }
-        let p = Process()
-        p.executableURL = exe
-        p.arguments = args
-        p.currentDirectoryURL = URL(fileURLWithPath: dir)
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.processIdentifier, p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let r = try TracejitBinary.run(args, directory: dir)
+        return (r.pid, r.status, r.stdout, r.stderr)
     }
 
     /// Parses perf map lines `START SIZE name` (hex, no prefix); fails the test on a bad line.
@@ -326,9 +311,7 @@ final class JITProfileTests: XCTestCase {
     func testPerfReportNamesTracesFromTheMap() throws {
         let perf = ["/usr/bin/perf", "/usr/local/bin/perf"].first { FileManager.default.isExecutableFile(atPath: $0) }
         guard let perf else { throw XCTSkip("perf is not installed") }
-        let exe = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            .deletingLastPathComponent().appendingPathComponent("tracejit").path
-        guard FileManager.default.isExecutableFile(atPath: exe) else { throw XCTSkip("tracejit binary not built") }
+        let exe = try TracejitBinary.url().path
         let prog = try write("loop.lua", """
             local t0, s = os.clock(), 0
             repeat
