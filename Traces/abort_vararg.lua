@@ -1,15 +1,15 @@
 -- tracejit: --jit-eager --jit-param maxabort=2
--- Abort: calling a vararg Lua function from the loop ("NYI: vararg function"), and a loop in the
--- main chunk (itself vararg) that reads `...` ("NYI: varargs").
-local function sum(...)
-  local a, b = ...
-  return a + b
-end
+-- Abort: vararg functions are inlined and `...` is read in traces (Traces/vararg_inline.lua), but
+-- not a vararg function called as a metamethod ("NYI: vararg metamethod"), nor a loop reading more
+-- than 200 varargs of its own frame.
+local mt = { __add = function(...) local a, b = ... return a.v + b end }
 local s = 0
-for i = 1, 10 do s = s + sum(i, 1) end
-local n = 0
-for i = 1, 10 do
-  local first = ...
-  if first == nil then n = n + 1 end
+for i = 1, 10 do s = s + (setmetatable({ v = i }, mt) + 0) end
+local function count(...)
+  local n = 0
+  for i = 1, 3 do n = n + select("#", ...) end
+  return n
 end
-print(s, n)
+local many = {}
+for i = 1, 201 do many[i] = i end
+print(s, count(unpack(many)))

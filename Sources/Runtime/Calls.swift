@@ -216,6 +216,7 @@ extension LuaVM {
         let p = parent.pointee.proto.unsafelyUnwrapped.pointee.child[child].unsafelyUnwrapped
         let nuv = Int(p.pointee.nuv)
         let f = try heap.newLuaFunction(p, env: parent.pointee.env.unsafelyUnwrapped)
+        if p.pointee.nclosures < 2 { p.pointee.nclosures &+= 1 }
         let uvs = f.upvalues
         for i in 0..<nuv {
             let d = p.pointee.uvdesc[i]

@@ -56,6 +56,13 @@ extension LuaVM {
         return co.pointee.cis[co.pointee.ciCount - 1].flags & CIFlag.lua != 0
     }
 
+    /// Varargs of the top frame (a trace's base frame: inlined frames have no call record).
+    public var jitTopFrameNvarargs: Int32 {
+        let co = coState(currentThread)
+        guard co.pointee.ciCount > 0 else { return -1 }
+        return co.pointee.cis[co.pointee.ciCount - 1].nvarargs
+    }
+
     /// Sets the pc the top frame resumes at.
     public func jitSetTopPC(_ pc: UnsafePointer<UInt32>) {
         let co = coState(currentThread)
@@ -66,28 +73,31 @@ extension LuaVM {
     /// resuming at `pc`, as an exit from an inlined call rebuilds it. The caller's pc must already be
     /// its return pc. Throws "stack overflow" where a call would.
     public func jitPushLuaFrame(fn: UnsafeMutablePointer<Value>, closure f: LFuncRef, pc: UnsafePointer<UInt32>,
-                                nresults: Int32) throws {
+                                nresults: Int32, baseOffset: Int = 1, nvarargs: Int32 = 0) throws {
         let L = currentThread
         let co = coState(L)
         let p = f.pointee.proto.unsafelyUnwrapped
-        let base = fn + 1
+        let base = fn + baseOffset
         let top = base + Int(p.pointee.framesize)
         if addr(top + InterpLimits.stackMargin) > addr(co.pointee.stackLimit) || co.pointee.ciCount >= co.pointee.ciCap {
             throw stackOverflow(L, co)
         }
-        pushInlinedFrame(co, fn: fn, closure: f, pc: pc, nresults: nresults)
+        pushInlinedFrame(co, fn: fn, closure: f, pc: pc, nresults: nresults, baseOffset: baseOffset, nvarargs: nvarargs)
         if addr(top) > addr(co.pointee.highWater) { co.pointee.highWater = top }
         L.pointee.top = UInt32(top - stackBase(L))
     }
 
-    /// The call record of a Lua frame a trace inlined (the caller checked the room for it).
+    /// The call record of a Lua frame a trace inlined (the caller checked the room for it). A
+    /// vararg function's registers start above its extra arguments and a copy of the function and
+    /// fixed parameters (`baseOffset` = arguments + 2), as a call sets them up.
     @inline(__always) func pushInlinedFrame(_ co: CoPtr, fn: UnsafeMutablePointer<Value>, closure f: LFuncRef,
-                                            pc: UnsafePointer<UInt32>, nresults: Int32) {
-        let base = fn + 1
+                                            pc: UnsafePointer<UInt32>, nresults: Int32, baseOffset: Int = 1,
+                                            nvarargs: Int32 = 0) {
+        let base = fn + baseOffset
         let ci = co.pointee.cis + co.pointee.ciCount
         co.pointee.ciCount += 1
         ci.pointee = CallInfo(fn: fn, base: base, top: base + Int(f.pointee.proto.unsafelyUnwrapped.pointee.framesize),
-                              pc: pc, closure: f, nresults: nresults, flags: CIFlag.lua, nvarargs: 0, handler: .nil)
+                              pc: pc, closure: f, nresults: nresults, flags: CIFlag.lua, nvarargs: nvarargs, handler: .nil)
     }
 
     /// The Lua frame below the top frame, when the top frame is a plain Lua frame (entered by a
@@ -123,30 +133,35 @@ extension LuaVM {
     }
 
     /// Pushes the inlined frames a compiled trace describes before it continues in another trace
-    /// (no allocation, no ARC: called from machine code). `d`: count, then per frame four words:
-    /// function slot (relative to `base`), closure, the caller's resume pc, results wanted.
+    /// (no allocation, no ARC: called from machine code). `d`: count, then per frame five words:
+    /// function slot (relative to `base`), closure (0: the function in that slot), the caller's
+    /// resume pc, results wanted, base offset | varargs << 32 (see pushInlinedFrame).
     /// False (nothing pushed) when the frames would overflow the stack.
     public func jitPushFrames(base: UnsafeMutablePointer<Value>, _ d: UnsafePointer<UInt64>) -> Bool {
         let L = currentThread
         let co = coState(L)
         let n = Int(d[0])
         var top = base
+        /// The closure of description entry e: its pointer, or (0) the Lua function in its slot.
+        @inline(__always) func closure(_ e: UnsafePointer<UInt64>, _ fn: UnsafeMutablePointer<Value>) -> LFuncRef {
+            e[1] != 0 ? LFuncRef(OpaquePointer(bitPattern: UInt(e[1]))).unsafelyUnwrapped : fn.pointee.luaFunction
+        }
         for k in 0..<n {
-            let e = d + 1 + 4 * k
+            let e = d + 1 + 5 * k
             let fn = base + Int(Int64(bitPattern: e[0]))
-            let f = LFuncRef(OpaquePointer(bitPattern: UInt(e[1]))).unsafelyUnwrapped
-            top = fn + 1 + Int(f.pointee.proto.unsafelyUnwrapped.pointee.framesize)
+            top = fn + Int(UInt32(truncatingIfNeeded: e[4])) + Int(closure(e, fn).pointee.proto.unsafelyUnwrapped.pointee.framesize)
         }
         if addr(top + InterpLimits.stackMargin) > addr(co.pointee.stackLimit) || co.pointee.ciCount + n > co.pointee.ciCap {
             return false
         }
         for k in 0..<n {
-            let e = d + 1 + 4 * k
+            let e = d + 1 + 5 * k
             let fn = base + Int(Int64(bitPattern: e[0]))
-            let f = LFuncRef(OpaquePointer(bitPattern: UInt(e[1]))).unsafelyUnwrapped
+            let f = closure(e, fn)
             co.pointee.cis[co.pointee.ciCount - 1].pc = UnsafePointer<UInt32>(bitPattern: UInt(e[2])).unsafelyUnwrapped
             pushInlinedFrame(co, fn: fn, closure: f, pc: f.pointee.proto.unsafelyUnwrapped.pointee.code.unsafelyUnwrapped,
-                             nresults: Int32(truncatingIfNeeded: Int64(bitPattern: e[3])))
+                             nresults: Int32(truncatingIfNeeded: Int64(bitPattern: e[3])),
+                             baseOffset: Int(UInt32(truncatingIfNeeded: e[4])), nvarargs: Int32(truncatingIfNeeded: e[4] >> 32))
         }
         if addr(top) > addr(co.pointee.highWater) { co.pointee.highWater = top }
         L.pointee.top = UInt32(top - stackBase(L))
@@ -210,6 +225,44 @@ extension LuaVM {
             // The trace's values live in registers the collector cannot see: no collection until
             // the trace reaches its GC check (a sort comparator or __tostring may allocate).
             return try heap.withoutCollection { try call(f, args, wanted: wanted) }
+        } catch {
+            co.pointee.ciCount = saved
+            throw error
+        }
+    }
+
+    /// jitCallNative without arrays (CALLN from machine code): `nargs` boxed arguments from `args`;
+    /// the results go to `results` (nil past the last, `fill` words in all); returns their count.
+    public func jitCallNative(_ f: Value, args: UnsafePointer<UInt64>, nargs: Int,
+                              results: UnsafeMutablePointer<UInt64>, fill: Int) throws -> Int {
+        let L = currentThread
+        let co = coState(L)
+        let saved = co.pointee.ciCount
+        let (tag, trace, proto, pc, base) = (tj_vm_state.tag, tj_vm_state.trace, tj_vm_state.proto,
+                                              tj_vm_state.pc, tj_vm_state.base)
+        defer {
+            tj_vm_state.proto = proto
+            tj_vm_state.pc = pc
+            tj_vm_state.base = base
+            tj_vm_state.trace = trace
+            tj_vm_state.tag = tag
+        }
+        let savedTop = L.pointee.top
+        defer { L.pointee.top = savedTop }
+        do {
+            return try heap.withoutCollection {
+                var top = stackBase(L) + Int(L.pointee.top)
+                if co.pointee.ciCount > 0 { top = max(co.pointee.cis[co.pointee.ciCount - 1].top, top) }
+                if top + nargs + InterpLimits.stackMargin > co.pointee.stackLimit { throw stackOverflow(L, co) }
+                top[0] = f
+                for i in 0..<nargs { top[1 + i] = Value(bits: args[i]) }
+                let end = top + 1 + nargs
+                L.pointee.top = UInt32(end - stackBase(L))
+                if end > co.pointee.highWater { co.pointee.highWater = end }
+                let n = try callAt(L, co, fn: top, nargs: nargs, wanted: -1)
+                for i in 0..<fill { results[i] = i < n ? top[i].bits : Value.nil.bits }
+                return n
+            }
         } catch {
             co.pointee.ciCount = saved
             throw error

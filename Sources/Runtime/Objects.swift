@@ -114,6 +114,8 @@ extension Heap {
         pr.pointee.owner = Unmanaged.passRetained(p).toOpaque()
         pr.pointee.jit = nil
         pr.pointee.interp = nil
+        pr.pointee.nclosures = 0
+        pr.pointee.pad3 = 0
         link(GCRef(OpaquePointer(pr)), GCT.proto)
         return pr
     }

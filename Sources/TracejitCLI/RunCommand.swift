@@ -221,7 +221,12 @@ public func runProgram(_ o: RunOptions) -> Int32 {
     }
     vm.setScriptArguments(scriptName: scriptName, args: o.scriptArgs)
     let jit = attachJIT(vm, o)
-    defer { jit?.1.close() }
+    defer {
+        if let (engine, out) = jit {
+            if o.jit.log { for l in engine.hotExitLines(top: 10) { out.write(l + "\n") } }
+            out.close()
+        }
+    }
     let stats = RunStats.fromEnvironment()
     stats.jit = jit?.0
     // Sample hotness: the sampler finds hot loops (shared with --profile when both are on).

@@ -88,7 +88,7 @@ final class IRVerifierTests: XCTestCase {
         t.snapshots[1].ref = 99
         expect(t, "outside the trace")
         (t, _, x, y, _) = valid()
-        t.snapshots[1].frames = [SnapFrame(funcSlot: 3, closure: x, returnPC: 0, nresults: 1)]
+        t.snapshots[1].frames = [SnapFrame(funcSlot: 3, closure: x, proto: t.startProto, returnPC: 0, nresults: 1)]
         expect(t, "frame closure")
         (t, _, x, y, _) = valid()
         t.snapshots.swapAt(0, 1)

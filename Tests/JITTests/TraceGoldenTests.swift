@@ -176,12 +176,40 @@ final class TraceGoldenTests: XCTestCase {
             all += JITTestSupport.read(String(path.dropLast(4)) + ".expected") ?? ""
         }
         for needle in [" loop]", "-> interpreter]", "blacklisted after", "inner loop not compiled", "trace too long",
-                       "loop left", "NYI: closure creation", "NYI: varargs", "NYI: tail call", "NYI: __index function",
+                       "loop left", "NYI: closure creation", "NYI: more than 200 varargs", "NYI: tail call", "NYI: __index function",
                        "error thrown:", "NYI: call to native", "[TRACE flush", " GCSTEP", "too many snapshots"] {
             XCTAssert(all.contains(needle), "no golden shows '\(needle)'")
         }
         XCTAssertNotNil(all.range(of: #"\[TRACE +\d+ \(\d+/\d+\) [^\]]* -> \d+\]"#, options: .regularExpression),
                         "no golden shows a side trace linked to a trace")
+    }
+
+    /// `--jit-log` ends with the most taken exits, most first, naming the side trace that took over.
+    func testCLIExitSummary() throws {
+        if Self.updating { throw XCTSkip("update mode") }
+        let exe = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            .deletingLastPathComponent().appendingPathComponent("tracejit")
+        guard FileManager.default.isExecutableFile(atPath: exe.path) else {
+            throw XCTSkip("tracejit binary not built at \(exe.path)")
+        }
+        let p = Process()
+        p.executableURL = exe
+        p.arguments = ["run", "--hotness=counter", "--jit-param", "hotloop=5", "--jit-param", "hotexit=3", "--jit-backend=ir",
+                       "--jit-log", "Traces/side_trace.lua"]
+        p.currentDirectoryURL = JITTestSupport.root
+        let err = Pipe()
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = err
+        try p.run()
+        let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        let exits = e.split(separator: "\n").filter { $0.hasPrefix("[EXIT ") }
+        XCTAssertFalse(exits.isEmpty, e)
+        XCTAssert(exits.first?.contains("at side_trace.lua:") == true && exits.first?.hasSuffix("-> side trace 2]") == true,
+                  "\(exits)")
+        let counts = exits.compactMap { l in l.split(separator: " ").first(where: { $0.hasSuffix("x") }).flatMap { Int($0.dropLast()) } }
+        XCTAssertEqual(counts.count, exits.count)
+        XCTAssertEqual(counts, counts.sorted(by: >))
     }
 
     /// `tracejit run OPTIONS --jit-log --dump-traces=b,i,s --jit-out FILE Traces/x.lua` (the
@@ -212,7 +240,10 @@ final class TraceGoldenTests: XCTestCase {
             let o = out.fileHandleForReading.readDataToEndOfFile()
             let e = err.fileHandleForReading.readDataToEndOfFile()
             p.waitUntilExit()
-            let jitText = (try? String(contentsOfFile: tmp, encoding: .utf8)) ?? ""
+            // The log's end-of-run exit summary is the CLI's alone (testCLIExitSummary checks it).
+            let jitText = ((try? String(contentsOfFile: tmp, encoding: .utf8)) ?? "")
+                .split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("[EXIT ") }
+                .joined(separator: "\n")
             var r = JITTestSupport.Run(stdout: [UInt8](o), stderr: [UInt8](e), status: p.terminationStatus,
                                        errorReport: nil, jitText: jitText, stats: nil)
             if p.terminationStatus != 0 { r.errorReport = String(decoding: e, as: UTF8.self).trimmingCharacters(in: .newlines) }

@@ -152,6 +152,9 @@ typedef struct tj_proto {
   void *owner;                  /* 72: retained Swift Proto (debug info, source name) */
   void *jit;                    /* 80: reserved for the JIT / hotness data */
   void *interp;                 /* 88: reserved for the interpreter */
+  uint32_t nclosures;           /* 96: closures made of it so far (saturates; the JIT's
+                                   "more than one closure" test) */
+  uint32_t pad3;
 } tj_proto;
 
 /* Lua closure. */

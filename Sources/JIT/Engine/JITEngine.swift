@@ -51,6 +51,13 @@ public protocol TraceCode: AnyObject {
     var exitBase: UnsafeMutablePointer<Value>? { get }
     /// The unboxed value of a (non-constant) reference at the last exit, for ExitRestore.
     func exitValue(_ r: IRRef) -> UInt64
+    /// The last exit's snapshot slots are already on the interpreter stack (registers are not
+    /// needed; only frames and the pc are left to restore).
+    var exitSlotsWritten: Bool { get }
+}
+
+extension TraceCode {
+    public var exitSlotsWritten: Bool { false }
 }
 
 /// A backend that turns traces into TraceCode. `compile` throws (with a reason) for traces it
@@ -363,6 +370,25 @@ public final class JITEngine: LoopHook, RecordHook {
         }
     }
 
+    /// The exits taken most often (through the interpreter), for the log's end-of-run summary:
+    /// `[EXIT trace/snapshot count at file:line what followed]`.
+    public func hotExitLines(top: Int) -> [String] {
+        var all: [(t: Trace, snap: Int, count: Int)] = []
+        for t in liveTraces {
+            for (i, s) in t.snapshots.enumerated() where s.exitCount > 0 { all.append((t, i, s.exitCount)) }
+        }
+        all.sort { $0.count != $1.count ? $0.count > $1.count : ($0.t.id, $0.snap) < ($1.t.id, $1.snap) }
+        return all.prefix(top).map { e in
+            let s = e.t.snapshots[e.snap]
+            let p = s.frames.last?.proto
+                ?? (s.baseClosure == noRef ? e.t.startProto : ExitRestore.closure(e.t, s.baseClosure).pointee.proto.unsafelyUnwrapped)
+            var then = ""
+            if let st = s.sideTrace { then = " -> side trace \(st)" }
+            else if s.sideAborts > 0 { then = " (side trace aborted \(s.sideAborts)x)" }
+            return "[EXIT \(e.t.id)/\(e.snap) \(e.count)x at \(location(p, Int(s.pc)))\(then)]"
+        }
+    }
+
     /// "file.lua:12" for a pc of a prototype.
     func location(_ p: ProtoRef, _ pc: Int) -> String {
         guard let o = p.pointee.owner else { return "?" }
@@ -419,7 +445,9 @@ public final class JITEngine: LoopHook, RecordHook {
                 }
                 base = code.exitBase ?? base
                 do {
-                    try ExitRestore.restore(vm, t, snap: snap, base: base) { code.exitValue($0) }
+                    try ExitRestore.restore(vm, t, snap: snap, base: base, slotsWritten: code.exitSlotsWritten) {
+                        code.exitValue($0)
+                    }
                 } catch {
                     return true
                 }

@@ -230,15 +230,7 @@ extension TraceCodeMap {
         var pcs: [Int32] = []
         for f in s.frames {
             pcs.append(max(0, f.returnPC - 1))
-            var id: UInt32 = UInt32.max
-            if f.closure < 0 {
-                let k = t.const(of: f.closure)
-                if k.type == .fn, let cl = UnsafeMutablePointer<tj_lfunc>(bitPattern: UInt(k.bits)),
-                   Int(cl.pointee.gct) == Int(TJ_GCT_LFUNC), let p = cl.pointee.proto {
-                    id = p.pointee.id
-                }
-            }
-            protos.append(id)
+            protos.append(f.proto.pointee.id)
         }
         pcs.append(max(0, s.pc))
         var out: [InstalledTraceCode.Position] = []

@@ -270,6 +270,15 @@ public final class IRInterpreter {
             break
         case .GCSTEP:
             if vm.heap.collectionPending { return fail }
+        case .UVOUT:
+            let f = LFuncRef(OpaquePointer(ptr(ins.a, t)))
+            let v = UInt(bitPattern: f.upvalues[Int(ins.c)].unsafelyUnwrapped.pointee.v)
+            if v &- (UInt(bitPattern: base) &- 8) < UInt(8 * traceSlotWindow) { return fail }
+        case .VARGN:
+            if vm.jitTopFrameNvarargs != ins.b { return fail }
+        case .UVAT:
+            let f = LFuncRef(OpaquePointer(ptr(ins.a, t)))
+            if UInt(bitPattern: f.upvalues[Int(ins.c)].unsafelyUnwrapped.pointee.v) != UInt(bitPattern: base + Int(ins.b)) { return fail }
         }
         return nil
     }

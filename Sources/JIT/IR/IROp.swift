@@ -93,6 +93,11 @@ public enum IROp: UInt8, CaseIterable, Sendable {
     case PHI        // a = value before the loop, b = value at the end of the body
     case NOP
     case GCSTEP     // guard: no collection pending (placed before the back-edge)
+    case UVOUT      // a = function, c = upvalue index; guard: the upvalue does not point into the
+                    // trace's slots (base frame's function slot up to traceSlotWindow slots)
+    case UVAT       // a = function, b = slot, c = upvalue index; guard: the upvalue is open on
+                    // that slot of the trace (relative to the base frame)
+    case VARGN      // b = count; guard: the base frame (the top call record) has that many varargs
 
     @inline(__always) public var info: IROpInfo { irOpTable[Int(rawValue)] }
     public var name: String { info.name }
@@ -102,6 +107,10 @@ private func op(_ name: String, _ a: IROperandMode, _ b: IROperandMode, _ c: IRO
                 _ flags: IROpInfo.Flags) -> IROpInfo {
     IROpInfo(name: name, a: a, b: b, c: c, flags: flags)
 }
+
+/// Slots of the trace's window that UVOUT checks, from the base frame's function slot (-1) up: every
+/// slot a trace can name (the recorder keeps inlined frames inside it).
+public let traceSlotWindow = 1024
 
 public let irOpTable: [IROpInfo] = [
     op("LT", .ref, .ref, .none, [.alwaysGuard]),
@@ -173,4 +182,7 @@ public let irOpTable: [IROpInfo] = [
     op("PHI", .ref, .ref, .none, [.effect]),
     op("NOP", .none, .none, .none, []),
     op("GCSTEP", .none, .none, .none, [.alwaysGuard]),
+    op("UVOUT", .ref, .none, .lit, [.alwaysGuard]),
+    op("UVAT", .ref, .lit, .lit, [.alwaysGuard]),
+    op("VARGN", .none, .lit, .none, [.alwaysGuard]),
 ]

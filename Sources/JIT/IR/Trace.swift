@@ -53,18 +53,34 @@ public struct SnapFrame: Equatable, Sendable {
     /// Slot of the frame's function value (its registers start at funcSlot + 1), relative to the
     /// trace's base frame.
     public var funcSlot: Int32
-    /// The closure (always a constant: inlining guards the function's identity).
+    /// The closure: a constant when inlining guarded the function's identity; otherwise (a
+    /// prototype made into many closures: only the prototype is guarded) the IR value, which an
+    /// exit reads back from the frame's function slot once the snapshot's slots are written.
     public var closure: IRRef
+    /// The frame's prototype (guarded either way), as pointer bits.
+    public var protoBits: UInt
     /// Where the caller resumes when this frame returns (index into the caller's code).
     public var returnPC: Int32
     /// Results the caller wants (-1: all).
     public var nresults: Int32
-    public init(funcSlot: Int32, closure: IRRef, returnPC: Int32, nresults: Int32) {
+    /// The frame's registers start at funcSlot + baseOffset: 1, or for a vararg function its
+    /// argument count + 2 (the extra arguments stay below a copy of the function and parameters).
+    public var baseOffset: Int32 = 1
+    /// Extra arguments of a vararg function (just below that copy).
+    public var nvarargs: Int32 = 0
+    public init(funcSlot: Int32, closure: IRRef, proto: ProtoRef, returnPC: Int32, nresults: Int32,
+                baseOffset: Int32 = 1, nvarargs: Int32 = 0) {
         self.funcSlot = funcSlot
         self.closure = closure
+        self.protoBits = UInt(bitPattern: proto)
         self.returnPC = returnPC
         self.nresults = nresults
+        self.baseOffset = baseOffset
+        self.nvarargs = nvarargs
     }
+    /// The frame's base slot (relative to the trace's base frame).
+    public var baseSlot: Int32 { funcSlot + baseOffset }
+    public var proto: ProtoRef { ProtoRef(bitPattern: protoBits).unsafelyUnwrapped }
 }
 
 public struct SnapEntry: Equatable, Sendable {

@@ -50,6 +50,8 @@ enum Layout {
 /// end (link .trace/.interpreter). The id tells which trace exited: a trace may have jumped
 /// straight into a side trace or a linked trace (ExitStubs.swift).
 let nativeEndFlag: Int32 = 0x4000_0000
+/// Exit code flag: the snapshot's slots were written before the exit (ExitRestore skips them).
+let nativeSlotsWrittenFlag = Int32(bitPattern: 0x8000_0000)
 /// Largest trace id and snapshot number the exit code can carry.
 let nativeMaxTraceID = 0x3fff
 let nativeMaxSnapshot = 0xffff
@@ -495,7 +497,7 @@ final class CodeGen {
                     a.mov(.rax, imm32: nativeEndFlag | exitCode(last), width: .d)
                     a.jmp32(commonExit)
                     a.bind(ok)
-                    a.add(NativeRegs.base, Int32(8 * (f.funcSlot + 1)))
+                    a.add(NativeRegs.base, Int32(8 * f.baseSlot))
                 }
                 emitTransfer(to: target)
                 return
@@ -510,16 +512,18 @@ final class CodeGen {
 
     /// The inlined frames of `s` as Runtime's jitPushFrames reads them.
     func frameDescription(_ s: Snapshot) -> UnsafeMutablePointer<UInt64> {
-        let d = UnsafeMutablePointer<UInt64>.allocate(capacity: 1 + 4 * s.frames.count)
+        let d = UnsafeMutablePointer<UInt64>.allocate(capacity: 1 + 5 * s.frames.count)
         d[0] = UInt64(s.frames.count)
         var proto = s.baseClosure == noRef ? t.startProto : ExitRestore.closure(t, s.baseClosure).pointee.proto.unsafelyUnwrapped
         for (k, f) in s.frames.enumerated() {
-            let cl = ExitRestore.closure(t, f.closure)
-            d[1 + 4 * k] = UInt64(bitPattern: Int64(f.funcSlot))
-            d[2 + 4 * k] = UInt64(UInt(bitPattern: cl))
-            d[3 + 4 * k] = UInt64(UInt(bitPattern: proto.pointee.code.unsafelyUnwrapped + Int(f.returnPC)))
-            d[4 + 4 * k] = UInt64(bitPattern: Int64(f.nresults))
-            proto = cl.pointee.proto.unsafelyUnwrapped
+            // 0: the closure is not a constant; the helper reads it from the function slot.
+            let cl = f.closure < 0 ? UInt(bitPattern: ExitRestore.closure(t, f.closure)) : 0
+            d[1 + 5 * k] = UInt64(bitPattern: Int64(f.funcSlot))
+            d[2 + 5 * k] = UInt64(cl)
+            d[3 + 5 * k] = UInt64(UInt(bitPattern: proto.pointee.code.unsafelyUnwrapped + Int(f.returnPC)))
+            d[4 + 5 * k] = UInt64(bitPattern: Int64(f.nresults))
+            d[5 + 5 * k] = UInt64(UInt32(f.baseOffset)) | UInt64(UInt32(f.nvarargs)) << 32
+            proto = f.proto
         }
         frameDescriptions.append(d)
         return d
@@ -529,7 +533,7 @@ final class CodeGen {
 
     /// A snapshot another trace can continue from without the interpreter: same frame (no inlined
     /// frames to push), no multiple-results top to hand over.
-    static func canTransfer(_ s: Snapshot) -> Bool { s.frames.isEmpty && s.multresTop == nil }
+    static func canTransfer(_ s: Snapshot) -> Bool { s.multresTop == nil }
 
     /// Leaves this trace's frame and jumps to another trace's entry with the same base and exit
     /// state, as if the interpreter had called it (its return goes to our caller).
@@ -544,8 +548,22 @@ final class CodeGen {
 
     /// The code a side trace is entered through from exit `snap`: the snapshot's slots written to
     /// the interpreter stack, then a transfer (this CodeGen is a fresh one for the parent trace).
-    func generateSideEntry(snap: Int, target: UInt64) throws -> X64Assembler {
-        for e in t.snapshots[snap].entries { try storeBoxed(e.ref, slotMem(e.slot)) }
+    func generateSideEntry(snap: Int, target: UInt64, commonExit: UInt64) throws -> X64Assembler {
+        let s = t.snapshots[snap]
+        for e in s.entries { try storeBoxed(e.ref, slotMem(e.slot)) }
+        if let f = s.frames.last {
+            // The inlined frames' call records; no register is live any more (at: 0 saves none).
+            let d = frameDescription(s)
+            try callHelper(NativeHelpers.pushframes, [.imm(UInt64(UInt(bitPattern: d))), .imm(0)],
+                           at: 0, failSnap: nil, baseArg: 1)
+            a.test(.rax, .rax, width: .d)
+            let ok = a.newLabel()
+            a.jcc32(.e, ok)
+            a.mov(.rax, imm32: nativeSlotsWrittenFlag | exitCode(snap), width: .d)
+            _ = a.jmp(absolute: commonExit)
+            a.bind(ok)
+            a.add(NativeRegs.base, Int32(8 * f.baseSlot))
+        }
         emitTransfer(to: target)
         return a
     }
@@ -713,6 +731,9 @@ final class CodeGen {
         case .ALOAD:
             let p = gpr(ins.a, .r11)
             try loadValue(i, ins, Mem(p, 0))
+        case .HLOAD where stringKey(ins.b) != nil:
+            try findStringNode(gpr(ins.a, .rcx), stringKey(ins.b).unsafelyUnwrapped)
+            try loadValue(i, ins, Mem(.r11, Layout.nodeVal))
         case .HLOAD, .TGET:
             try callHelper(NativeHelpers.tget, [.raw(ins.a), .boxed(ins.b)], at: i, failSnap: nil)
             try loadValue(i, ins, staging(0))
@@ -742,8 +763,23 @@ final class CodeGen {
             let p = gpr(ins.a, .r11)
             try storeBoxed(ins.b, Mem(p, 0))
         case .HSTORE:
+            let slow = a.newLabel(), done = a.newLabel()
+            if let key = stringKey(ins.c) {
+                // A key already holding a value is overwritten in place; anything else (a new key,
+                // a nil value) goes through the table's own store.
+                let tab = gpr(ins.a, .rcx)
+                try findStringNode(tab, key)
+                a.mov(.rax, bits: Value.nil.bits)
+                a.cmp(Mem(.r11, Layout.nodeVal), .rax)
+                a.jcc(.e, slow)
+                try storeBoxed(ins.b, Mem(.r11, Layout.nodeVal))
+                a.mov(Mem(gpr(ins.a, .rcx), Layout.tabNomm), 0, width: .d)
+                a.jmp(done)
+            }
+            a.bind(slow)
             try callHelper(NativeHelpers.tset, [.raw(ins.a), .boxed(ins.c), .boxed(ins.b)], at: i,
                            failSnap: failSnapshot(i, ins))
+            a.bind(done)
         case .TSET:
             try callHelper(NativeHelpers.tset, [.raw(ins.a), .boxed(ins.b), .boxed(ins.c)], at: i,
                            failSnap: failSnapshot(i, ins))
@@ -941,6 +977,23 @@ final class CodeGen {
             break
         case .GCSTEP:
             try callHelper(NativeHelpers.gcstep, [], at: i, failSnap: Int(ins.snap))
+        case .UVOUT:
+            // (v - (base - 8)) unsigned >= the window: the upvalue aliases none of the trace's slots.
+            let f = gpr(ins.a, .r11)
+            a.mov(.r11, Mem(f, Layout.lfuncUpvals + 8 * ins.c))
+            a.mov(.r11, Mem(.r11, Layout.upvalV))
+            a.sub(.r11, NativeRegs.base)
+            a.add(.r11, 8)
+            a.cmp(.r11, Int32(8 * traceSlotWindow))
+            try jccExit(.b, Int(ins.snap))
+        case .VARGN:
+            try callHelper(NativeHelpers.vargn, [.imm(UInt64(UInt32(bitPattern: ins.b)))], at: i, failSnap: Int(ins.snap))
+        case .UVAT:
+            let f = gpr(ins.a, .r11)
+            a.mov(.r11, Mem(f, Layout.lfuncUpvals + 8 * ins.c))
+            a.lea(.rcx, slotMem(ins.b))
+            a.cmp(.rcx, Mem(.r11, Layout.upvalV))
+            try jccExit(.ne, Int(ins.snap))
         case .RETF:
             let cl = ExitRestore.closure(t, ins.a)
             let pc = cl.pointee.proto.unsafelyUnwrapped.pointee.code.unsafelyUnwrapped + Int(ins.b)
@@ -948,6 +1001,33 @@ final class CodeGen {
                            at: i, failSnap: Int(ins.snap))
             a.sub(NativeRegs.base, Int32(8 * ins.c))
         }
+    }
+
+    /// The string a constant key operand names, or nil.
+    func stringKey(_ r: IRRef) -> StringRef? {
+        guard r < 0 else { return nil }
+        let k = t.const(of: r)
+        return k.type == .str ? StringRef(bitPattern: UInt(k.bits)) : nil
+    }
+
+    /// r11 = the hash node of string key `s` in the table in `tab` (not rax, r11), or the address
+    /// of a nil constant when the key is absent: [r11 + nodeVal] is the raw value either way.
+    /// The chain is walked from the key's main position as Table.get(str:) does.
+    func findStringNode(_ tab: GPR, _ s: StringRef) throws {
+        a.mov(.r11, Mem(tab, Layout.tabHmask), width: .d)
+        a.and(.r11, Int32(bitPattern: s.pointee.hash), width: .d)
+        a.imul(.r11, .r11, Layout.nodeSize)
+        a.add(.r11, Mem(tab, Layout.tabNode))
+        a.mov(.rax, bits: Value(s).bits)
+        let loop = a.newLabel(), found = a.newLabel()
+        a.bind(loop)
+        a.cmp(Mem(.r11, Layout.nodeKey), .rax)
+        a.jcc(.e, found)
+        a.mov(.r11, Mem(.r11, Layout.nodeNext))
+        a.test(.r11, .r11)
+        a.jcc(.ne, loop)
+        a.lea(.r11, Mem.rip(a.constant(Value.nil.bits), disp: -Layout.nodeVal))
+        a.bind(found)
     }
 
     func binarySSE(_ i: Int, _ ins: IRIns, commutative: Bool, _ op: (XMM, XSrc) -> Void) throws {

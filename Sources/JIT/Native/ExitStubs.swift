@@ -6,11 +6,13 @@
 // at words 16-31, spill slot k at word 32+k), restores the callee-saved registers and returns the
 // trace id and snapshot number (ORed with `nativeEndFlag` when the trace simply reached its end).
 //
-// Traces continue in other traces without the interpreter when the state allows it (the snapshot
-// has no inlined frames to rebuild): a trace linked to another ends by writing its last snapshot's
-// slots and jumping to the other's entry (CodeGen.emitTransfer), and when a side trace is attached
-// to an exit, a small piece of code (the snapshot's slot writes and a transfer) is installed and
-// the stub's first jump is patched to it. The trace that finally exits names itself in the exit
+// Traces continue in other traces without the interpreter when the state allows it (no multiple
+// results to hand over): a trace linked to another ends by writing its last snapshot's slots,
+// pushing the call records of its inlined frames (a helper) and jumping to the other's entry
+// (CodeGen.emitTransfer); when a side trace is attached to an exit, a small piece of code doing the
+// same for the exit's snapshot is installed and the stub's first jump is patched to it. When the
+// frames do not fit (stack overflow) the piece exits with `nativeSlotsWrittenFlag`: the slots are
+// on the stack already and the registers are no longer the exit's. The trace that finally exits names itself in the exit
 // code, so the engine restores the state from *its* snapshot (`exitTraceID`). Because a value keeps one location for
 // its whole life (RegAlloc.swift), `exitValue(ref)` is a lookup of that location in exitState;
 // ExitRestore then boxes the values and rebuilds frames exactly as for the IR interpreter.
@@ -35,6 +37,9 @@ final class NativeTraceCode: TraceCode, MachineCodeDumping {
     let allocation: RegAllocation
     /// The trace that exited at the last run (this one or one it jumped to).
     private(set) var exitTraceID = 0
+    private(set) var exitSlotsWritten = false
+    /// Frame descriptions of side-trace entries installed later (freed with the code).
+    var entryFrameDescriptions: [UnsafeMutablePointer<UInt64>] = []
     /// Arena generation the code belongs to (a flush invalidates it).
     let generation: Int
     /// Keeps the arena (and so the code) mapped while the trace exists.
@@ -61,11 +66,12 @@ final class NativeTraceCode: TraceCode, MachineCodeDumping {
         self.generation = generation
     }
 
-    deinit { for d in frameDescriptions { d.deallocate() } }
+    deinit { for d in frameDescriptions + entryFrameDescriptions { d.deallocate() } }
 
     func run(base: UnsafeMutablePointer<Value>) -> TraceExit {
         let r = entry(UnsafeMutableRawPointer(base), UnsafeMutableRawPointer(exitState))
         exitTraceID = Int((r >> 16) & Int32(nativeMaxTraceID))
+        exitSlotsWritten = r & nativeSlotsWrittenFlag != 0
         let snap = Int(r & Int32(nativeMaxSnapshot))
         if r & nativeEndFlag != 0 { return .end(snap: snap) }
         return .exit(snap: snap)

@@ -142,15 +142,14 @@ enum NativeHelpers {
         let a = a.unsafelyUnwrapped
         let buf = UnsafeMutablePointer<UInt64>(bitPattern: UInt(a[0])).unsafelyUnwrapped
         let nargs = Int(a[2] & 0xffff)
-        let read = Int(a[2] >> 16)
-        var args: [Value] = []
-        args.reserveCapacity(nargs)
-        for j in 0..<nargs { args.append(Value(bits: buf[callArgsOffset + j])) }
-        let rs: [Value]
-        do { rs = try vm(ctx).jitCallNative(Value(bits: a[1]), args, wanted: -1) } catch { return 2 }
-        buf[0] = UInt64(min(rs.count, Int(Int32.max)))
-        let fill = min(max(rs.count, read), callBufferResults)
-        for j in 0..<fill { buf[1 + j] = j < rs.count ? rs[j].bits : Value.nil.bits }
+        let read = min(Int(a[2] >> 16), callBufferResults)
+        // Arguments are read into the Lua stack before any result is written over them.
+        let n: Int
+        do {
+            n = try vm(ctx).jitCallNative(Value(bits: a[1]), args: buf + callArgsOffset, nargs: nargs,
+                                          results: buf + 1, fill: read)
+        } catch { return 2 }
+        buf[0] = UInt64(min(n, Int(Int32.max)))
         return 0
     }
 
@@ -174,6 +173,11 @@ enum NativeHelpers {
         return Unmanaged<LuaVM>.fromOpaque(ctx.unsafelyUnwrapped)._withUnsafeGuaranteedRef {
             $0.jitPushFrames(base: base, d) ? 0 : 2
         }
+    }
+
+    /// VARGN: args count. Status 1 when the base frame has another number of varargs.
+    static let vargn: NativeHelper = { ctx, a in
+        vm(ctx).jitTopFrameNvarargs == Int32(truncatingIfNeeded: a.unsafelyUnwrapped[0]) ? 0 : 1
     }
 
     /// Status 1 when a collection is due.

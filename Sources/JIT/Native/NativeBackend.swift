@@ -52,17 +52,20 @@ public final class NativeBackend: NativeCompiler {
     }
 
     /// Makes exit `exit` of `parent` jump straight into `side` (both compiled): installs the
-    /// snapshot's slot writes and a transfer, and patches the exit stub's jump to them. Exits with
-    /// inlined frames keep going through the interpreter's state restore.
+    /// snapshot's slot writes, its inlined frames' call records and a transfer, and patches the
+    /// exit stub's jump to them. Exits handing over multiple results keep going through the
+    /// interpreter's state restore.
     public func attachSideTrace(_ side: Trace, parent: Trace, exit: Int, engine: JITEngine) {
         guard let arena = arena,
               let pc = parent.code as? NativeTraceCode, pc.generation == generation,
               let sc = side.code as? NativeTraceCode, sc.generation == generation,
               exit < parent.snapshots.count, CodeGen.canTransfer(parent.snapshots[exit]),
-              let jumpOffset = pc.stubJumps[exit] else { return }
+              let jumpOffset = pc.stubJumps[exit], let commonExit = pc.commonExitOffset else { return }
         do {
             let cg = codeGen(parent, pc.allocation, engine: engine)
-            let asm = try cg.generateSideEntry(snap: exit, target: sc.piece.address)
+            let asm = try cg.generateSideEntry(snap: exit, target: sc.piece.address,
+                                               commonExit: pc.piece.address + UInt64(commonExit))
+            pc.entryFrameDescriptions += cg.frameDescriptions
             let piece = try arena.install(asm)
             try arena.patchRel32(at: pc.piece.address + UInt64(jumpOffset + 1), target: piece.address)
         } catch {

@@ -23,6 +23,7 @@
 //                                                   written by HSTORE, TSET (growth, rehash, nomm cache)
 //       meta      FLOAD tab.meta, func.env, udata.meta   no IR op writes them
 //       upvalues  UGET                              written by USET
+//       frames    UVOUT, UVAT, VARGN (base frame)   changed by RETF (moves the base)
 //     So `t.x = v` does not disturb a load of `t.y` (different constant keys are different keys even
 //     in the same table, and a rehash moves nodes, not values), nor the array's address.
 //     Every other `allocates` instruction bumps every heap class (conservative: no collection runs in a
@@ -60,7 +61,7 @@ struct CSEState {
     /// Epoch per constant hash key (normalized, see `keyOf`).
     private var keyEpochs: [IRConst: UInt32] = [:]
 
-    private enum Class: Int, CaseIterable { case stack = 0, array, hash, anyhash, shape, meta, upvalues }
+    private enum Class: Int, CaseIterable { case stack = 0, array, hash, anyhash, shape, meta, upvalues, frames }
     private static let heapClasses: [Class] = [.array, .hash, .anyhash, .shape, .meta, .upvalues]
 
     /// A hash key as the table sees it: 0 and -0 are the same key.
@@ -85,6 +86,7 @@ struct CSEState {
             guard let k = CSEState.keyOf(ins.b, trace) else { return (e(.array), e(.anyhash), 0) }
             return (k.type == .num ? e(.array) : 0, e(.hash), keyEpochs[k] ?? 1)
         case .UGET: return (e(.upvalues), 0, 0)
+        case .UVOUT, .UVAT, .VARGN: return (e(.frames), 0, 0)  // upvalues move only when they close
         case .FLOAD:
             switch IRField(rawValue: ins.b) {
             case .strLen?, .fnProto?: return (0, 0, 0)
@@ -129,7 +131,7 @@ struct CSEState {
         case .USET:
             bump(.upvalues); bump(.stack)
         case .RETF:
-            bump(.stack)        // slots are numbered from the caller's base after it
+            bump(.stack); bump(.frames)     // slots are numbered from the caller's base after it
         case .CALLN:
             // A library call may run Lua code (a sort comparator, __index, __tostring) that writes
             // anything, open upvalues included.

@@ -111,8 +111,8 @@ public enum IRVerifier {
                 if !(t.isValue || t == .int) { problems.append("\(tag): slot \(e.slot) refers to \(e.ref) of type \(t.name)") }
             }
             for f in s.frames {
-                if !isConst(f.closure) || !validRef(f.closure, before: 0) || ty(f.closure) != .fn {
-                    problems.append("\(tag): frame closure \(f.closure) is not a function constant")
+                if !validRef(f.closure, before: Int(s.ref)) || ty(f.closure) != .fn {
+                    problems.append("\(tag): frame closure \(f.closure) is not a function defined before the snapshot")
                 }
             }
         }
@@ -120,10 +120,10 @@ public enum IRVerifier {
     }
 
     /// Ops that may carry the guard flag (docs/jit.md: comparisons, type-checking loads, ABC,
-    /// STRBYTE/STRCHAR ranges, TOINT exactness, TSET's key, GCSTEP).
+    /// STRBYTE/STRCHAR ranges, TOINT exactness, TSET's key, GCSTEP, UVOUT, UVAT, VARGN).
     static func canGuard(_ op: IROp) -> Bool {
         switch op {
-        case .LT, .NLT, .LE, .NLE, .EQ, .NE, .ABC, .GCSTEP, .CALLN, .CALLRES, .RETF,
+        case .LT, .NLT, .LE, .NLE, .EQ, .NE, .ABC, .GCSTEP, .UVOUT, .UVAT, .VARGN, .CALLN, .CALLRES, .RETF,
              .SLOAD, .ALOAD, .HLOAD, .TGET, .UGET, .STRBYTE, .STRCHAR, .TOINT, .TSET:
             return true
         default:
@@ -156,7 +156,8 @@ public enum IRVerifier {
         case .ABC:
             want("a", ins.a, isInt, "int"); want("b", ins.b, isInt, "int"); result(.void)
         case .SLOAD:
-            if ins.c < -1 { fail(i, "SLOAD: slot \(ins.c) below the base frame's function") }
+            // Below the function slot: the base frame's varargs (at most 200, Recorder.baseVararg).
+            if ins.c < -202 { fail(i, "SLOAD: slot \(ins.c) below the base frame's varargs") }
             resultValue()
         case .FLOAD:
             guard let f = IRField(rawValue: ins.b) else { fail(i, "FLOAD: no field \(ins.b)"); return }
@@ -246,6 +247,18 @@ public enum IRVerifier {
             if ins.b < 0 || ins.c < 1 { fail(i, "RETF: resume pc \(ins.b), base shift \(ins.c)") }
             result(.void)
         case .LOOP, .GCSTEP:
+            result(.void)
+        case .UVOUT:
+            want("a", ins.a, { $0 == .fn }, "fn")
+            if ins.c < 0 { fail(i, "UVOUT: upvalue index \(ins.c)") }
+            result(.void)
+        case .VARGN:
+            if ins.b < 0 { fail(i, "VARGN: count \(ins.b)") }
+            result(.void)
+        case .UVAT:
+            want("a", ins.a, { $0 == .fn }, "fn")
+            if ins.c < 0 { fail(i, "UVAT: upvalue index \(ins.c)") }
+            if ins.b < -1 || Int(ins.b) >= traceSlotWindow - 1 { fail(i, "UVAT: slot \(ins.b) outside the trace's window") }
             result(.void)
         case .PHI:
             if ty(ins.a) != ins.type || ty(ins.b) != ins.type {

@@ -25,27 +25,78 @@ extension Recorder {
             return
         }
         guard trace.type(of: fref) == .fn else { throw RecordAbort("NYI: calling a \(trace.type(of: fref).name)") }
-        if !isConst(fref) { guardIns(.EQ, fref, const(fv)) }
+        let closureRef = guardCallee(fref, fv)
         if fv.isLuaFunction {
-            try inlineLua(a, fv.luaFunction, nargs: nargs, wanted: wanted)
+            try inlineLua(a, fv.luaFunction, nargs: nargs, wanted: wanted, closureRef: closureRef)
         } else {
             try fastFunction(a, fv.nativeFunction, nargs: nargs, wanted: wanted)
         }
     }
 
-    func inlineLua(_ a: Int, _ f: LFuncRef, nargs: Int, wanted: Int, cont: FrameCont = .call, mmStart: IRRef = 0) throws {
+    /// Guards the function a call or tail call inlines. A prototype made into more than one closure
+    /// (callbacks made afresh) is guarded by prototype only, so a new closure of it runs the same
+    /// trace (upvalues and environment are then read through the closure at run time): returns
+    /// the closure's IR value for the frame. Otherwise the identity is guarded: nil.
+    func guardCallee(_ fref: IRRef, _ fv: Value) -> IRRef? {
+        if isConst(fref) { return nil }
+        if fv.isLuaFunction, let p = fv.luaFunction.pointee.proto, p.pointee.nclosures > 1 {
+            let pr = b.emit(IRIns(.FLOAD, .ptr, a: fref, b: IRField.fnProto.rawValue))
+            guardIns(.EQ, pr, constPtr(UnsafeMutableRawPointer(p)))
+            return fref
+        }
+        guardIns(.EQ, fref, const(fv))
+        return nil
+    }
+
+    /// Inlined frames must stay inside the slots UVOUT checks (traceSlotWindow).
+    func checkWindow(_ top: Int32) throws {
+        if Int(top) + 1 >= traceSlotWindow { throw RecordAbort("inlined frames past slot \(traceSlotWindow - 2)") }
+    }
+
+    /// In a frame whose closure is known by prototype only, an upvalue access first guards that
+    /// the upvalue relates to the trace's slots as the recorded closure's did: open on the same
+    /// slot (UVAT), or aliasing none of them (UVOUT). Another closure of the prototype may have
+    /// been made by another frame.
+    func guardUpvalue(_ f: IRRef, _ index: Int, _ uv: UnsafeMutablePointer<tj_upval>) {
+        guard let fr = frames.last, !isConst(fr.closureRef) else { return }
+        ensureSnapshot()
+        if let s = openUpvalueSlot(uv) {
+            b.emit(IRIns(.UVAT, .void, a: f, b: IRRef(s), c: IRRef(index), guarded: true))
+        } else {
+            b.emit(IRIns(.UVOUT, .void, a: f, c: IRRef(index), guarded: true))
+        }
+    }
+
+    func inlineLua(_ a: Int, _ f: LFuncRef, nargs: Int, wanted: Int, cont: FrameCont = .call, mmStart: IRRef = 0,
+                   closureRef: IRRef? = nil) throws {
         let p = f.pointee.proto.unsafelyUnwrapped
-        if p.pointee.isvararg != 0 { throw RecordAbort("NYI: vararg function") }
         if frames.count >= engine.params.maxinline { throw RecordAbort("inlining too deep") }
         let np = Int(p.pointee.numparams)
-        var i = nargs
-        while i < np { set(a + 1 + i, b.singleton(.nil)); i += 1 }
-        // Arguments must be in the slot map (read now, while the caller's view is current).
-        for j in 0..<min(nargs, np) { set(a + 1 + j, try get(a + 1 + j)) }
+        let fref = closureRef ?? const(Value(f))
         let funcSlot = baseSlot + Int32(a)
-        frames.append(RecFrame(funcSlot: funcSlot, closure: f, closureRef: const(Value(f)),
-                               returnPC: Int32(curPC + 1), nresults: Int32(wanted), cont: cont, mmStart: mmStart))
-        baseSlot = funcSlot + 1
+        var frame = RecFrame(funcSlot: funcSlot, closure: f, closureRef: fref,
+                             returnPC: Int32(curPC + 1), nresults: Int32(wanted), cont: cont, mmStart: mmStart)
+        if p.pointee.isvararg != 0 {
+            // As a call lays it out: the arguments stay (the extra ones are the varargs), a copy of
+            // the function and the fixed parameters go above them, and the registers start there.
+            if cont != .call { throw RecordAbort("NYI: vararg metamethod") }
+            var args: [IRRef] = []
+            for j in 0..<nargs { args.append(try get(a + 1 + j)) }
+            for j in 0..<nargs { set(a + 1 + j, args[j]) }
+            let nf = a + 1 + nargs
+            set(nf, fref)
+            for j in 0..<np { set(nf + 1 + j, j < nargs ? args[j] : b.singleton(.nil)) }
+            frame.baseOffset = Int32(nargs + 2)
+            frame.nvarargs = Int32(max(nargs - np, 0))
+        } else {
+            var i = nargs
+            while i < np { set(a + 1 + i, b.singleton(.nil)); i += 1 }
+            // Arguments must be in the slot map (read now, while the caller's view is current).
+            for j in 0..<min(nargs, np) { set(a + 1 + j, try get(a + 1 + j)) }
+        }
+        try checkWindow(frame.baseSlot + Int32(p.pointee.framesize))
+        frames.append(frame)
+        baseSlot = frame.baseSlot
     }
 
     /// Inlines a metamethod called by the current instruction (as the interpreter calls it, above
@@ -61,6 +112,7 @@ extension Recorder {
         if frames.count >= engine.params.maxinline { throw RecordAbort("inlining too deep") }
         ensureSnapshot()
         let funcSlot = baseSlot + Int32(curProto.pointee.framesize)
+        try checkWindow(funcSlot + 1 + Int32(p.pointee.framesize))
         frames.append(RecFrame(funcSlot: funcSlot, closure: f, closureRef: const(mm), returnPC: Int32(curPC + 1),
                                nresults: 1, cont: cont, mmStart: IRRef(trace.ins.count)))
         baseSlot = funcSlot + 1
@@ -123,7 +175,7 @@ extension Recorder {
     /// Returns from the innermost inlined frame with these results.
     func returnFromInlined(_ results: [IRRef]) throws {
         let f = frames.removeLast()
-        let callerBase = frames.last.map { $0.funcSlot + 1 } ?? 0
+        let callerBase = frames.last?.baseSlot ?? 0
         baseSlot = callerBase
         switch f.cont {
         case .call:
@@ -155,7 +207,7 @@ extension Recorder {
         if var pc = pendingCall {
             multTop = nil
             frames.removeLast()
-            baseSlot = frames.last.map { $0.funcSlot + 1 } ?? 0
+            baseSlot = frames.last?.baseSlot ?? 0
             switch cur.cont {
             case .call:
                 pc.a = Int(cur.funcSlot - baseSlot)
@@ -506,16 +558,66 @@ extension Recorder {
     /// the frame and moves the base down), renumbers the slots from the caller's base and stores
     /// the results as the caller's CALL wants them. False: not possible here (stop instead).
     func returnToLowerFrame(_ a: Int, _ n: Int) throws -> Bool {
-        guard retDepth < 4, let caller = vm.jitCallerFrame() else { return false }
-        let cur = vm.jitCurrentFrame()
-        let delta = cur.base - caller.base
-        guard delta >= 1, delta < 250 else { return false }
-        let callerProto = caller.closure.pointee.proto.unsafelyUnwrapped
-        let returnPC = caller.pc - callerProto.pointee.code.unsafelyUnwrapped
-        guard returnPC >= 1, returnPC <= Int(callerProto.pointee.ncode) else { return false }
+        guard let (caller, cur, delta, _) = lowerFrame() else { return false }
         var results: [IRRef] = []
         for i in 0..<n { results.append(try get(a + i)) }
+        popToCaller(caller, delta: delta)
+        let dst = delta - 1            // the function slot: the CALL's register a in the caller
+        let wanted = Int(cur.nresults)
+        if wanted < 0 {
+            for i in 0..<n { set(dst + i, results[i]) }
+            multTop = Int32(dst + n)
+        } else {
+            for i in 0..<wanted { set(dst + i, i < n ? results[i] : b.singleton(.nil)) }
+        }
+        return true
+    }
+
+    /// A side trace tail-calls a Lua function from its start frame (or a frame it returned into):
+    /// the frame is popped as by a return (RETF) and the callee inlined in its place, returning
+    /// where the popped frame would have. False: not possible here (stop instead).
+    func tailCallFromBase(_ a: Int, nargs: Int) throws -> Bool {
+        let fv = value(a)
+        guard fv.isLuaFunction, let (caller, cur, delta, returnPC) = lowerFrame() else { return false }
+        if let u = thread.pointee.openupval,
+           UInt(bitPattern: u.pointee.v) >= UInt(bitPattern: UnsafeMutableRawPointer(curBase)) {
+            return false    // the tail call would close upvalues of the frame
+        }
+        let fref = try get(a)
+        guard trace.type(of: fref) == .fn else { return false }
+        let closureRef = guardCallee(fref, fv)
+        var vals: [IRRef] = [fref]
+        for i in 0..<nargs { vals.append(try get(a + 1 + i)) }
+        popToCaller(caller, delta: delta)
+        let dst = delta - 1
+        for (i, r) in vals.enumerated() { set(dst + i, r) }
+        let savedPC = curPC
+        curPC = returnPC - 1
+        defer { curPC = savedPC }
+        try inlineLua(dst, fv.luaFunction, nargs: nargs, wanted: Int(cur.nresults), closureRef: closureRef)
+        return true
+    }
+
+    /// The frame below the base frame a trace may pop into: the caller, the base frame, the base
+    /// shift and the caller's resume pc; nil when the base frame cannot be popped here.
+    func lowerFrame() -> (JITFrame, JITFrame, Int, Int)? {
+        guard retDepth < 4, let caller = vm.jitCallerFrame() else { return nil }
+        let cur = vm.jitCurrentFrame()
+        let delta = cur.base - caller.base
+        guard delta >= 1, delta < 250 else { return nil }
+        let callerProto = caller.closure.pointee.proto.unsafelyUnwrapped
+        let returnPC = caller.pc - callerProto.pointee.code.unsafelyUnwrapped
+        guard returnPC >= 1, returnPC <= Int(callerProto.pointee.ncode) else { return nil }
+        return (caller, cur, delta, returnPC)
+    }
+
+    /// Records RETF into `caller` and renumbers the slots from its base.
+    func popToCaller(_ caller: JITFrame, delta: Int) {
+        let callerProto = caller.closure.pointee.proto.unsafelyUnwrapped
+        let returnPC = caller.pc - callerProto.pointee.code.unsafelyUnwrapped
         let callerRef = const(Value(caller.closure))
+        baseNvarargs = caller.nvarargs
+        baseVarargRefs = [:]
         ensureSnapshot()
         b.emit(IRIns(.RETF, .void, a: callerRef, b: IRRef(returnPC), c: IRRef(delta), guarded: true))
         // Slot s of the old base is slot s + delta of the caller's.
@@ -526,14 +628,5 @@ extension Recorder {
         modified = nm
         retDepth += 1
         baseClosureRef = callerRef
-        let dst = delta - 1            // the function slot: the CALL's register a in the caller
-        let wanted = Int(cur.nresults)
-        if wanted < 0 {
-            for i in 0..<n { set(dst + i, results[i]) }
-            multTop = Int32(dst + n)
-        } else {
-            for i in 0..<wanted { set(dst + i, i < n ? results[i] : b.singleton(.nil)) }
-        }
-        return true
     }
 }

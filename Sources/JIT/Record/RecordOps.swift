@@ -105,6 +105,7 @@ extension Recorder {
         case .UGET:
             let f = try currentClosure()
             let uv = closure.upvalues[d].unsafelyUnwrapped
+            guardUpvalue(f, d, uv)
             let v = Value(bits: uv.pointee.v.pointee)
             if let s = openUpvalueSlot(uv) {
                 // A local of one of the trace's frames: the load reads its stack slot, which holds
@@ -118,6 +119,7 @@ extension Recorder {
             let x = try get(d)
             try checkMetamethodStore(nil)
             let uv = closure.upvalues[a].unsafelyUnwrapped
+            guardUpvalue(f, a, uv)
             if let s = openUpvalueSlot(uv) {
                 // The store writes the local's stack slot: later reads must load it again, and the
                 // trace must never hold its own value for that slot.
@@ -197,7 +199,7 @@ extension Recorder {
             defer { pendingValues = nil }
             try recordCall(a, nargs: 2, wanted: c - 1)
         case .TAILCALL:
-            guard let cur = frames.last else {
+            if frames.isEmpty && (trace.parent == nil || (bb == 0 && multTop == nil)) {
                 if trace.parent != nil { return stopToInterpreter() }
                 throw RecordAbort("NYI: tail call from the loop's function")
             }
@@ -208,6 +210,10 @@ extension Recorder {
             }
             if multTop != nil { ensureSnapshot() }   // its guards must resume it with its multiple results
             multTop = nil
+            guard let cur = frames.last else {
+                if try tailCallFromBase(a, nargs: nargs) { return nil }
+                return stopToInterpreter()
+            }
             if let u = thread.pointee.openupval,
                UInt(bitPattern: u.pointee.v) >= UInt(bitPattern: UnsafeMutableRawPointer(curBase)) {
                 throw RecordAbort("NYI: tail call closing upvalues")
@@ -228,7 +234,7 @@ extension Recorder {
             frames.removeLast()
             baseSlot = cur.funcSlot + 1
             for (i, r) in vals.enumerated() { set(i - 1, r) }
-            baseSlot = frames.last.map { $0.funcSlot + 1 } ?? 0
+            baseSlot = frames.last?.baseSlot ?? 0
             let savedPC = curPC
             curPC = Int(cur.returnPC) - 1
             var moved: [Int: Value] = [:]
@@ -238,7 +244,24 @@ extension Recorder {
             try inlineLua(Int(cur.funcSlot - baseSlot), fv.luaFunction, nargs: nargs, wanted: Int(cur.nresults),
                           cont: cur.cont, mmStart: mmStart)
         case .VARG:
-            throw RecordAbort("NYI: varargs")
+            // The extra arguments sit just below the frame's copy of its function (RecFrame).
+            // In the trace's base frame they are below its function slot: loaded, never written.
+            let nva = Int(frames.last?.nvarargs ?? baseNvarargs)
+            if frames.isEmpty && nva > maxBaseVarargs { throw RecordAbort("NYI: more than \(maxBaseVarargs) varargs") }
+            let n = bb == 0 ? nva : bb - 1
+            try checkWindow(baseSlot + Int32(a + n))
+            if frames.isEmpty {
+                // How many there are is a fact of this call, not of the code: guarded.
+                ensureSnapshot()
+                b.emit(IRIns(.VARGN, .void, b: IRRef(nva), guarded: true))
+            }
+            var vals: [IRRef] = []
+            for i in 0..<n {
+                if i >= nva { vals.append(b.singleton(.nil)); continue }
+                vals.append(frames.isEmpty ? baseVararg(Int32(-1 - nva + i)) : try get(-1 - nva + i))
+            }
+            for i in 0..<n { set(a + i, vals[i]) }
+            if bb == 0 { multTop = baseSlot + Int32(a + n) }
         case .SELF:
             let obj = try get(bb)
             let key = k(c)

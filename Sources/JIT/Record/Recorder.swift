@@ -47,6 +47,11 @@ struct RecFrame {
     var cont: FrameCont = .call
     /// For metamethod frames: the first IR reference recorded inside the metamethod.
     var mmStart: IRRef = 0
+    /// Registers start at funcSlot + baseOffset (a vararg function: arguments + 2; SnapFrame).
+    var baseOffset: Int32 = 1
+    /// Extra arguments of a vararg function, in the slots just below funcSlot + baseOffset - 1.
+    var nvarargs: Int32 = 0
+    var baseSlot: Int32 { funcSlot + baseOffset }
 }
 
 final class Recorder {
@@ -69,6 +74,10 @@ final class Recorder {
     var modified: [Bool] = []
     /// The slot of register 0 of the innermost frame.
     var baseSlot: Int32 = 0
+    /// Varargs of the trace's base frame, and the loads of those VARG read (baseVararg).
+    var baseNvarargs: Int32 = 0
+    var baseVarargRefs: [Int32: IRRef] = [:]
+    let maxBaseVarargs = 200
     /// Index of the instruction being recorded (snapshots are taken once per instruction).
     var insCounter = 0
     var snapForIns = -1
@@ -106,6 +115,7 @@ final class Recorder {
         self.key = key
         self.thread = f.thread
         self.depth0 = f.depth
+        self.baseNvarargs = f.nvarargs
         self.startPC = f.pc
         self.startProto = f.closure.pointee.proto.unsafelyUnwrapped
         self.curBase = f.base
@@ -231,6 +241,16 @@ final class Recorder {
         return curBase[r]
     }
 
+    /// An extra argument of the trace's base frame (slot s below its function slot): the trace
+    /// never writes those slots, so one load serves until a RETF renumbers the slots.
+    func baseVararg(_ s: Int32) -> IRRef {
+        if let r = baseVarargRefs[s] { return r }
+        ensureSnapshot()
+        let ref = b.emit(IRIns(.SLOAD, IRType.of(curBase[Int(s)]), c: s, guarded: true))
+        baseVarargRefs[s] = ref
+        return ref
+    }
+
     /// The IR value of register r of the innermost frame.
     func get(_ r: Int) throws -> IRRef {
         let s = baseSlot + Int32(r)
@@ -270,7 +290,9 @@ final class Recorder {
             if modified[i] && slots[i] != noRef { entries.append(SnapEntry(slot: s, ref: slots[i])) }
             s += 1
         }
-        let fr = frames.map { SnapFrame(funcSlot: $0.funcSlot, closure: $0.closureRef, returnPC: $0.returnPC, nresults: $0.nresults) }
+        let fr = frames.map { SnapFrame(funcSlot: $0.funcSlot, closure: $0.closureRef, proto: $0.closure.pointee.proto.unsafelyUnwrapped,
+                                            returnPC: $0.returnPC, nresults: $0.nresults, baseOffset: $0.baseOffset,
+                                            nvarargs: $0.nvarargs) }
         var snap = Snapshot(ref: Int32(trace.ins.count), pc: Int32(curPC), entries: entries, frames: fr, topSlot: top)
         snap.multresTop = multTop
         snap.baseClosure = baseClosureRef
