@@ -143,7 +143,7 @@ extension LuaVM {
         co.pointee.resumeTop = nil
         let stack0 = stackBase(L)
         L.pointee.top = UInt32(ci.pointee.top - stack0)
-        let hook = loopHook
+        unowned(unsafe) let hook = loopHookUnretained   // no retain per run() (a resume enters run())
         tj_vm_state.tag = UInt32(TJ_VMSTATE_INTERP)
         tj_vm_state.thread = L
         tj_vm_state.proto = cl.pointee.proto
@@ -633,7 +633,7 @@ extension LuaVM {
                     base[a + 3] = Value(idx)
                     pc += Int(ins >> 16) &- 0x8000
                     tj_vm_state.pc = pc
-                    if let h = hook, rec || jitWants(cl, pc) {
+                    if hook != nil, rec || jitWants(cl, pc), let h = hook {
                         ci.pointee.pc = pc
                         if h.loopHeader(self, pc: pc) {
                             (ci, cl, k, base, pc) = LuaVM.frameState(co)
@@ -648,7 +648,7 @@ extension LuaVM {
                     base[a - 1] = v
                     pc += Int(ins >> 16) &- 0x8000
                     tj_vm_state.pc = pc
-                    if let h = hook, rec || jitWants(cl, pc) {
+                    if hook != nil, rec || jitWants(cl, pc), let h = hook {
                         ci.pointee.pc = pc
                         if h.loopHeader(self, pc: pc) {
                             (ci, cl, k, base, pc) = LuaVM.frameState(co)
@@ -659,7 +659,7 @@ extension LuaVM {
                 }
             case .LOOP:
                 tj_vm_state.pc = pc
-                if let h = hook, rec || jitWants(cl, pc) {
+                if hook != nil, rec || jitWants(cl, pc), let h = hook {
                         ci.pointee.pc = pc
                         if h.loopHeader(self, pc: pc) {
                             (ci, cl, k, base, pc) = LuaVM.frameState(co)

@@ -58,7 +58,10 @@ public final class LuaVM {
     var stringMetatable: TableRef?
     var builtins: [Builtin] = []
     var swiftDepth = 0
-    public var loopHook: LoopHook?
+    public var loopHook: LoopHook? { didSet { loopHookUnretained = loopHook } }
+    /// The same hook without reference counting, for the interpreter (which enters run() at every
+    /// coroutine resume); `loopHook` keeps it alive.
+    unowned(unsafe) var loopHookUnretained: LoopHook?
     /// The trace recorder, called before every instruction while `jitRecording` is set.
     public var recordHook: RecordHook?
     public var jitRecording = false

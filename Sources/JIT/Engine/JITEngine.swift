@@ -84,6 +84,8 @@ public final class JITEngine: LoopHook, RecordHook {
     var inTrace = 0
     var counters: [LoopKey: Int] = [:]
     var abortCounts: [LoopKey: Int] = [:]
+    /// Recordings of a root loop that ended because the recorded iteration was its last (retried).
+    var loopLeftRetries: [LoopKey: Int] = [:]
     var blacklist: Set<LoopKey> = []
     var recorder: Recorder?
     let irInterp: IRInterpreter
@@ -226,7 +228,7 @@ public final class JITEngine: LoopHook, RecordHook {
             return enter(t, frame: f)
         }
         if blacklist.contains(key) {
-            b[idx] = params.hotness == .sample ? 0 : b[idx]
+            b[idx] = 0      // never recorded again: the interpreter stops calling the hook here
             return false
         }
         switch params.hotness {
@@ -303,6 +305,18 @@ public final class JITEngine: LoopHook, RecordHook {
             return
         }
         if let key = r.key {
+            // Counter and sample hotness start recording at whichever back-edge got hot; when that
+            // was the loop's last iteration, nothing failed: record again at its next back-edge
+            // (a few times; a loop that always leaves after one iteration then counts aborts).
+            if reason == "loop left" && params.hotness != .eager && (loopLeftRetries[key] ?? 0) < 8 {
+                loopLeftRetries[key, default: 0] += 1
+                if params.hotness == .counter {
+                    counters[key] = (params.hotloop << min(abortCounts[key] ?? 0, 10)) - 1
+                } else if let p = ProtoRef(bitPattern: key.proto) {
+                    bytes(for: p)[key.pc] = 1
+                }
+                return
+            }
             let n = (abortCounts[key] ?? 0) + 1
             abortCounts[key] = n
             if n >= params.maxabort {

@@ -19,7 +19,7 @@ public enum JITBackend: String, Sendable {
 
 public struct JITParams: Sendable, Equatable {
     public var hotness: HotnessMode = .sample
-    public var backend: JITBackend = .ir
+    public var backend: JITBackend = .native
     /// Counter mode: back-edges before a loop is hot.
     public var hotloop = 56
     /// Sampling mode: samples that must land in a loop (after decay) before it is hot.
@@ -99,7 +99,7 @@ public struct JITParams: Sendable, Equatable {
                   p.hotness = m
                   return true
               }),
-        Entry(name: "backend", meaning: "what runs traces: ir (the IR interpreter, the reference) or native (x86-64 code)",
+        Entry(name: "backend", meaning: "what runs traces: native (x86-64 code) or ir (the IR interpreter, the reference)",
               get: { $0.backend.rawValue }, set: { p, s in
                   guard let b = JITBackend(rawValue: s) else { return false }
                   p.backend = b
