@@ -3,6 +3,7 @@
 //
 //     tracejit bench [PROGRAMS or DIRS] --runs N --warmup N [--size small|default|ARG]
 //                    [--save NAME] [--compare NAME] [--vs 'OTHER COMMAND'] [--peer CMD]...
+//                    [--subject NAME=COMMAND]...
 //                    [--explain] [--json F] [--markdown F] [--csv F]
 //     tracejit bench history FILES... -o chart.svg
 import ArgumentParser
@@ -71,6 +72,11 @@ struct BenchRunCommand: ParsableCommand {
     @Option(help: "A peer interpreter run on the same programs (repeatable): lua5.4, luajit, 'luajit -joff'.")
     var peer: [String] = []
 
+    @Option(help: ArgumentHelp(
+        "Another subject NAME=COMMAND (repeatable), run and reported like a peer; a leading word `tracejit` is this build.",
+        discussion: "e.g. --subject 'interp=tracejit run --interp-only' next to --run-flags '--jit-backend=native'."))
+    var subject: [String] = []
+
     @Option(help: "Save this run as baseline NAME (bench/baselines/NAME.json, or a path).")
     var save: String?
 
@@ -124,6 +130,9 @@ struct BenchRunCommand: ParsableCommand {
         }
         o.vs = vs
         o.peers = peer
+        o.namedSubjects = try subject.map {
+            do { return try NamedCommand.parse($0, selfPath: selfExecutablePath()) } catch { throw ValidationError("\(error)") }
+        }
         o.save = save
         o.compare = compare
         o.baselineDirectory = baselineDir
