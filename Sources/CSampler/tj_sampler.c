@@ -210,6 +210,7 @@ static struct {
   const tj_vmstate_t *vm;
   const tj_frame_layout *layout;
   int refine_pc;
+  int native_in_trace_only;
   tj_sampler_stats st;
   int perf_errno;
 } S = { .perf_fd = -1 };
@@ -272,9 +273,11 @@ static void take_sample(ucontext_t *uc) {
     tj_walk_lua_frames(S.vm, S.layout, s, S.max_lua);
     if (S.refine_pc) refine_running_pc(uc, s);
     int trunc = 0, n = 0;
-    if (S.native == TJ_NATIVE_FP) {
+    tj_native_walk walk = S.native;
+    if (S.native_in_trace_only && s->state != TJ_VMSTATE_TRACE) walk = TJ_NATIVE_NONE;
+    if (walk == TJ_NATIVE_FP) {
       n = walk_fp(uc, S.stack_hi, s->native, S.max_native, &trunc);
-    } else if (S.native == TJ_NATIVE_LIBUNWIND) {
+    } else if (walk == TJ_NATIVE_LIBUNWIND) {
       n = walk_libunwind(uc, s->native, S.max_native, &trunc);
       s->flags |= TJ_SAMPLE_NATIVE_LIBUNWIND;
     }
@@ -431,6 +434,7 @@ int tj_sampler_start(const tj_sampler_config *cfg, tj_ring *ring, const tj_vmsta
   S.vm = vm ? vm : &tj_vm_state;
   S.layout = cfg && cfg->layout ? cfg->layout : &tj_sampler_frame_layout;
   S.refine_pc = cfg && cfg->refine_pc;
+  S.native_in_trace_only = cfg && cfg->native_in_trace_only;
   S.vm_tid = (int)syscall(SYS_gettid);
   S.stack_hi = thread_stack_top();
   S.period_ns = 1000000000ull / hz;

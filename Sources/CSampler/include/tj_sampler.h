@@ -115,6 +115,8 @@ typedef struct tj_sampler_config {
   uint32_t unwind_per_thread_cache; /* libunwind: UNW_CACHE_PER_THREAD instead of GLOBAL */
   const tj_frame_layout *layout;    /* NULL: &tj_sampler_frame_layout */
   uint32_t refine_pc;         /* find the running frame's pc in the interrupted registers */
+  uint32_t native_in_trace_only; /* walk the native stack only for samples taken in a trace
+                                    (Lua-mode profiles use native addresses only to name JIT code) */
 } tj_sampler_config;
 
 typedef struct tj_sampler_stats {
