@@ -246,6 +246,39 @@ public final class BenchDriver {
         return ExitStatus.ok
     }
 
+    /// `tracejit bench report FILES...`: the tables of saved results (`--save` files or `--json`
+    /// exports) again, several merged into one when they are sessions of the same subjects over
+    /// different programs (BenchResult.merged); exports as in a run.
+    public func report(files: [String], markdown: String? = nil, json: String? = nil, csv: String? = nil,
+                       save: String? = nil) -> Int32 {
+        do {
+            if files.isEmpty { throw BenchError("report needs at least one saved result") }
+            let result = try BenchResult.merged(files.map { try BenchResult.load(path: $0) })
+            let analysis = Analysis.make(result)
+            var tableToStdout = true
+            func emit(_ target: String?, _ text: () throws -> Data) throws {
+                guard let t = target else { return }
+                let data = try text()
+                if t == "-" {
+                    tableToStdout = false
+                    out(String(decoding: data, as: UTF8.self))
+                } else {
+                    try data.write(to: URL(fileURLWithPath: t))
+                }
+            }
+            try emit(json) { try Reports.json(result, analysis) + Data("\n".utf8) }
+            try emit(markdown) { Data(Reports.markdown(result, analysis).utf8) }
+            try emit(csv) { Data(Reports.csv(result).utf8) }
+            let text = Reports.text(result, analysis)
+            if tableToStdout { out(text) } else { err(text) }
+            if let s = save { try result.save(path: s) }
+            return ExitStatus.ok
+        } catch {
+            err("tracejit bench report: \(error)\n")
+            return ExitStatus.failure
+        }
+    }
+
     /// `tracejit bench history FILES... -o chart.svg`.
     public func history(files: [String], output: String) -> Int32 {
         do {

@@ -231,6 +231,38 @@ final class DriverTests: XCTestCase {
         XCTAssertTrue(md.contains("`tracejit interp` = `interp --interp-only`"), md)
     }
 
+    /// Two sessions of the same subjects over different programs merge into one table; sessions
+    /// of different subjects do not.
+    func testReportMergesSessionsOverDifferentPrograms() throws {
+        let fake = FakeRunner(["new": [2.0], "luajit": [1.0]])
+        var a = "", b = ""
+        for (i, prog) in progs.enumerated() {
+            let (st, _, _) = run(fake, options {
+                $0.paths = [prog]
+                $0.peers = ["luajit"]
+                $0.runs = 3
+                $0.json = self.dir + "/s\(i).json"
+            })
+            XCTAssertEqual(st, 0)
+        }
+        let (d, output) = driver(FakeRunner([:]), &a, &b)
+        XCTAssertEqual(d.report(files: [dir + "/s1.json", dir + "/s0.json"], markdown: dir + "/m.md", save: dir + "/m.json"), 0)
+        let merged = try BenchResult.load(path: dir + "/m.json")
+        XCTAssertEqual(merged.programs.map(\.program.name), ["a.lua", "b.lua"])
+        XCTAssertEqual(merged.programs[1].samples["new"]?.count, 3)
+        let md = try String(contentsOfFile: dir + "/m.md", encoding: .utf8)
+        XCTAssertTrue(md.contains("| a.lua | 2.000 |"), md)
+        XCTAssertTrue(md.contains("| b.lua | 2.000 |"), md)
+        XCTAssertTrue(output().0.contains("geometric mean"), output().0)
+        // Different subjects, or the same program twice: refused.
+        let (st, _, _) = run(fake, options { $0.paths = [self.progs[0]]; $0.runs = 3; $0.json = self.dir + "/s2.json" })
+        XCTAssertEqual(st, 0)
+        XCTAssertEqual(d.report(files: [dir + "/s0.json", dir + "/s2.json"]), 1)
+        XCTAssertTrue(output().1.contains("different subjects"), output().1)
+        XCTAssertEqual(d.report(files: [dir + "/s0.json", dir + "/s0.json"]), 1)
+        XCTAssertTrue(output().1.contains("a.lua is in more than one result"), output().1)
+    }
+
     func testNamedSubjectParsing() throws {
         let a = try NamedCommand.parse("jit=tracejit run --jit-backend=native", selfPath: "/opt/my tj/tracejit")
         XCTAssertEqual(a.name, "jit")
