@@ -251,6 +251,10 @@ static void refine_running_pc(const ucontext_t *uc, tj_sample *s) {
   if (best) s->lua[0].pc = (uint32_t)((best - (uintptr_t)p->code) / 4) - 1;
 }
 
+/* The handler times itself with the thread CPU clock (a second system call per sample). Timing it
+ * with CLOCK_MONOTONIC (the vDSO, no syscall) was tried: on a loaded machine the thread is often
+ * descheduled inside the handler (its syscall is a preemption point), and the wall time came out
+ * at milliseconds per sample (docs/profiler.md, "Overhead"). */
 static void take_sample(ucontext_t *uc) {
   uint64_t t0 = tj_thread_cpu_ns();
   int64_t delta = (int64_t)(t0 - S.last_cpu_ns);

@@ -15,17 +15,19 @@
 #           valgrind (n_vg; valgrind runs the program ~50x slower, so the CPU-time timer fires far
 #           more often per instruction: valgrind delivers 80-120 per CPU-second of its own, ~5x the
 #           records of the native run);
-#   match   callgrind, `run --interp-only --profile --sample-rate R`, R = 1000 * n_nat / n_vg, so
-#           that about as many records are taken as in the native run: I_match, n_match;
-#   jit     callgrind, `run --jit-backend=native` (sample hotness at its default 1000 Hz), with
-#           --smc-check=all-non-file for the JIT's code.
+#   match   callgrind, `run --interp-only --profile --sample-rate R`, R = 1000 * n_nat / n_vg, an
+#           attempt at as many records as the native run: I_match, n_match (valgrind delivers
+#           pending signals at its own pace, so n_match stays close to n_vg: a check of linearity);
+#   jit     (with JIT=1 in the environment) callgrind, `run --jit-backend=native`: the sample
+#           hotness sampler's handler, drain and start/stop instructions and the run's stats;
+#           (--smc-check=all-non-file for the JIT's code; sample hotness at its default 1000 Hz).
 # and prints: the instructions the profile adds per record, (I_prof - I_base) / n_vg, with the
 # attribution of the handler (on_sigprof), the drain thread (drainLoop: ring pops, aggregation)
 # and the end of the run (ProfileSession.stop: stacks, naming, merging; writeOutputs: the report);
 # the user-space overhead of a native-like run, (I_match - I_base) / I_base scaled to n_nat
 # records ("match%": (I_match - I_base) * n_nat / n_match / I_base); and the same from the 1000 Hz
-# run ("lin%": per-record cost * n_nat / I_base, which over-counts the part of the end-of-run work
-# that grows with distinct stacks). The kernel's part (signal delivery, the handler's syscalls) is
+# run ("lin%": per-record cost * n_nat / I_base). Both spread the report, a fixed cost per run, over
+# the records; docs/profiler.md keeps it apart (the report/r column times n_vg). The kernel's part (signal delivery, the handler's syscalls) is
 # invisible to callgrind and is measured natively (bench/tools/signal_cost.c).
 set -eu
 TJ=${1:?usage: profile_overhead.sh TRACEJIT [PROGRAM SIZE]...}

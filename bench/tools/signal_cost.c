@@ -1,7 +1,7 @@
 /* signal_cost.c: the CPU cost of one timer-driven sample as the kernel delivers it to tracejit's
  * sampler, measured by amplification on a fixed amount of work (docs/profiler.md, "Overhead").
  *
- *   cc -O2 -o /tmp/signal_cost bench/tools/signal_cost.c && /tmp/signal_cost [reps]
+ *   cc -O2 -o /tmp/signal_cost bench/tools/signal_cost.c && /tmp/signal_cost [reps [n [MB]]]
  *
  * The same timer as CSampler (perf_event_open on the thread's software task clock, user time
  * only, overflow routed as SIGPROF to the thread with F_SETSIG + F_SETOWN_EX, one overflow at a
@@ -13,6 +13,10 @@
  * interleaved, `reps` times each; the minimum thread CPU time per rate is kept (the run least
  * disturbed by neighbours), and the cost per signal is the slope of min time against signals
  * taken. Prints the slope in microseconds and what it makes at 1 kHz.
+ *
+ * With MB > 0 the work also reads a buffer of MB megabytes at pseudo-random places (an LCG), so
+ * the work has a working set the signal path can evict from caches and TLB, as an interpreter's
+ * heap and dispatch code are; the slope then includes that indirect cost.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -71,8 +75,20 @@ static void disarm(void) {
   if (fd >= 0) { ioctl(fd, PERF_EVENT_IOC_DISABLE, 0); close(fd); fd = -1; }
 }
 
+static uint64_t *buf;
+static uint64_t buf_words;
+
 static double work(uint64_t n) {
   double x = 1.0;
+  if (buf) {
+    uint64_t k = 12345, acc = 0;
+    for (uint64_t i = 0; i < n / 8; i++) {
+      k = k * 6364136223846793005ull + 1442695040888963407ull;
+      acc += buf[(k >> 17) % buf_words];
+      x = x * 1.0000001 + 1e-9;
+    }
+    return x + (double)acc;
+  }
   for (uint64_t i = 0; i < n; i++) x = x * 1.0000001 + 1e-9;
   return x;
 }
@@ -80,6 +96,13 @@ static double work(uint64_t n) {
 int main(int argc, char **argv) {
   int reps = argc > 1 ? atoi(argv[1]) : 9;
   uint64_t n = argc > 2 ? strtoull(argv[2], 0, 10) : 300000000ull;
+  uint64_t mb = argc > 3 ? strtoull(argv[3], 0, 10) : 0;
+  if (mb) {
+    buf_words = mb * 1024 * 1024 / 8;
+    buf = malloc(buf_words * 8);
+    if (!buf) return 1;
+    for (uint64_t i = 0; i < buf_words; i++) buf[i] = i * 2654435761u;
+  }
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_sigaction = handler;
