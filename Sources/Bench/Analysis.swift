@@ -23,6 +23,9 @@ public struct ProgramAnalysis: Codable, Equatable {
     public var ratios: [String: Double]
     /// Median over runs of each VM figure the main subject reported (nil: none reported).
     public var vm: VMStats?
+    /// The same for every subject that reported any figure (main included), by subject name: a
+    /// second tracejit (the JIT next to the interpreter) shows its own traces, exits and JIT share.
+    public var vmBySubject: [String: VMStats]? = nil
     /// Median over runs of each in-process iteration's seconds (main subject), when supported.
     public var iterations: [Double]?
 }
@@ -70,15 +73,19 @@ public struct Analysis: Codable, Equatable {
             if let m = sums[main]?.median {
                 for p in peers { if let pm = sums[p]?.median, pm > 0 { ratios[p] = m / pm } }
             }
-            let mainSamples = pr.samples[main] ?? []
-            let vm = medianVM(mainSamples.compactMap(\.vm))
+            var vmBy: [String: VMStats] = [:]
+            for s in result.subjects {
+                if let v = medianVM((pr.samples[s.name] ?? []).compactMap(\.vm)) { vmBy[s.name] = v }
+            }
+            let vm = vmBy[main]
             var iters: [Double]?
             if let it = vm?.iterations, !it.isEmpty {
                 iters = it
                 anyIterations = true
             }
             progs.append(ProgramAnalysis(program: pr.program.name, args: pr.program.args, summaries: sums,
-                                         maxRSSKiB: rss, ratios: ratios, vm: vm, iterations: iters))
+                                         maxRSSKiB: rss, ratios: ratios, vm: vm, vmBySubject: vmBy.isEmpty ? nil : vmBy,
+                                         iterations: iters))
             // The base samples for this program.
             var base: [Double] = []
             if let b = baseline {

@@ -36,6 +36,9 @@ public struct BenchOptions {
     public var name = "tracejit"
     public var vs: String?
     public var peers: [String] = []
+    /// Further subjects with names of their own (`--subject NAME=COMMAND`), run and reported like
+    /// peers: e.g. this tracejit with other flags next to the command under test.
+    public var namedSubjects: [NamedCommand] = []
     public var save: String?
     public var compare: String?
     public var baselineDirectory = "bench/baselines"
@@ -51,6 +54,36 @@ public struct BenchOptions {
     public var keepGoing = false
 
     public init() {}
+}
+
+/// A subject given as `NAME=COMMAND` (`--subject`). The name is everything before the first `=`,
+/// so it cannot hold one; the command keeps any `=` of its own (`--jit-backend=native`).
+public struct NamedCommand: Equatable {
+    public var name: String
+    public var command: String
+
+    public init(name: String, command: String) {
+        self.name = name
+        self.command = command
+    }
+
+    /// Parses `NAME=COMMAND`. When the command's first word is `tracejit`, it is replaced by
+    /// `selfPath` (quoted), so `tracejit run --interp-only` means this very build.
+    public static func parse(_ text: String, selfPath: String? = nil) throws -> NamedCommand {
+        guard let eq = text.firstIndex(of: "=") else {
+            throw BenchError("--subject '\(text)': expected NAME=COMMAND")
+        }
+        let name = text[..<eq].trimmingCharacters(in: .whitespaces)
+        var command = text[text.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+        if name.isEmpty { throw BenchError("--subject '\(text)': the name before '=' is empty") }
+        let words = try splitCommand(command)
+        if words.isEmpty { throw BenchError("--subject '\(text)': the command after '=' is empty") }
+        if let me = selfPath, words[0] == "tracejit" {
+            let rest = command.drop { !$0.isWhitespace }
+            command = "'" + me.replacingOccurrences(of: "'", with: "'\\''") + "'" + rest
+        }
+        return NamedCommand(name: name, command: command)
+    }
 }
 
 public enum ExitStatus {
@@ -106,6 +139,12 @@ public final class BenchDriver {
         let programs = try Programs.resolve(o.paths.isEmpty ? ["bench"] : o.paths, size: o.size)
         var subjects = [Subject(name: o.name, command: o.command, role: .main)]
         if let vs = o.vs { subjects.append(Subject(name: "vs " + BenchDriver.displayName(vs), command: vs, role: .vs)) }
+        for s in o.namedSubjects {
+            if subjects.contains(where: { $0.name == s.name }) {
+                throw BenchError("two subjects are named '\(s.name)': give each --subject a name of its own (NAME=COMMAND)")
+            }
+            subjects.append(Subject(name: s.name, command: s.command, role: .peer))
+        }
         for p in o.peers {
             var n = BenchDriver.displayName(p)
             while subjects.contains(where: { $0.name == n }) { n += "'" }
@@ -205,6 +244,39 @@ public final class BenchDriver {
             return ExitStatus.regression
         }
         return ExitStatus.ok
+    }
+
+    /// `tracejit bench report FILES...`: the tables of saved results (`--save` files or `--json`
+    /// exports) again, several merged into one when they are sessions of the same subjects over
+    /// different programs (BenchResult.merged); exports as in a run.
+    public func report(files: [String], markdown: String? = nil, json: String? = nil, csv: String? = nil,
+                       save: String? = nil) -> Int32 {
+        do {
+            if files.isEmpty { throw BenchError("report needs at least one saved result") }
+            let result = try BenchResult.merged(files.map { try BenchResult.load(path: $0) })
+            let analysis = Analysis.make(result)
+            var tableToStdout = true
+            func emit(_ target: String?, _ text: () throws -> Data) throws {
+                guard let t = target else { return }
+                let data = try text()
+                if t == "-" {
+                    tableToStdout = false
+                    out(String(decoding: data, as: UTF8.self))
+                } else {
+                    try data.write(to: URL(fileURLWithPath: t))
+                }
+            }
+            try emit(json) { try Reports.json(result, analysis) + Data("\n".utf8) }
+            try emit(markdown) { Data(Reports.markdown(result, analysis).utf8) }
+            try emit(csv) { Data(Reports.csv(result).utf8) }
+            let text = Reports.text(result, analysis)
+            if tableToStdout { out(text) } else { err(text) }
+            if let s = save { try result.save(path: s) }
+            return ExitStatus.ok
+        } catch {
+            err("tracejit bench report: \(error)\n")
+            return ExitStatus.failure
+        }
     }
 
     /// `tracejit bench history FILES... -o chart.svg`.

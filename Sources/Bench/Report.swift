@@ -95,25 +95,33 @@ public enum Reports {
         let nCols = h.count
         out.append(Table(title: "Times: median of \(r.runs) runs (\(r.warmup) warm-up), \(a.metric.label), size \(r.size)",
                          header: h, rows: rows, right: Set(1..<nCols)))
-        // VM figures.
+        // VM figures: the main subject's table always (saying so when nothing was reported), then
+        // one per other subject that reported anything (a second tracejit: the JIT next to the
+        // interpreter).
         let vh = ["program", "traces", "side", "aborts", "exits", "JIT samples", "1st trace ms", "compile ms", "GC count", "GC ms"]
-        let vrows = a.programs.map { p -> [String] in
-            let v = p.vm
-            return [p.program,
-                    opt(v?.traces) { String(format: "%.0f", $0) },
-                    opt(v?.sideTraces) { String(format: "%.0f", $0) },
-                    opt(v?.aborts) { String(format: "%.0f", $0) },
-                    opt(v?.exits) { String(format: "%.0f", $0) },
-                    opt(v?.jitSampleShare) { String(format: "%.1f%%", $0 * 100) },
-                    opt(v?.firstTraceSeconds) { String(format: "%.1f", $0 * 1000) },
-                    opt(v?.compileSeconds) { String(format: "%.1f", $0 * 1000) },
-                    opt(v?.gcCount) { String(format: "%.0f", $0) },
-                    opt(v?.gcSeconds) { String(format: "%.1f", $0 * 1000) }]
+        func vmRows(_ subject: String) -> [[String]] {
+            a.programs.map { p -> [String] in
+                let v = p.vmBySubject?[subject] ?? (subject == a.mainSubject ? p.vm : nil)
+                return [p.program,
+                        opt(v?.traces) { String(format: "%.0f", $0) },
+                        opt(v?.sideTraces) { String(format: "%.0f", $0) },
+                        opt(v?.aborts) { String(format: "%.0f", $0) },
+                        opt(v?.exits) { String(format: "%.0f", $0) },
+                        opt(v?.jitSampleShare) { String(format: "%.1f%%", $0 * 100) },
+                        opt(v?.firstTraceSeconds) { String(format: "%.1f", $0 * 1000) },
+                        opt(v?.compileSeconds) { String(format: "%.1f", $0 * 1000) },
+                        opt(v?.gcCount) { String(format: "%.0f", $0) },
+                        opt(v?.gcSeconds) { String(format: "%.1f", $0 * 1000) }]
+            }
         }
         let anyVM = a.programs.contains { $0.vm != nil }
         out.append(Table(title: "VM figures of \(a.mainSubject) (median over runs)"
                             + (anyVM ? "" : "; none reported by this build (stats channel, docs/bench.md)"),
-                         header: vh, rows: vrows, right: Set(1..<vh.count)))
+                         header: vh, rows: vmRows(a.mainSubject), right: Set(1..<vh.count)))
+        for s in others where a.programs.contains(where: { $0.vmBySubject?[s] != nil }) {
+            out.append(Table(title: "VM figures of \(s) (median over runs)", header: vh, rows: vmRows(s),
+                             right: Set(1..<vh.count)))
+        }
         // Warm-up curve.
         if let it = r.iterations {
             if a.iterationsSupported == true {

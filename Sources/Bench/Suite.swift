@@ -184,8 +184,45 @@ public struct BenchResult: Codable, Equatable {
         try BenchJSON.encoder().encode(self)
     }
 
+    /// A saved result (`--save`), or a `--json` export, whose `result` is one.
     public static func decode(_ data: Data) throws -> BenchResult {
-        try BenchJSON.decoder().decode(BenchResult.self, from: data)
+        do {
+            return try BenchJSON.decoder().decode(BenchResult.self, from: data)
+        } catch {
+            if let r = try? BenchJSON.decoder().decode(BenchReport.self, from: data) { return r.result }
+            throw error
+        }
+    }
+
+    /// Results of sessions that ran the same subjects with the same settings on different
+    /// programs (e.g. concurrent sessions over parts of the suite), as one result: programs in
+    /// name order, the earliest date, the highest load average seen at the sessions' starts.
+    public static func merged(_ parts: [BenchResult]) throws -> BenchResult {
+        guard var out = parts.first else { throw BenchError("no results to merge") }
+        for p in parts.dropFirst() {
+            if p.subjects != out.subjects {
+                throw BenchError("cannot merge results of different subjects: "
+                    + out.subjects.map(\.name).joined(separator: ", ") + " vs " + p.subjects.map(\.name).joined(separator: ", "))
+            }
+            if p.runs != out.runs || p.warmup != out.warmup || p.size != out.size || p.metric != out.metric
+                || p.iterations != out.iterations {
+                throw BenchError("cannot merge results with different runs, warm-up, size, metric or iterations")
+            }
+            if p.machine.cpuModel != out.machine.cpuModel || p.machine.hostname != out.machine.hostname
+                || p.machine.tracejitCommit != out.machine.tracejitCommit {
+                throw BenchError("cannot merge results from different machines or tracejit commits")
+            }
+            for pr in p.programs {
+                if out.programs.contains(where: { $0.program.name == pr.program.name && $0.program.args == pr.program.args }) {
+                    throw BenchError("\(pr.program.name) is in more than one result")
+                }
+                out.programs.append(pr)
+            }
+            out.date = min(out.date, p.date)
+            out.machine.loadAverage = max(out.machine.loadAverage, p.machine.loadAverage)
+        }
+        out.programs.sort { ($0.program.name, $0.program.args.joined(separator: " ")) < ($1.program.name, $1.program.args.joined(separator: " ")) }
+        return out
     }
 
     public static func load(path: String) throws -> BenchResult {

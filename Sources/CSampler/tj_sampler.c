@@ -210,6 +210,8 @@ static struct {
   const tj_vmstate_t *vm;
   const tj_frame_layout *layout;
   int refine_pc;
+  int native_in_trace_only;
+  uint64_t handler_timed_ns, handler_timed; /* the samples whose handler was timed */
   tj_sampler_stats st;
   int perf_errno;
 } S = { .perf_fd = -1 };
@@ -250,16 +252,29 @@ static void refine_running_pc(const ucontext_t *uc, tj_sample *s) {
   if (best) s->lua[0].pc = (uint32_t)((best - (uintptr_t)p->code) / 4) - 1;
 }
 
+/* System calls are most of what a sample costs the handler (each reads cold kernel state). Under
+ * the perf timer a signal stands for exactly one counted period: the event disables itself at its
+ * overflow and counts nothing until the handler re-arms it, so the weight is 1 and no clock is
+ * read; the handler times itself (thread CPU clock, two reads) on every 64th sample only, and
+ * tj_sampler_stop scales that up. Under setitimer, whose signals coalesce, the thread CPU clock is
+ * read on every sample and the credit of CPU time since the previous one sets the weight. (Timing
+ * the handler with CLOCK_MONOTONIC instead was tried: on a loaded machine the thread is often
+ * descheduled inside the handler and the wall time came out at milliseconds per sample.) */
 static void take_sample(ucontext_t *uc) {
-  uint64_t t0 = tj_thread_cpu_ns();
-  int64_t delta = (int64_t)(t0 - S.last_cpu_ns);
-  S.last_cpu_ns = t0;
-  S.credit_ns += delta;
-  int64_t w = S.credit_ns / (int64_t)S.period_ns;
-  if (w < 1) w = 1;
-  if (w > 1000000) w = 1000000;
-  S.credit_ns -= w * (int64_t)S.period_ns;
-  if (S.credit_ns < -4 * (int64_t)S.period_ns) S.credit_ns = -4 * (int64_t)S.period_ns;
+  int perf = S.timer == TJ_TIMER_PERF;
+  int timed = !perf || (S.st.signals & 63) == 0;
+  uint64_t t0 = timed ? tj_thread_cpu_ns() : 0;
+  int64_t w = 1;
+  if (!perf) {
+    int64_t delta = (int64_t)(t0 - S.last_cpu_ns);
+    S.last_cpu_ns = t0;
+    S.credit_ns += delta;
+    w = S.credit_ns / (int64_t)S.period_ns;
+    if (w < 1) w = 1;
+    if (w > 1000000) w = 1000000;
+    S.credit_ns -= w * (int64_t)S.period_ns;
+    if (S.credit_ns < -4 * (int64_t)S.period_ns) S.credit_ns = -4 * (int64_t)S.period_ns;
+  }
 
   S.st.signals++;
   tj_sample *s = tj_ring_begin_write(S.ring);
@@ -268,13 +283,15 @@ static void take_sample(ucontext_t *uc) {
   } else {
     s->weight = (uint32_t)w;
     s->flags = 0;
-    s->cpu_ns = t0 - S.start_cpu_ns;
+    s->cpu_ns = timed ? t0 - S.start_cpu_ns : 0;
     tj_walk_lua_frames(S.vm, S.layout, s, S.max_lua);
     if (S.refine_pc) refine_running_pc(uc, s);
     int trunc = 0, n = 0;
-    if (S.native == TJ_NATIVE_FP) {
+    tj_native_walk walk = S.native;
+    if (S.native_in_trace_only && s->state != TJ_VMSTATE_TRACE) walk = TJ_NATIVE_NONE;
+    if (walk == TJ_NATIVE_FP) {
       n = walk_fp(uc, S.stack_hi, s->native, S.max_native, &trunc);
-    } else if (S.native == TJ_NATIVE_LIBUNWIND) {
+    } else if (walk == TJ_NATIVE_LIBUNWIND) {
       n = walk_libunwind(uc, s->native, S.max_native, &trunc);
       s->flags |= TJ_SAMPLE_NATIVE_LIBUNWIND;
     }
@@ -285,7 +302,10 @@ static void take_sample(ucontext_t *uc) {
     S.st.weight += (uint64_t)w;
     S.st.missed_periods += (uint64_t)(w - 1);
   }
-  S.st.handler_ns += tj_thread_cpu_ns() - t0;
+  if (timed) {
+    S.handler_timed_ns += tj_thread_cpu_ns() - t0;
+    S.handler_timed++;
+  }
 }
 
 static void serve_probe(ucontext_t *uc) {
@@ -424,6 +444,7 @@ int tj_sampler_start(const tj_sampler_config *cfg, tj_ring *ring, const tj_vmsta
   uint32_t hz = cfg && cfg->hz ? cfg->hz : 1000;
   if (hz > 100000) hz = 100000;
   memset(&S.st, 0, sizeof S.st);
+  S.handler_timed_ns = S.handler_timed = 0;
   S.native = cfg ? cfg->native : TJ_NATIVE_NONE;
   S.max_lua = cfg && cfg->max_lua && cfg->max_lua <= TJ_MAX_LUA_FRAMES ? (int)cfg->max_lua : TJ_MAX_LUA_FRAMES;
   S.max_native = cfg && cfg->max_native && cfg->max_native <= TJ_MAX_NATIVE_FRAMES ? (int)cfg->max_native : TJ_MAX_NATIVE_FRAMES;
@@ -431,6 +452,7 @@ int tj_sampler_start(const tj_sampler_config *cfg, tj_ring *ring, const tj_vmsta
   S.vm = vm ? vm : &tj_vm_state;
   S.layout = cfg && cfg->layout ? cfg->layout : &tj_sampler_frame_layout;
   S.refine_pc = cfg && cfg->refine_pc;
+  S.native_in_trace_only = cfg && cfg->native_in_trace_only;
   S.vm_tid = (int)syscall(SYS_gettid);
   S.stack_hi = thread_stack_top();
   S.period_ns = 1000000000ull / hz;
@@ -499,6 +521,7 @@ int tj_sampler_stop(tj_sampler_stats *out) {
   atomic_store_explicit(&S.active, 0, memory_order_release);
   if (S.perf_fd >= 0) { close(S.perf_fd); S.perf_fd = -1; }
   S.st.cpu_ns = tj_thread_cpu_ns() - S.start_cpu_ns;
+  S.st.handler_ns = S.handler_timed ? S.handler_timed_ns * S.st.signals / S.handler_timed : 0;
   S.st.period_ns = S.period_ns;
   S.st.timer = S.timer;
   S.st.perf_errno = S.perf_errno;

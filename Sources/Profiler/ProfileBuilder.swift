@@ -27,7 +27,17 @@ public struct ProfileBuilder {
     public enum Mode: Sendable { case lua, mixed }
 
     public var mode: Mode = .lua
-    public var luaNamer: LuaFrameNaming?
+    public var luaNamer: LuaFrameNaming? {
+        didSet { luaFrames = LuaFrameMemo() }  // a new table: copies of this builder keep theirs
+    }
+    /// Named Lua frames by (prototype id << 32 | pc): deep stacks repeat the same few positions
+    /// in sample after sample, and naming one (function name, source, line) costs far more than
+    /// a lookup; it was most of the work `stop` did on recursive programs.
+    private var luaFrames = LuaFrameMemo()
+
+    private final class LuaFrameMemo {
+        var table: [UInt64: ProfileFrame] = [:]
+    }
     public var jitRegistry: JITCodeRegistry?
     public var symbolizer: NativeSymbolizing?
     /// The interpreter's dispatch function(s): a native frame matches when its name, or its base
@@ -154,10 +164,16 @@ public struct ProfileBuilder {
     }
 
     private func luaFrame(proto: UInt32, pc: UInt32) -> ProfileFrame {
+        let key = RawSample.luaFrame(proto: proto, pc: pc)
+        if let f = luaFrames.table[key] { return f }
+        let f: ProfileFrame
         if let info = luaNamer?.luaFrame(proto: proto, pc: pc) {
-            return ProfileFrame(kind: .lua, name: info.name, file: info.source, line: info.line, definedLine: info.definedLine)
+            f = ProfileFrame(kind: .lua, name: info.name, file: info.source, line: info.line, definedLine: info.definedLine)
+        } else {
+            f = ProfileFrame(kind: .lua, name: "proto#\(proto)", line: 0)
         }
-        return ProfileFrame(kind: .lua, name: "proto#\(proto)", line: 0)
+        luaFrames.table[key] = f
+        return f
     }
 
     /// Native frames root-first; JIT addresses become JIT frames named after their Lua function.

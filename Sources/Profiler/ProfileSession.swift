@@ -37,6 +37,8 @@ public final class ProfileSession {
                 vmState: UnsafePointer<tj_vmstate_t>? = nil) {
         var opts = options
         opts.sampler.nativeWalk = opts.nativeWalk ?? (opts.mode == .mixed ? .libunwind : .framePointers)
+        // Lua mode names JIT code from native addresses and uses them for nothing else.
+        opts.sampler.nativeOnlyInTraces = opts.mode == .lua
         self.options = opts
         self.sampler = Sampler(configuration: opts.sampler, vmState: vmState, frameLayout: frameLayout)
     }

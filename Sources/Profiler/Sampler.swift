@@ -25,6 +25,14 @@ public struct SamplerConfiguration: Sendable {
     /// Take the running frame's pc from the interrupted registers when one points into its code
     /// past the published pc (line attribution inside loop bodies; see tj_sampler.c).
     public var refineRunningPC: Bool = true
+    /// Walk the native stack only for samples taken in a trace (state TRACE). A Lua-mode profile
+    /// uses native addresses only to find the trace code a sample ran in; leaving them out of the
+    /// other samples makes records with the same Lua stack identical, so they merge on the drain
+    /// thread instead of each becoming a stack of its own (docs/profiler.md, "Overhead").
+    public var nativeOnlyInTraces: Bool = false
+    /// Keep the records (merged by identity) for `stop()` to return. Off for a sampler that only
+    /// feeds `sampleObserver` (the JIT's sample hotness): no per-record hashing then.
+    public var aggregate: Bool = true
 
     public init() {}
 }
@@ -85,9 +93,12 @@ struct SampleAggregator {
     var index: [RawSample: Int] = [:]
     var profile = RawProfile()
     var observer: ((RawSample, Int) -> Void)?
+    /// false: records only go to the observer (counted, not kept).
+    var keep = true
 
     mutating func add(_ s: RawSample, weight: Int) {
         observer?(s, weight)
+        guard keep else { return }
         if let i = index[s] {
             profile.weights[i] += weight
             profile.counts[i] += 1
@@ -222,9 +233,11 @@ public final class Sampler: @unchecked Sendable {
         cfg.max_native = UInt32(clamping: configuration.maxNativeDepth)
         cfg.unwind_per_thread_cache = configuration.libunwindPerThreadCache ? 1 : 0
         cfg.refine_pc = configuration.refineRunningPC ? 1 : 0
+        cfg.native_in_trace_only = configuration.nativeOnlyInTraces ? 1 : 0
         cfg.layout = UnsafePointer(layout)
         aggregator = SampleAggregator()
         aggregator.observer = sampleObserver
+        aggregator.keep = configuration.aggregate
         aggregator.profile.startTime = Date()
         stopRequested = false
         startWall = tj_monotonic_ns()

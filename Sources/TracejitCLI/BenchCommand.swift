@@ -3,7 +3,9 @@
 //
 //     tracejit bench [PROGRAMS or DIRS] --runs N --warmup N [--size small|default|ARG]
 //                    [--save NAME] [--compare NAME] [--vs 'OTHER COMMAND'] [--peer CMD]...
+//                    [--subject NAME=COMMAND]...
 //                    [--explain] [--json F] [--markdown F] [--csv F]
+//     tracejit bench report FILES... [--markdown F] [--json F] [--csv F] [--save F]
 //     tracejit bench history FILES... -o chart.svg
 import ArgumentParser
 import Bench
@@ -17,7 +19,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmark programs in fresh processes; compare against baselines, other builds and peers.",
-        subcommands: [BenchRunCommand.self, BenchHistoryCommand.self],
+        subcommands: [BenchRunCommand.self, BenchReportCommand.self, BenchHistoryCommand.self],
         defaultSubcommand: BenchRunCommand.self)
 }
 
@@ -70,6 +72,11 @@ struct BenchRunCommand: ParsableCommand {
 
     @Option(help: "A peer interpreter run on the same programs (repeatable): lua5.4, luajit, 'luajit -joff'.")
     var peer: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "Another subject NAME=COMMAND (repeatable), run and reported like a peer; a leading word `tracejit` is this build.",
+        discussion: "e.g. --subject 'interp=tracejit run --interp-only' next to --run-flags '--jit-backend=native'."))
+    var subject: [String] = []
 
     @Option(help: "Save this run as baseline NAME (bench/baselines/NAME.json, or a path).")
     var save: String?
@@ -124,6 +131,9 @@ struct BenchRunCommand: ParsableCommand {
         }
         o.vs = vs
         o.peers = peer
+        o.namedSubjects = try subject.map {
+            do { return try NamedCommand.parse($0, selfPath: selfExecutablePath()) } catch { throw ValidationError("\(error)") }
+        }
         o.save = save
         o.compare = compare
         o.baselineDirectory = baselineDir
@@ -136,6 +146,32 @@ struct BenchRunCommand: ParsableCommand {
         o.csv = csv
         o.commandLine = CommandLine.arguments
         let status = BenchDriver().run(o)
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+struct BenchReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Print the tables of saved results again; several sessions of the same subjects on different programs are merged into one table.")
+
+    @Argument(help: "Saved results (--save files or --json exports).")
+    var files: [String] = []
+
+    @Option(help: "Write the JSON report to FILE ('-': stdout).")
+    var json: String?
+
+    @Option(help: "Write a Markdown report to FILE ('-': stdout).")
+    var markdown: String?
+
+    @Option(help: "Write every run as CSV to FILE ('-': stdout).")
+    var csv: String?
+
+    @Option(help: "Save the (merged) result to this path.")
+    var save: String?
+
+    func run() throws {
+        let status = BenchDriver().report(files: files, markdown: markdown, json: json, csv: csv, save: save)
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -40,6 +40,7 @@ public final class SampleHotness {
         c.hz = hz
         c.nativeWalk = .none
         c.maxLuaDepth = 1
+        c.aggregate = false
         return c
     }
 }

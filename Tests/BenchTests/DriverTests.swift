@@ -16,6 +16,8 @@ final class FakeRunner: ProcessRunner {
     /// Per-iteration times reported through the stats channel, when set.
     var iterations: [Double]?
     var vm: VMStats?
+    /// Stats-channel figures per command (argv[0]); takes precedence over `vm`.
+    var vmByCommand: [String: VMStats] = [:]
     /// Folded stacks written for `--folded FILE` runs, per command; absent: the run fails.
     var folded: [String: String] = [:]
 
@@ -40,7 +42,7 @@ final class FakeRunner: ProcessRunner {
         let k = counters[cmd, default: 0]
         counters[cmd] = k + 1
         let t = list[k % list.count]
-        var stats = vm
+        var stats = vmByCommand[cmd] ?? vm
         if r.environment[iterationsEnvironmentKey] != nil, let it = iterations {
             if stats == nil { stats = VMStats() }
             stats?.iterations = it
@@ -178,6 +180,110 @@ final class DriverTests: XCTestCase {
         XCTAssertTrue(out.contains("2.00x"), out)
         XCTAssertTrue(out.contains("0.50x"), out)
         XCTAssertTrue(out.contains("geometric mean"), out)
+    }
+
+    /// Two builds of tracejit (interpreter, JIT) and a peer in one session: every subject runs
+    /// every program, ratios go to each, and each tracejit's own VM figures get their own table.
+    func testNamedSubjectsRunBesideTheMainSubjectWithTheirOwnVMFigures() throws {
+        let fake = FakeRunner(["jit": [1.0], "interp": [3.0], "luajit": [0.5]])
+        var j = VMStats()
+        j.traces = 7
+        j.exits = 120
+        j.jitSampleShare = 0.9
+        j.compileSeconds = 0.004
+        var i = VMStats()
+        i.gcCount = 5
+        fake.vmByCommand = ["jit": j, "interp": i]
+        let (st, out, _) = run(fake, options {
+            $0.command = "jit --jit-backend=native"
+            $0.name = "tracejit JIT"
+            $0.namedSubjects = [try! NamedCommand.parse("tracejit interp=interp --interp-only")]
+            $0.peers = ["luajit"]
+            $0.runs = 3
+            $0.warmup = 0
+            $0.markdown = self.dir + "/r.md"
+            $0.json = self.dir + "/r.json"
+        })
+        XCTAssertEqual(st, 0, out)
+        // Every subject ran every program in every round, with its own options.
+        for argv0 in ["jit", "interp", "luajit"] {
+            XCTAssertEqual(fake.requests.filter { $0.argv[0] == argv0 }.count, 2 * 3, argv0)
+        }
+        XCTAssertTrue(fake.requests.contains { $0.argv == ["interp", "--interp-only", progs[0]] })
+        XCTAssertTrue(fake.requests.contains { $0.argv == ["jit", "--jit-backend=native", progs[1]] })
+        let report = try BenchJSON.decoder().decode(BenchReport.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/r.json")))
+        XCTAssertEqual(report.result.subjects.map(\.name), ["tracejit JIT", "tracejit interp", "luajit"])
+        XCTAssertEqual(report.analysis.peers, ["tracejit interp", "luajit"])
+        let a = report.analysis.programs[0]
+        XCTAssertEqual(a.ratios["tracejit interp"] ?? 0, 1.0 / 3.0, accuracy: 1e-12)
+        XCTAssertEqual(a.ratios["luajit"] ?? 0, 2.0, accuracy: 1e-12)
+        XCTAssertEqual(a.vm?.traces, 7)
+        XCTAssertEqual(a.vmBySubject?["tracejit JIT"]?.exits, 120)
+        XCTAssertEqual(a.vmBySubject?["tracejit interp"]?.gcCount, 5)
+        XCTAssertNil(a.vmBySubject?["luajit"])
+        let md = try String(contentsOfFile: dir + "/r.md", encoding: .utf8)
+        XCTAssertTrue(md.contains("**VM figures of tracejit JIT (median over runs)**"), md)
+        XCTAssertTrue(md.contains("| a.lua | 7 | - | - | 120 | 90.0% | - | 4.0 | - | - |"), md)
+        XCTAssertTrue(md.contains("**VM figures of tracejit interp (median over runs)**"), md)
+        XCTAssertTrue(md.contains("| a.lua | - | - | - | - | - | - | - | 5 | - |"), md)
+        XCTAssertFalse(md.contains("VM figures of luajit"), md)
+        XCTAssertTrue(md.contains("tracejit JIT/tracejit interp"), md)
+        XCTAssertTrue(md.contains("`tracejit interp` = `interp --interp-only`"), md)
+    }
+
+    /// Two sessions of the same subjects over different programs merge into one table; sessions
+    /// of different subjects do not.
+    func testReportMergesSessionsOverDifferentPrograms() throws {
+        let fake = FakeRunner(["new": [2.0], "luajit": [1.0]])
+        var a = "", b = ""
+        for (i, prog) in progs.enumerated() {
+            let (st, _, _) = run(fake, options {
+                $0.paths = [prog]
+                $0.peers = ["luajit"]
+                $0.runs = 3
+                $0.json = self.dir + "/s\(i).json"
+            })
+            XCTAssertEqual(st, 0)
+        }
+        let (d, output) = driver(FakeRunner([:]), &a, &b)
+        XCTAssertEqual(d.report(files: [dir + "/s1.json", dir + "/s0.json"], markdown: dir + "/m.md", save: dir + "/m.json"), 0)
+        let merged = try BenchResult.load(path: dir + "/m.json")
+        XCTAssertEqual(merged.programs.map(\.program.name), ["a.lua", "b.lua"])
+        XCTAssertEqual(merged.programs[1].samples["new"]?.count, 3)
+        let md = try String(contentsOfFile: dir + "/m.md", encoding: .utf8)
+        XCTAssertTrue(md.contains("| a.lua | 2.000 |"), md)
+        XCTAssertTrue(md.contains("| b.lua | 2.000 |"), md)
+        XCTAssertTrue(output().0.contains("geometric mean"), output().0)
+        // Different subjects, or the same program twice: refused.
+        let (st, _, _) = run(fake, options { $0.paths = [self.progs[0]]; $0.runs = 3; $0.json = self.dir + "/s2.json" })
+        XCTAssertEqual(st, 0)
+        XCTAssertEqual(d.report(files: [dir + "/s0.json", dir + "/s2.json"]), 1)
+        XCTAssertTrue(output().1.contains("different subjects"), output().1)
+        XCTAssertEqual(d.report(files: [dir + "/s0.json", dir + "/s0.json"]), 1)
+        XCTAssertTrue(output().1.contains("a.lua is in more than one result"), output().1)
+    }
+
+    func testNamedSubjectParsing() throws {
+        let a = try NamedCommand.parse("jit=tracejit run --jit-backend=native", selfPath: "/opt/my tj/tracejit")
+        XCTAssertEqual(a.name, "jit")
+        XCTAssertEqual(a.command, "'/opt/my tj/tracejit' run --jit-backend=native")
+        XCTAssertEqual(try splitCommand(a.command), ["/opt/my tj/tracejit", "run", "--jit-backend=native"])
+        let b = try NamedCommand.parse(" lua = lua5.4 ", selfPath: "/x/tracejit")
+        XCTAssertEqual(b, NamedCommand(name: "lua", command: "lua5.4"))
+        // Without a self path (or another first word) the command is kept as given.
+        XCTAssertEqual(try NamedCommand.parse("t=tracejit run").command, "tracejit run")
+        XCTAssertEqual(try NamedCommand.parse("t=tracejitx run", selfPath: "/x/tracejit").command, "tracejitx run")
+        XCTAssertThrowsError(try NamedCommand.parse("lua5.4"))
+        XCTAssertThrowsError(try NamedCommand.parse("=lua5.4"))
+        XCTAssertThrowsError(try NamedCommand.parse("x= "))
+    }
+
+    func testNamedSubjectNameClashIsRefused() {
+        let (st, _, err) = run(FakeRunner(["new": [1]]), options {
+            $0.namedSubjects = [NamedCommand(name: "new", command: "luajit -joff")]
+        })
+        XCTAssertEqual(st, 1)
+        XCTAssertTrue(err.contains("two subjects are named 'new'"), err)
     }
 
     func testSmallSizeComesFromSizesTxt() {

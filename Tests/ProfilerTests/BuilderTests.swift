@@ -40,6 +40,43 @@ final class BuilderTests: XCTestCase {
         XCTAssertEqual(p.stateWeights[.interpreted], 4)
     }
 
+    /// Naming a Lua frame is done once per (prototype, pc), however many stacks hold it; a new
+    /// namer is asked afresh (no names left over from the old one).
+    func testLuaFramesAreNamedOncePerPosition() {
+        final class Counting: LuaFrameNaming {
+            let inner = FakeLuaNamer()
+            let suffix: String
+            var calls = 0
+            init(_ suffix: String) { self.suffix = suffix }
+            func luaFrame(proto: UInt32, pc: UInt32) -> LuaFrameInfo? {
+                calls += 1
+                guard var i = inner.luaFrame(proto: proto, pc: pc) else { return nil }
+                i.name += suffix
+                return i
+            }
+            func builtinName(_ id: UInt32) -> String? { nil }
+        }
+        let a = Counting("")
+        var b = ProfileBuilder(mode: .lua, luaNamer: a)
+        // 40 stacks of depth 1...40 over the same two positions (a recursive function).
+        var samples: [(RawSample, Int)] = []
+        for depth in 1...40 {
+            let frames = (0..<depth).map { i in i == 0 ? f(2, 4) : f(2, 6) } + [f(0, 0)]
+            samples.append((RawSample(state: UInt32(TJ_VMSTATE_INTERP), lua: frames), 1))
+        }
+        let p = b.build(raw(samples))
+        XCTAssertEqual(a.calls, 3)
+        XCTAssertEqual(p.stacks.count, 40)
+        XCTAssertEqual(p.stacks[39].frames.count, 41)
+        XCTAssertEqual(p.stacks[39].frames.last?.line, 13)
+        XCTAssertEqual(p.stacks[39].frames[1].line, 14)
+        let c = Counting(" (renamed)")
+        b.luaNamer = c
+        let q = b.build(raw(samples))
+        XCTAssertEqual(c.calls, 3)
+        XCTAssertEqual(q.stacks[0].frames.last?.name, "hot (renamed)")
+    }
+
     func testMixedModeSplicesLuaFramesAboveTheInterpreterAndNamesJITCode() {
         let sym = FakeSymbolizer()
         var b = ProfileBuilder(mode: .mixed, luaNamer: FakeLuaNamer(), jitRegistry: FakeJIT(), symbolizer: sym)

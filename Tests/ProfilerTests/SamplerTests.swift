@@ -91,6 +91,53 @@ final class SamplerTests: XCTestCase {
         print("sampler+libunwind: \(raw.sampleCount) samples, handler \(raw.stats.handler_ns / max(raw.stats.samples, 1)) ns/sample")
     }
 
+    /// With `nativeOnlyInTraces` (Lua-mode profiles), only samples taken in a trace carry native
+    /// addresses; the others, with the same Lua stack, are identical records and merge.
+    func testNativeStacksOnlyInTracesWhenAsked() throws {
+        var cfg = SamplerConfiguration()
+        cfg.nativeWalk = .framePointers
+        cfg.nativeOnlyInTraces = true
+        let vm = FakeVM.twoFrames()
+        vm.state.pointee.trace = 7
+        var flip = false
+        let raw = try runSampled(cfg, vm: vm) {
+            flip.toggle()
+            vm.state.pointee.tag = UInt32(flip ? TJ_VMSTATE_TRACE : TJ_VMSTATE_INTERP)
+            _ = tj_test_busy_loop(100_000)
+        }
+        let interp = raw.samples.indices.filter { raw.samples[$0].state == UInt32(TJ_VMSTATE_INTERP) }
+        let trace = raw.samples.indices.filter { raw.samples[$0].state == UInt32(TJ_VMSTATE_TRACE) }
+        XCTAssertFalse(trace.isEmpty)
+        XCTAssertEqual(interp.count, 1, "interpreted records with one Lua stack and no native frames merge")
+        XCTAssertTrue(interp.allSatisfy { raw.samples[$0].native.isEmpty && raw.counts[$0] > 5 }, "\(interp.map { raw.counts[$0] })")
+        XCTAssertTrue(trace.allSatisfy { !raw.samples[$0].native.isEmpty })
+        XCTAssertEqual(raw.sampleCount, Int(raw.stats.samples))
+    }
+
+    /// A sampler that only feeds its observer (the JIT's sample hotness) keeps no records.
+    func testObserverOnlySamplerKeepsNoRecords() throws {
+        var cfg = SamplerConfiguration()
+        cfg.nativeWalk = .none
+        cfg.aggregate = false
+        let vm = FakeVM.twoFrames()
+        let sampler = Sampler(configuration: cfg, vmState: vm.state, frameLayout: FakeVM.layout)
+        final class Count: @unchecked Sendable { var records = 0, weight = 0 }
+        let seen = Count()
+        sampler.sampleObserver = { s, w in
+            XCTAssertEqual(s.lua.first, RawSample.luaFrame(proto: 3, pc: 42))
+            seen.records += 1
+            seen.weight += w
+        }
+        try sampler.start()
+        let t0 = tj_thread_cpu_ns()
+        while tj_thread_cpu_ns() - t0 < 200_000_000 { _ = tj_test_busy_loop(100_000) }
+        let raw = sampler.stop()
+        XCTAssertTrue(raw.samples.isEmpty)
+        XCTAssertGreaterThan(seen.records, 10)
+        XCTAssertEqual(UInt64(seen.records), raw.stats.samples)
+        XCTAssertEqual(UInt64(seen.weight), raw.stats.weight)
+    }
+
     func testSetitimerFallbackSamples() throws {
         let vm = FakeVM.twoFrames()
         var cfg = SamplerConfiguration()

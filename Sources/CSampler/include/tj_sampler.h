@@ -65,7 +65,7 @@ typedef struct tj_sample {
   uint16_t n_lua;     /* valid entries in lua[] */
   uint16_t n_native;  /* valid entries in native[] */
   uint32_t code_epoch; /* tj_vm_state.code_epoch at the sample (names JIT addresses in native[]) */
-  uint64_t cpu_ns;    /* the sampled thread's CPU time at the sample */
+  uint64_t cpu_ns;    /* the sampled thread's CPU time at the sample (0 when not read: perf timer) */
   tj_lua_frame lua[TJ_MAX_LUA_FRAMES];   /* innermost first */
   uint64_t native[TJ_MAX_NATIVE_FRAMES]; /* innermost first: [0] = interrupted pc, then return addresses */
 } tj_sample;
@@ -115,6 +115,8 @@ typedef struct tj_sampler_config {
   uint32_t unwind_per_thread_cache; /* libunwind: UNW_CACHE_PER_THREAD instead of GLOBAL */
   const tj_frame_layout *layout;    /* NULL: &tj_sampler_frame_layout */
   uint32_t refine_pc;         /* find the running frame's pc in the interrupted registers */
+  uint32_t native_in_trace_only; /* walk the native stack only for samples taken in a trace
+                                    (Lua-mode profiles use native addresses only to name JIT code) */
 } tj_sampler_config;
 
 typedef struct tj_sampler_stats {
@@ -126,7 +128,8 @@ typedef struct tj_sampler_stats {
   uint64_t dropped_weight;
   uint64_t foreign;        /* timer signals that landed on another thread (itimer) */
   uint64_t rearm_failures; /* PERF_EVENT_IOC_REFRESH failures */
-  uint64_t handler_ns;     /* CPU spent inside the handler body (thread CPU clock) */
+  uint64_t handler_ns;     /* CPU spent inside the handler body (thread CPU clock; under perf
+                              measured on every 64th sample and scaled to all) */
   uint64_t cpu_ns;         /* the VM thread's CPU time between start and stop */
   uint64_t period_ns;
   uint32_t hz;
