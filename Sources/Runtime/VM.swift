@@ -44,6 +44,14 @@ public struct Builtin {
     public let fn: NativeFunction
 }
 
+/// A builtin's closure in a class box, so the interpreter can call it through an unretained
+/// reference (`LuaVM.nativeFns`): a closure loaded from an array is retained and released around
+/// every call.
+final class NativeBox {
+    let fn: NativeFunction
+    init(_ fn: @escaping NativeFunction) { self.fn = fn }
+}
+
 /// Builtins the interpreter treats specially.
 enum BuiltinID {
     static let pcall = 0
@@ -52,18 +60,26 @@ enum BuiltinID {
 
 public final class LuaVM {
     public let heap: Heap
-    public internal(set) var mainThread: ThreadRef
-    var currentThread: ThreadRef
-    public internal(set) var globals: TableRef
-    var stringMetatable: TableRef?
-    var builtins: [Builtin] = []
-    var swiftDepth = 0
-    public var loopHook: LoopHook?
+    // Properties the interpreter reads on hot paths are @exclusivity(unchecked): the VM is used from
+    // one thread and never holds a long access to them, and the dynamic checks (swift_beginAccess)
+    // cost more than the work around them (coroutine switches, native calls).
+    @exclusivity(unchecked) public internal(set) var mainThread: ThreadRef
+    @exclusivity(unchecked) var currentThread: ThreadRef
+    @exclusivity(unchecked) public internal(set) var globals: TableRef
+    @exclusivity(unchecked) var stringMetatable: TableRef?
+    @exclusivity(unchecked) var builtins: [Builtin] = []
+    /// builtins[i].fn, boxed and retained once (see NativeBox); `nativeCap` entries allocated.
+    @exclusivity(unchecked) var nativeFns: UnsafeMutablePointer<Unmanaged<NativeBox>>? = nil
+    @exclusivity(unchecked) var nativeCap = 0
+    @exclusivity(unchecked) var swiftDepth = 0
+    @exclusivity(unchecked) public var loopHook: LoopHook?
     /// The trace recorder, called before every instruction while `jitRecording` is set.
-    public var recordHook: RecordHook?
-    public var jitRecording = false
+    @exclusivity(unchecked) public var recordHook: RecordHook?
+    @exclusivity(unchecked) public var jitRecording = false
     /// True while code runs on the VM thread (runOnBigStack/runOnVMThread): nested runs stay there.
-    var onVMThread = false
+    @exclusivity(unchecked) var onVMThread = false
+    /// The placeholder pc of native frames (a stored copy of the global `noPC`: no lazy-init check).
+    let nativePC: UnsafePointer<UInt32> = noPC
     let options: VMOptions
     var outputBuffer: [UInt8] = []
     /// What the program wrote to io.stderr (with `captureOutput`; otherwise it goes to fd 2).
@@ -101,6 +117,10 @@ public final class LuaVM {
     }
 
     deinit {
+        if let t = nativeFns {
+            for i in 0..<builtins.count { t[i].release() }
+            t.deallocate()
+        }
         LuaVM.freeThreadState(mainThread)
         scratchBuffer?.deallocate()
     }
