@@ -29,6 +29,16 @@ import CVM
     return cond ? pc + 1 + (Int(j >> 16) &- 0x8000) : pc + 1
 }
 
+/// The array index a number key stands for: i when d is exactly the integer i with |i| < 2^31,
+/// otherwise a value outside every array range (Int.min). Adding 1.5 * 2^52 puts round(d) in the
+/// low 32 bits of the sum (default rounding), and the compare keeps exact integers only; cheaper
+/// than Swift's checked Int(d).
+@inline(__always) func arrayIndex(_ d: Double) -> Int {
+    let t = d + 6755399441055744.0
+    let i = Int(Int32(truncatingIfNeeded: t.bitPattern))
+    return Double(i) == d ? i : Int.min
+}
+
 @inline(__always) func priValue(_ d: Int) -> Value {
     d == 0 ? .nil : (d == 1 ? .false : .true)
 }
@@ -301,9 +311,9 @@ extension LuaVM {
                     let tab = t.table
                     var v = Value.nil
                     if key.isNumber {
-                        let d = key.number
-                        if d >= 1 && d <= Double(tab.pointee.asize) && Double(Int(d)) == d {
-                            v = Value(bits: tab.pointee.array[Int(d) &- 1])
+                        let i = arrayIndex(key.number)
+                        if UInt(bitPattern: i &- 1) < UInt(tab.pointee.asize) {
+                            v = Value(bits: tab.pointee.array.unsafelyUnwrapped[i &- 1])
                         } else {
                             v = tableGet(tab, key)
                         }
@@ -331,7 +341,7 @@ extension LuaVM {
                 if t.isTable {
                     let tab = t.table
                     let v = UInt(bitPattern: i &- 1) < UInt(tab.pointee.asize)
-                        ? Value(bits: tab.pointee.array[i &- 1]) : tableGet(tab, Value(Double(i)))
+                        ? Value(bits: tab.pointee.array.unsafelyUnwrapped[i &- 1]) : tableGet(tab, Value(Double(i)))
                     if !v.isNil || tab.pointee.metatable == nil { base[a] = v; continue }
                 }
                 slow = true
@@ -340,11 +350,11 @@ extension LuaVM {
                 let t = base[bs], key = base[Int((ins >> 16) & 0xff)]
                 if t.isTable && key.isNumber {
                     let tab = t.table
-                    let d = key.number
-                    if d >= 1 && d <= Double(tab.pointee.asize) && Double(Int(d)) == d {
-                        let i = Int(d)
-                        if tab.pointee.array[i &- 1] != Value.nil.bits || tab.pointee.metatable == nil {
-                            tab.pointee.array[i &- 1] = base[a].bits
+                    let i = arrayIndex(key.number)
+                    if UInt(bitPattern: i &- 1) < UInt(tab.pointee.asize) {
+                        let arr = tab.pointee.array.unsafelyUnwrapped
+                        if arr[i &- 1] != Value.nil.bits || tab.pointee.metatable == nil {
+                            arr[i &- 1] = base[a].bits
                             continue
                         }
                     }
@@ -365,8 +375,8 @@ extension LuaVM {
                 if t.isTable {
                     let tab = t.table
                     if UInt(bitPattern: i &- 1) < UInt(tab.pointee.asize)
-                        && (tab.pointee.array[i &- 1] != Value.nil.bits || tab.pointee.metatable == nil) {
-                        tab.pointee.array[i &- 1] = base[a].bits
+                        && (tab.pointee.array.unsafelyUnwrapped[i &- 1] != Value.nil.bits || tab.pointee.metatable == nil) {
+                        tab.pointee.array.unsafelyUnwrapped[i &- 1] = base[a].bits
                         continue
                     }
                 }
