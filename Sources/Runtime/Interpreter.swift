@@ -20,6 +20,13 @@ import CVM
 
 @usableFromInline let priValues: (UInt64, UInt64, UInt64) = (Value.nil.bits, Value.false.bits, Value.true.bits)
 
+/// How an interpreter loop copy ended (see LuaVM.run).
+enum LoopExit {
+    static let returned = 0     // the run's entry frame returned
+    static let yielded = 1      // the coroutine yielded
+    static let switchMode = 2   // recording started or stopped: continue in the other copy
+}
+
 /// A store the optimizer must keep (see recoverAt).
 @inline(never) func storeOpaque(_ p: UnsafeMutablePointer<Value>, _ v: Value) { p.pointee = v }
 
@@ -143,7 +150,27 @@ extension LuaVM {
 
     // MARK: the loop
 
+    /// Runs the top frame of `L` (see execute): true when the coroutine yielded. The loop exists in
+    /// two copies, without and with the recorder's per-instruction hook, and a run switches between
+    /// them when recording starts or stops: the plain copy checks nothing per instruction, so its
+    /// dispatch is just the jump table.
     func run(_ L: ThreadRef, _ co: CoPtr) throws -> Bool {
+        var recording = loopHook != nil && jitRecording
+        while true {
+            let r = recording ? try runRecording(L, co) : try runPlain(L, co)
+            if r != LoopExit.switchMode { return r == LoopExit.yielded }
+            recording = !recording
+        }
+    }
+
+    @inline(never) func runPlain(_ L: ThreadRef, _ co: CoPtr) throws -> Int { try runLoop(L, co, recording: false) }
+    @inline(never) func runRecording(_ L: ThreadRef, _ co: CoPtr) throws -> Int { try runLoop(L, co, recording: true) }
+
+    /// The interpreter loop; `recording` is a constant in each copy. Returns a LoopExit code. To
+    /// switch copies it stores pc in the frame and the multi-result top in co.resumeTop, where the
+    /// next copy picks them up.
+    @inline(__always)
+    func runLoop(_ L: ThreadRef, _ co: CoPtr, recording: Bool) throws -> Int {
         var ci = co.pointee.cis + (co.pointee.ciCount - 1)
         var cl = ci.pointee.closure.unsafelyUnwrapped
         var k = UnsafePointer<Value>(OpaquePointer(cl.pointee.proto.pointee.k.unsafelyUnwrapped))
@@ -161,12 +188,14 @@ extension LuaVM {
         tj_vm_state.proto = cl.pointee.proto
         tj_vm_state.base = UnsafeMutableRawPointer(base).assumingMemoryBound(to: UInt64.self)
         tj_vm_state.pc = pc
-        var rec = hooked && jitRecording
 
         while true {
-            if _slowPath(rec) {
+            if recording {
                 ci.pointee.pc = pc
-                rec = recordStep(pc: pc, base: base, closure: cl, depth: co.pointee.ciCount, top: mtop)
+                if !recordStep(pc: pc, base: base, closure: cl, depth: co.pointee.ciCount, top: mtop) {
+                    co.pointee.resumeTop = mtop
+                    return LoopExit.switchMode
+                }
             }
             let ins = pc.pointee
             pc += 1
@@ -449,7 +478,7 @@ extension LuaVM {
                     } else if n == -2 {
                         (ci, cl, k, base, pc) = LuaVM.frameState(co)  // pcall entered a Lua frame
                     } else {
-                        return true  // yielded
+                        return LoopExit.yielded  // yielded
                     }
                 }
             case .TAILCALL:
@@ -495,9 +524,9 @@ extension LuaVM {
                 } else {
                     // A native: call it, then return its results.
                     let n = try callNative(L, co, fn: fnp, nargs: nargs, wanted: -1, inLoop: false, tail: true)
-                    if n < 0 { return true }
+                    if n < 0 { return LoopExit.yielded }
                     if let u = L.pointee.openupval, addr(u.pointee.v) >= addr(base) { closeUpvalues(L, level: base) }
-                    if try finishReturn(L, co, &ci, src: fnp, count: n, mtop: &mtop) { return false }
+                    if try finishReturn(L, co, &ci, src: fnp, count: n, mtop: &mtop) { return LoopExit.returned }
                     (ci, cl, k, base, pc) = LuaVM.frameState(co)
                 }
             case .VARG:
@@ -573,7 +602,7 @@ extension LuaVM {
                     tj_vm_state.proto = p
                     tj_vm_state.pc = pc
                 } else {
-                    if try finishReturn(L, co, &ci, src: src, count: n, mtop: &mtop) { return false }
+                    if try finishReturn(L, co, &ci, src: src, count: n, mtop: &mtop) { return LoopExit.returned }
                     (ci, cl, k, base, pc) = LuaVM.frameState(co)
                 }
 
@@ -597,13 +626,13 @@ extension LuaVM {
                     base[a + 3] = Value(idx)
                     pc += Int(ins >> 16) &- 0x8000
                     tj_vm_state.pc = pc
-                    if hooked, rec || jitWants(cl, pc), let h = loopHook {
+                    if hooked, recording || jitWants(cl, pc), let h = loopHook {
                         ci.pointee.pc = pc
                         if h.loopHeader(self, pc: pc) {
                             (ci, cl, k, base, pc) = LuaVM.frameState(co)
                             if let t = co.pointee.resumeTop { mtop = t; co.pointee.resumeTop = nil }
                         }
-                        rec = jitRecording
+                        if jitRecording != recording { co.pointee.resumeTop = mtop; return LoopExit.switchMode }
                     }
                 }
             case .ITERL:
@@ -612,24 +641,24 @@ extension LuaVM {
                     base[a - 1] = v
                     pc += Int(ins >> 16) &- 0x8000
                     tj_vm_state.pc = pc
-                    if hooked, rec || jitWants(cl, pc), let h = loopHook {
+                    if hooked, recording || jitWants(cl, pc), let h = loopHook {
                         ci.pointee.pc = pc
                         if h.loopHeader(self, pc: pc) {
                             (ci, cl, k, base, pc) = LuaVM.frameState(co)
                             if let t = co.pointee.resumeTop { mtop = t; co.pointee.resumeTop = nil }
                         }
-                        rec = jitRecording
+                        if jitRecording != recording { co.pointee.resumeTop = mtop; return LoopExit.switchMode }
                     }
                 }
             case .LOOP:
                 tj_vm_state.pc = pc
-                if hooked, rec || jitWants(cl, pc), let h = loopHook {
+                if hooked, recording || jitWants(cl, pc), let h = loopHook {
                         ci.pointee.pc = pc
                         if h.loopHeader(self, pc: pc) {
                             (ci, cl, k, base, pc) = LuaVM.frameState(co)
                             if let t = co.pointee.resumeTop { mtop = t; co.pointee.resumeTop = nil }
                         }
-                        rec = jitRecording
+                        if jitRecording != recording { co.pointee.resumeTop = mtop; return LoopExit.switchMode }
                     }
             case .JMP:
                 pc += Int(ins >> 16) &- 0x8000
