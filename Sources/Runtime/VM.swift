@@ -127,11 +127,15 @@ public final class LuaVM {
 
     // MARK: threads
 
+    /// Extra call records in each mapping: one page, for the cache colour offset.
+    static let colorRecords = 4096 / MemoryLayout<CallInfo>.stride
+
     static func makeThread(_ heap: Heap, slots: Int, isMain: Bool) throws -> ThreadRef {
         let L = try heap.newThread(stackSize: slots)
         let frames = isMain ? InterpLimits.maxFrames : InterpLimits.maxFrames / 2
-        let cisRaw = reserveMemory(bytes: frames * MemoryLayout<CallInfo>.stride)
-        guard let cisRaw else { throw HeapError.outOfMemory }
+        let cisMap = reserveMemory(bytes: (frames + LuaVM.colorRecords) * MemoryLayout<CallInfo>.stride)
+        guard let cisMap else { throw HeapError.outOfMemory }
+        let cisRaw = cisMap + Heap.nextColor() * 64   // see Heap.colorSlots
         let co = UnsafeMutablePointer<CoState>.allocate(capacity: 1)
         let stack = UnsafeMutableRawPointer(L.pointee.stack.unsafelyUnwrapped).assumingMemoryBound(to: Value.self)
         co.initialize(to: CoState(cis: cisRaw.assumingMemoryBound(to: CallInfo.self), ciCount: 0, ciCap: frames,
@@ -146,7 +150,8 @@ public final class LuaVM {
     static func freeThreadState(_ L: ThreadRef) {
         guard let raw = L.pointee.interp else { return }
         let co = raw.assumingMemoryBound(to: CoState.self)
-        releaseMemory(UnsafeMutableRawPointer(co.pointee.cis), bytes: co.pointee.ciCap * MemoryLayout<CallInfo>.stride)
+        releaseMemory(Heap.pageStart(UnsafeMutableRawPointer(co.pointee.cis)),
+                      bytes: (co.pointee.ciCap + LuaVM.colorRecords) * MemoryLayout<CallInfo>.stride)
         co.deinitialize(count: 1)
         co.deallocate()
         L.pointee.interp = nil
