@@ -14,6 +14,17 @@ extension LuaVM {
     public func makeBuiltin(_ name: String, upvalues: [Value] = [], _ fn: @escaping NativeFunction) throws -> Value {
         let id = builtins.count
         builtins.append(Builtin(name: name, fn: fn))
+        if id >= nativeCap {
+            let cap = max(256, nativeCap * 2)
+            let t = UnsafeMutablePointer<Unmanaged<NativeBox>>.allocate(capacity: cap)
+            if let old = nativeFns {
+                t.moveInitialize(from: old, count: id)
+                old.deallocate()
+            }
+            nativeFns = t
+            nativeCap = cap
+        }
+        (nativeFns.unsafelyUnwrapped + id).initialize(to: Unmanaged.passRetained(NativeBox(fn)))
         let f = try heap.newNativeFunction(builtin: id, upvalues: upvalues.count, env: globals)
         for (i, v) in upvalues.enumerated() { f.upvalues[i] = v }
         return Value(f)

@@ -80,11 +80,12 @@ extension LuaVM {
         }
         let ci = co.pointee.cis + co.pointee.ciCount
         co.pointee.ciCount += 1
-        ci.pointee = (CallInfo(fn: fn, base: args, top: top, pc: noPC, closure: nil, nresults: wanted,
+        ci.pointee = (CallInfo(fn: fn, base: args, top: top, pc: nativePC, closure: nil, nresults: wanted,
                                    flags: tail ? CIFlag.tail : 0, nvarargs: 0, handler: .nil))
         if addr(reach) > addr(co.pointee.highWater) { co.pointee.highWater = reach }
-        L.pointee.top = UInt32(top - stackBase(L))
-        let n = try builtins[id].fn(self, NativeArgs(L: L, fn: cf, base: args, count: nargs))
+        L.pointee.top = UInt32(truncatingIfNeeded: top - stackBase(L))
+        let nargsv = NativeArgs(L: L, fn: cf, base: args, count: nargs)
+        let n = try nativeFns.unsafelyUnwrapped[id]._withUnsafeGuaranteedRef { try $0.fn(self, nargsv) }
         if n < 0 { return -1 }
         co.pointee.ciCount -= 1
         // Results are at args[0 ..< n]: move them to fn.
@@ -151,6 +152,30 @@ extension LuaVM {
             top = stackBase(L) + Int(L.pointee.top)
         }
         return try callValue(L, top: top, fn: f, args: args, wanted: wanted)
+    }
+
+    /// `call` for metamethods: up to three arguments (`nargs`), the first result (nil if none),
+    /// without building arrays.
+    func callSmall(_ f: Value, _ x: Value, _ y: Value, _ z: Value = .nil, nargs: Int, wanted: Int = 1) throws -> Value {
+        let L = currentThread
+        let co = coState(L)
+        let stack0 = stackBase(L)
+        var top = stack0 + Int(L.pointee.top)
+        if co.pointee.ciCount > 0 {
+            let ciTop = co.pointee.cis[co.pointee.ciCount - 1].top
+            if addr(ciTop) > addr(top) { top = ciTop }
+        }
+        if addr(top + 4 + InterpLimits.stackMargin) > addr(co.pointee.stackLimit) { throw stackOverflow(L, co) }
+        top[0] = f; top[1] = x
+        if nargs > 1 { top[2] = y }
+        if nargs > 2 { top[3] = z }
+        let end = top + 1 + nargs
+        let savedTop = L.pointee.top
+        L.pointee.top = UInt32(truncatingIfNeeded: end - stack0)
+        if addr(end) > addr(co.pointee.highWater) { co.pointee.highWater = end }
+        defer { L.pointee.top = savedTop }
+        let n = try callAt(L, co, fn: top, nargs: nargs, wanted: wanted)
+        return n > 0 ? top[0] : .nil
     }
 
     /// Calls `f` with its arguments placed at `top` in coroutine `L`.

@@ -20,6 +20,13 @@ import CVM
 
 @usableFromInline let priValues: (UInt64, UInt64, UInt64) = (Value.nil.bits, Value.false.bits, Value.true.bits)
 
+/// How an interpreter loop copy ended (see LuaVM.run).
+enum LoopExit {
+    static let returned = 0     // the run's entry frame returned
+    static let yielded = 1      // the coroutine yielded
+    static let switchMode = 2   // recording started or stopped: continue in the other copy
+}
+
 /// A store the optimizer must keep (see recoverAt).
 @inline(never) func storeOpaque(_ p: UnsafeMutablePointer<Value>, _ v: Value) { p.pointee = v }
 
@@ -27,6 +34,16 @@ import CVM
 @inline(__always) func branch(_ pc: UnsafePointer<UInt32>, _ cond: Bool) -> UnsafePointer<UInt32> {
     let j = pc.pointee
     return cond ? pc + 1 + (Int(j >> 16) &- 0x8000) : pc + 1
+}
+
+/// The array index a number key stands for: i when d is exactly the integer i with |i| < 2^31,
+/// otherwise a value outside every array range (Int.min). Adding 1.5 * 2^52 puts round(d) in the
+/// low 32 bits of the sum (default rounding), and the compare keeps exact integers only; cheaper
+/// than Swift's checked Int(d).
+@inline(__always) func arrayIndex(_ d: Double) -> Int {
+    let t = d + 6755399441055744.0
+    let i = Int(Int32(truncatingIfNeeded: t.bitPattern))
+    return Double(i) == d ? i : Int.min
 }
 
 @inline(__always) func priValue(_ d: Int) -> Value {
@@ -133,7 +150,27 @@ extension LuaVM {
 
     // MARK: the loop
 
+    /// Runs the top frame of `L` (see execute): true when the coroutine yielded. The loop exists in
+    /// two copies, without and with the recorder's per-instruction hook, and a run switches between
+    /// them when recording starts or stops: the plain copy checks nothing per instruction, so its
+    /// dispatch is just the jump table.
     func run(_ L: ThreadRef, _ co: CoPtr) throws -> Bool {
+        var recording = loopHook != nil && jitRecording
+        while true {
+            let r = recording ? try runRecording(L, co) : try runPlain(L, co)
+            if r != LoopExit.switchMode { return r == LoopExit.yielded }
+            recording = !recording
+        }
+    }
+
+    @inline(never) func runPlain(_ L: ThreadRef, _ co: CoPtr) throws -> Int { try runLoop(L, co, recording: false) }
+    @inline(never) func runRecording(_ L: ThreadRef, _ co: CoPtr) throws -> Int { try runLoop(L, co, recording: true) }
+
+    /// The interpreter loop; `recording` is a constant in each copy. Returns a LoopExit code. To
+    /// switch copies it stores pc in the frame and the multi-result top in co.resumeTop, where the
+    /// next copy picks them up.
+    @inline(__always)
+    func runLoop(_ L: ThreadRef, _ co: CoPtr, recording: Bool) throws -> Int {
         var ci = co.pointee.cis + (co.pointee.ciCount - 1)
         var cl = ci.pointee.closure.unsafelyUnwrapped
         var k = UnsafePointer<Value>(OpaquePointer(cl.pointee.proto.pointee.k.unsafelyUnwrapped))
@@ -142,52 +179,46 @@ extension LuaVM {
         var mtop = co.pointee.resumeTop ?? base
         co.pointee.resumeTop = nil
         let stack0 = stackBase(L)
-        L.pointee.top = UInt32(ci.pointee.top - stack0)
-        unowned(unsafe) let hook = loopHookUnretained   // no retain per run() (a resume enters run())
+        L.pointee.top = UInt32(truncatingIfNeeded: ci.pointee.top - stack0)
+        // Only whether a hook is installed lives in a local; the hook itself is loaded at the (rare)
+        // headers it wants to see, so entering a run retains nothing.
+        let hooked = loopHook != nil
         tj_vm_state.tag = UInt32(TJ_VMSTATE_INTERP)
         tj_vm_state.thread = L
         tj_vm_state.proto = cl.pointee.proto
         tj_vm_state.base = UnsafeMutableRawPointer(base).assumingMemoryBound(to: UInt64.self)
         tj_vm_state.pc = pc
-        var rec = hook != nil && jitRecording
 
         while true {
-            if _slowPath(rec) {
+            if recording {
                 ci.pointee.pc = pc
-                rec = recordStep(pc: pc, base: base, closure: cl, depth: co.pointee.ciCount, top: mtop)
+                if !recordStep(pc: pc, base: base, closure: cl, depth: co.pointee.ciCount, top: mtop) {
+                    co.pointee.resumeTop = mtop
+                    return LoopExit.switchMode
+                }
             }
             let ins = pc.pointee
             pc += 1
             let a = Int((ins >> 8) & 0xff)
             let op = unsafeBitCast(UInt8(truncatingIfNeeded: ins), to: Opcode.self)
+            // Set by arithmetic and comparisons whose operands are not plain numbers: their one
+            // shared slow path runs after the switch (one call site keeps the hot state in
+            // registers; a call per opcode made the register allocator spill on the fast paths).
+            var slow = false
             switch op {
             // MARK: comparisons
-            case .ISLT, .ISNLT:
-                let x = base[a], y = base[Int(ins >> 16)]
-                var r: Bool
-                if x.isNumber && y.isNumber { r = x.number < y.number } else { ci.pointee.pc = pc; r = try lessThan(x, y) }
-                if op == .ISNLT { r = !r }
-                pc = branch(pc, r)
-            case .ISLE, .ISNLE:
-                let x = base[a], y = base[Int(ins >> 16)]
-                var r: Bool
-                if x.isNumber && y.isNumber { r = x.number <= y.number } else { ci.pointee.pc = pc; r = try lessEqual(x, y) }
-                if op == .ISNLE { r = !r }
-                pc = branch(pc, r)
-            case .ISEQV, .ISNEV:
-                let x = base[a], y = base[Int(ins >> 16)]
-                var r: Bool
-                if x.isNumber && y.isNumber {
-                    r = x.number == y.number
-                } else if x.bits == y.bits {
-                    r = true
-                } else if (x.isTable && y.isTable) || (x.isUserdata && y.isUserdata) {
-                    ci.pointee.pc = pc; r = try equalSlow(x, y)
-                } else {
-                    r = false
-                }
-                if op == .ISNEV { r = !r }
-                pc = branch(pc, r)
+            case .ISLT:
+                if let p = compareLT(ins, base, pc, negate: false) { pc = p } else { slow = true }
+            case .ISNLT:
+                if let p = compareLT(ins, base, pc, negate: true) { pc = p } else { slow = true }
+            case .ISLE:
+                if let p = compareLE(ins, base, pc, negate: false) { pc = p } else { slow = true }
+            case .ISNLE:
+                if let p = compareLE(ins, base, pc, negate: true) { pc = p } else { slow = true }
+            case .ISEQV:
+                if let p = compareEQ(ins, base, pc, negate: false) { pc = p } else { slow = true }
+            case .ISNEV:
+                if let p = compareEQ(ins, base, pc, negate: true) { pc = p } else { slow = true }
             case .ISEQS:
                 pc = branch(pc, base[a].bits == k[Int(ins >> 16)].bits)
             case .ISNES:
@@ -223,7 +254,7 @@ extension LuaVM {
             case .UNM:
                 let v = base[Int(ins >> 16)]
                 if v.isNumber { base[a] = Value(-v.number) } else {
-                    ci.pointee.pc = pc; base[a] = try arithSlow(.UNM, v, v, ci: ci, bslot: Int(ins >> 16), cslot: -1)
+                    slow = true
                 }
             case .LEN:
                 let v = base[Int(ins >> 16)]
@@ -232,58 +263,28 @@ extension LuaVM {
                 } else if v.isTable {
                     base[a] = Value(Double(tableLength(v.table)))
                 } else {
-                    ci.pointee.pc = pc; base[a] = try lengthSlow(v, ci: ci, slot: Int(ins >> 16))
+                    slow = true
                 }
 
             // MARK: arithmetic
-            case .ADDVN, .SUBVN, .MULVN, .DIVVN, .MODVN, .POWVN:
-                let bs = Int(ins >> 24)
-                let x = base[bs], y = k[Int((ins >> 16) & 0xff)]
-                if x.isNumber {
-                    let p = x.number, q = y.number
-                    switch op {
-                    case .ADDVN: base[a] = Value(p + q)
-                    case .SUBVN: base[a] = Value(p - q)
-                    case .MULVN: base[a] = Value(p * q)
-                    case .DIVVN: base[a] = Value(p / q)
-                    case .MODVN: base[a] = Value(luaMod(p, q))
-                    default: base[a] = Value(luaPow(p, q))
-                    }
-                } else {
-                    ci.pointee.pc = pc; base[a] = try arithSlow(op, x, y, ci: ci, bslot: bs, cslot: -1)
-                }
-            case .ADDNV, .SUBNV, .MULNV, .DIVNV, .MODNV, .POWNV:
-                let bs = Int(ins >> 24)
-                let x = base[bs], y = k[Int((ins >> 16) & 0xff)]
-                if x.isNumber {
-                    let p = y.number, q = x.number
-                    switch op {
-                    case .ADDNV: base[a] = Value(p + q)
-                    case .SUBNV: base[a] = Value(p - q)
-                    case .MULNV: base[a] = Value(p * q)
-                    case .DIVNV: base[a] = Value(p / q)
-                    case .MODNV: base[a] = Value(luaMod(p, q))
-                    default: base[a] = Value(luaPow(p, q))
-                    }
-                } else {
-                    ci.pointee.pc = pc; base[a] = try arithSlow(op, y, x, ci: ci, bslot: -1, cslot: bs)
-                }
-            case .ADDVV, .SUBVV, .MULVV, .DIVVV, .MODVV, .POWVV:
-                let bs = Int(ins >> 24), cs = Int((ins >> 16) & 0xff)
-                let x = base[bs], y = base[cs]
-                if x.isNumber && y.isNumber {
-                    let p = x.number, q = y.number
-                    switch op {
-                    case .ADDVV: base[a] = Value(p + q)
-                    case .SUBVV: base[a] = Value(p - q)
-                    case .MULVV: base[a] = Value(p * q)
-                    case .DIVVV: base[a] = Value(p / q)
-                    case .MODVV: base[a] = Value(luaMod(p, q))
-                    default: base[a] = Value(luaPow(p, q))
-                    }
-                } else {
-                    ci.pointee.pc = pc; base[a] = try arithSlow(op, x, y, ci: ci, bslot: bs, cslot: cs)
-                }
+            case .ADDVN: slow = !arithVN(.ADDVN, ins, base, k)
+            case .SUBVN: slow = !arithVN(.SUBVN, ins, base, k)
+            case .MULVN: slow = !arithVN(.MULVN, ins, base, k)
+            case .DIVVN: slow = !arithVN(.DIVVN, ins, base, k)
+            case .MODVN: slow = !arithVN(.MODVN, ins, base, k)
+            case .POWVN: slow = !arithVN(.POWVN, ins, base, k)
+            case .ADDNV: slow = !arithNV(.ADDNV, ins, base, k)
+            case .SUBNV: slow = !arithNV(.SUBNV, ins, base, k)
+            case .MULNV: slow = !arithNV(.MULNV, ins, base, k)
+            case .DIVNV: slow = !arithNV(.DIVNV, ins, base, k)
+            case .MODNV: slow = !arithNV(.MODNV, ins, base, k)
+            case .POWNV: slow = !arithNV(.POWNV, ins, base, k)
+            case .ADDVV: slow = !arithVV(.ADDVV, ins, base, k)
+            case .SUBVV: slow = !arithVV(.SUBVV, ins, base, k)
+            case .MULVV: slow = !arithVV(.MULVV, ins, base, k)
+            case .DIVVV: slow = !arithVV(.DIVVV, ins, base, k)
+            case .MODVV: slow = !arithVV(.MODVV, ins, base, k)
+            case .POWVV: slow = !arithVV(.POWVV, ins, base, k)
             case .CAT:
                 ci.pointee.pc = pc
                 let bs = Int(ins >> 24), cs = Int((ins >> 16) & 0xff)
@@ -325,14 +326,13 @@ extension LuaVM {
                 let env = cl.pointee.env.unsafelyUnwrapped
                 let v = tableGetStr(env, key.string)
                 if !v.isNil || env.pointee.metatable == nil { base[a] = v } else {
-                    ci.pointee.pc = pc; base[a] = try indexSlow(Value(env), key, ci: ci, slot: -1)
+                    slow = true
                 }
             case .GSET:
                 let key = k[Int(ins >> 16)]
                 let env = cl.pointee.env.unsafelyUnwrapped
                 if let p = env.slot(str: key.string), !p.pointee.isNil { p.pointee = base[a]; continue }
-                ci.pointee.pc = pc
-                try storeStr(env, key, base[a], ci: ci)
+                slow = true
             case .TGETV:
                 let bs = Int(ins >> 24)
                 let t = base[bs], key = base[Int((ins >> 16) & 0xff)]
@@ -340,9 +340,9 @@ extension LuaVM {
                     let tab = t.table
                     var v = Value.nil
                     if key.isNumber {
-                        let d = key.number
-                        if d >= 1 && d <= Double(tab.pointee.asize) && Double(Int(d)) == d {
-                            v = Value(bits: tab.pointee.array[Int(d) &- 1])
+                        let i = arrayIndex(key.number)
+                        if UInt(bitPattern: i &- 1) < UInt(tab.pointee.asize) {
+                            v = Value(bits: tab.pointee.array.unsafelyUnwrapped[i &- 1])
                         } else {
                             v = tableGet(tab, key)
                         }
@@ -353,7 +353,7 @@ extension LuaVM {
                     }
                     if !v.isNil || tab.pointee.metatable == nil { base[a] = v; continue }
                 }
-                ci.pointee.pc = pc; base[a] = try indexSlow(t, key, ci: ci, slot: bs)
+                slow = true
             case .TGETS:
                 let bs = Int(ins >> 24)
                 let t = base[bs], key = k[Int((ins >> 16) & 0xff)]
@@ -362,7 +362,7 @@ extension LuaVM {
                     let v = tableGetStr(tab, key.string)
                     if !v.isNil || tab.pointee.metatable == nil { base[a] = v; continue }
                 }
-                ci.pointee.pc = pc; base[a] = try indexSlow(t, key, ci: ci, slot: bs)
+                slow = true
             case .TGETB:
                 let bs = Int(ins >> 24)
                 let t = base[bs]
@@ -370,26 +370,25 @@ extension LuaVM {
                 if t.isTable {
                     let tab = t.table
                     let v = UInt(bitPattern: i &- 1) < UInt(tab.pointee.asize)
-                        ? Value(bits: tab.pointee.array[i &- 1]) : tableGet(tab, Value(Double(i)))
+                        ? Value(bits: tab.pointee.array.unsafelyUnwrapped[i &- 1]) : tableGet(tab, Value(Double(i)))
                     if !v.isNil || tab.pointee.metatable == nil { base[a] = v; continue }
                 }
-                ci.pointee.pc = pc; base[a] = try indexSlow(t, Value(Double(i)), ci: ci, slot: bs)
+                slow = true
             case .TSETV:
                 let bs = Int(ins >> 24)
                 let t = base[bs], key = base[Int((ins >> 16) & 0xff)]
                 if t.isTable && key.isNumber {
                     let tab = t.table
-                    let d = key.number
-                    if d >= 1 && d <= Double(tab.pointee.asize) && Double(Int(d)) == d {
-                        let i = Int(d)
-                        if tab.pointee.array[i &- 1] != Value.nil.bits || tab.pointee.metatable == nil {
-                            tab.pointee.array[i &- 1] = base[a].bits
+                    let i = arrayIndex(key.number)
+                    if UInt(bitPattern: i &- 1) < UInt(tab.pointee.asize) {
+                        let arr = tab.pointee.array.unsafelyUnwrapped
+                        if arr[i &- 1] != Value.nil.bits || tab.pointee.metatable == nil {
+                            arr[i &- 1] = base[a].bits
                             continue
                         }
                     }
                 }
-                ci.pointee.pc = pc
-                try store(t, key, base[a], ci: ci, slot: bs)
+                slow = true
             case .TSETS:
                 let bs = Int(ins >> 24)
                 let t = base[bs], key = k[Int((ins >> 16) & 0xff)]
@@ -397,12 +396,7 @@ extension LuaVM {
                     p.pointee = base[a]
                     continue
                 }
-                ci.pointee.pc = pc
-                if t.isTable {
-                    try storeStr(t.table, key, base[a], ci: ci)
-                } else {
-                    try store(t, key, base[a], ci: ci, slot: bs)
-                }
+                slow = true
             case .TSETB:
                 let bs = Int(ins >> 24)
                 let t = base[bs]
@@ -410,13 +404,12 @@ extension LuaVM {
                 if t.isTable {
                     let tab = t.table
                     if UInt(bitPattern: i &- 1) < UInt(tab.pointee.asize)
-                        && (tab.pointee.array[i &- 1] != Value.nil.bits || tab.pointee.metatable == nil) {
-                        tab.pointee.array[i &- 1] = base[a].bits
+                        && (tab.pointee.array.unsafelyUnwrapped[i &- 1] != Value.nil.bits || tab.pointee.metatable == nil) {
+                        tab.pointee.array.unsafelyUnwrapped[i &- 1] = base[a].bits
                         continue
                     }
                 }
-                ci.pointee.pc = pc
-                try store(t, Value(Double(i)), base[a], ci: ci, slot: bs)
+                slow = true
             case .SETLIST:
                 let first = base + a + 1
                 let n = Int(ins >> 24) == 0 ? mtop - first : Int(ins >> 24) - 1
@@ -431,7 +424,7 @@ extension LuaVM {
                     let hi = first + n
                     if hi > ci.pointee.top { L.pointee.top = UInt32(hi - stack0) }
                     try setList(base[a].table, first, n, start: (batch - 1) * Limits.fieldsPerFlush + 1)
-                    L.pointee.top = UInt32(ci.pointee.top - stack0)
+                    L.pointee.top = UInt32(truncatingIfNeeded: ci.pointee.top - stack0)
                 }
 
             // MARK: calls
@@ -463,7 +456,7 @@ extension LuaVM {
                         let np = Int(p.pointee.numparams)
                         while i < np { newBase[i] = .nil; i += 1 }
                         ci += 1
-                        co.pointee.ciCount += 1
+                        co.pointee.ciCount &+= 1
                         ci.pointee = (CallInfo(fn: fnp, base: newBase, top: top, pc: p.pointee.code.unsafelyUnwrapped,
                                                    closure: nf, nresults: wanted, flags: CIFlag.lua, nvarargs: 0, handler: .nil))
                         if addr(top) > addr(co.pointee.highWater) { co.pointee.highWater = top }
@@ -481,11 +474,11 @@ extension LuaVM {
                     let n = try callNative(L, co, fn: fnp, nargs: nargs, wanted: wanted, inLoop: true)
                     if n >= 0 {
                         if wanted < 0 { mtop = fnp + n }
-                        L.pointee.top = UInt32(ci.pointee.top - stack0)
+                        L.pointee.top = UInt32(truncatingIfNeeded: ci.pointee.top - stack0)
                     } else if n == -2 {
                         (ci, cl, k, base, pc) = LuaVM.frameState(co)  // pcall entered a Lua frame
                     } else {
-                        return true  // yielded
+                        return LoopExit.yielded  // yielded
                     }
                 }
             case .TAILCALL:
@@ -507,7 +500,7 @@ extension LuaVM {
                     let wanted = ci.pointee.nresults
                     let flags = ci.pointee.flags | CIFlag.tail
                     let handler = ci.pointee.handler
-                    co.pointee.ciCount -= 1
+                    co.pointee.ciCount &-= 1
                     try enterLua(L, co, fn: dst, nargs: nargs, wanted: wanted, flags: flags, handler: handler)
                     (ci, cl, k, base, pc) = LuaVM.frameState(co)
                 } else if f.isNativeFunction && nargs >= 1 && fnp[1].isLuaFunction
@@ -524,16 +517,16 @@ extension LuaVM {
                     let wanted = ci.pointee.nresults
                     let keep = ci.pointee.flags & CIFlag.reentry
                     let isX = Int(f.nativeFunction.pointee.builtin) == BuiltinID.xpcall
-                    co.pointee.ciCount -= 1
+                    co.pointee.ciCount &-= 1
                     _ = try enterProtected(L, co, fn: dst, nargs: nargs, wanted: wanted, xpcall: isX)
                     co.pointee.cis[co.pointee.ciCount - 1].flags |= keep | CIFlag.tail
                     (ci, cl, k, base, pc) = LuaVM.frameState(co)
                 } else {
                     // A native: call it, then return its results.
                     let n = try callNative(L, co, fn: fnp, nargs: nargs, wanted: -1, inLoop: false, tail: true)
-                    if n < 0 { return true }
+                    if n < 0 { return LoopExit.yielded }
                     if let u = L.pointee.openupval, addr(u.pointee.v) >= addr(base) { closeUpvalues(L, level: base) }
-                    if try finishReturn(L, co, &ci, src: fnp, count: n, mtop: &mtop) { return false }
+                    if try finishReturn(L, co, &ci, src: fnp, count: n, mtop: &mtop) { return LoopExit.returned }
                     (ci, cl, k, base, pc) = LuaVM.frameState(co)
                 }
             case .VARG:
@@ -561,12 +554,12 @@ extension LuaVM {
                     let v = tableGetStr(tab, key.string)
                     if !v.isNil || tab.pointee.metatable == nil { base[a] = v; continue }
                 }
-                ci.pointee.pc = pc; base[a] = try indexSlow(obj, key, ci: ci, slot: bs)
+                slow = true
             case .RET1 where ci.pointee.flags & ~CIFlag.tail == CIFlag.lua && ci.pointee.nresults == 1
                                 && (L.pointee.openupval == nil || addr(L.pointee.openupval.unsafelyUnwrapped.pointee.v) < addr(base)):
                 // The commonest return: one value to a caller that wants one.
                 ci.pointee.fn[0] = base[a]
-                co.pointee.ciCount -= 1
+                co.pointee.ciCount &-= 1
                 ci -= 1
                 cl = ci.pointee.closure.unsafelyUnwrapped
                 let p = cl.pointee.proto.unsafelyUnwrapped
@@ -599,7 +592,7 @@ extension LuaVM {
                         var i = 0
                         while i < wanted { dst[i] = i < n ? src[i] : .nil; i += 1 }
                     }
-                    co.pointee.ciCount -= 1
+                    co.pointee.ciCount &-= 1
                     ci -= 1
                     cl = ci.pointee.closure.unsafelyUnwrapped
                     let p = cl.pointee.proto.unsafelyUnwrapped
@@ -609,7 +602,7 @@ extension LuaVM {
                     tj_vm_state.proto = p
                     tj_vm_state.pc = pc
                 } else {
-                    if try finishReturn(L, co, &ci, src: src, count: n, mtop: &mtop) { return false }
+                    if try finishReturn(L, co, &ci, src: src, count: n, mtop: &mtop) { return LoopExit.returned }
                     (ci, cl, k, base, pc) = LuaVM.frameState(co)
                 }
 
@@ -633,13 +626,13 @@ extension LuaVM {
                     base[a + 3] = Value(idx)
                     pc += Int(ins >> 16) &- 0x8000
                     tj_vm_state.pc = pc
-                    if hook != nil, rec || jitWants(cl, pc), let h = hook {
+                    if hooked, recording || jitWants(cl, pc), let h = loopHook {
                         ci.pointee.pc = pc
                         if h.loopHeader(self, pc: pc) {
                             (ci, cl, k, base, pc) = LuaVM.frameState(co)
                             if let t = co.pointee.resumeTop { mtop = t; co.pointee.resumeTop = nil }
                         }
-                        rec = jitRecording
+                        if jitRecording != recording { co.pointee.resumeTop = mtop; return LoopExit.switchMode }
                     }
                 }
             case .ITERL:
@@ -648,30 +641,31 @@ extension LuaVM {
                     base[a - 1] = v
                     pc += Int(ins >> 16) &- 0x8000
                     tj_vm_state.pc = pc
-                    if hook != nil, rec || jitWants(cl, pc), let h = hook {
+                    if hooked, recording || jitWants(cl, pc), let h = loopHook {
                         ci.pointee.pc = pc
                         if h.loopHeader(self, pc: pc) {
                             (ci, cl, k, base, pc) = LuaVM.frameState(co)
                             if let t = co.pointee.resumeTop { mtop = t; co.pointee.resumeTop = nil }
                         }
-                        rec = jitRecording
+                        if jitRecording != recording { co.pointee.resumeTop = mtop; return LoopExit.switchMode }
                     }
                 }
             case .LOOP:
                 tj_vm_state.pc = pc
-                if hook != nil, rec || jitWants(cl, pc), let h = hook {
+                if hooked, recording || jitWants(cl, pc), let h = loopHook {
                         ci.pointee.pc = pc
                         if h.loopHeader(self, pc: pc) {
                             (ci, cl, k, base, pc) = LuaVM.frameState(co)
                             if let t = co.pointee.resumeTop { mtop = t; co.pointee.resumeTop = nil }
                         }
-                        rec = jitRecording
+                        if jitRecording != recording { co.pointee.resumeTop = mtop; return LoopExit.switchMode }
                     }
             case .JMP:
                 pc += Int(ins >> 16) &- 0x8000
             case .EXTRAARG:
                 break
             }
+            if _slowPath(slow) { pc = try slowInstruction(ins, pc, base, k, ci) }
         }
     }
 
@@ -689,7 +683,7 @@ extension LuaVM {
     @inline(__always)
     static func frameState(_ co: CoPtr) -> (UnsafeMutablePointer<CallInfo>, LFuncRef, UnsafePointer<Value>,
                                              UnsafeMutablePointer<Value>, UnsafePointer<UInt32>) {
-        let ci = co.pointee.cis + (co.pointee.ciCount - 1)
+        let ci = co.pointee.cis + (co.pointee.ciCount &- 1)
         let cl = ci.pointee.closure.unsafelyUnwrapped
         let p = cl.pointee.proto.unsafelyUnwrapped
         let k = UnsafePointer<Value>(OpaquePointer(p.pointee.k.unsafelyUnwrapped))
@@ -727,7 +721,7 @@ extension LuaVM {
             while i < wanted { dst[i] = .nil; i += 1 }
             total = wanted
         }
-        co.pointee.ciCount -= 1
+        co.pointee.ciCount &-= 1
         if flags & CIFlag.reentry != 0 {
             co.pointee.nres = total
             return true
@@ -735,6 +729,147 @@ extension LuaVM {
         ci = co.pointee.cis + (co.pointee.ciCount - 1)
         if wanted < 0 { mtop = dst + total }
         return false
+    }
+}
+
+// MARK: instruction bodies shared by several opcodes (inlined with a constant opcode, so each
+// opcode gets its own copy and there is no second dispatch on the opcode)
+
+@inline(__always) func arithOp(_ op: Opcode, _ p: Double, _ q: Double) -> Double {
+    switch op {
+    case .ADDVN, .ADDNV, .ADDVV: return p + q
+    case .SUBVN, .SUBNV, .SUBVV: return p - q
+    case .MULVN, .MULNV, .MULVV: return p * q
+    case .DIVVN, .DIVNV, .DIVVV: return p / q
+    case .MODVN, .MODNV, .MODVV: return luaMod(p, q)
+    default: return luaPow(p, q)
+    }
+}
+
+extension LuaVM {
+    /// A = B op K[C] on numbers; false when the slow path must run.
+    @inline(__always)
+    func arithVN(_ op: Opcode, _ ins: UInt32, _ base: UnsafeMutablePointer<Value>, _ k: UnsafePointer<Value>) -> Bool {
+        let x = base[Int(ins >> 24)], y = k[Int((ins >> 16) & 0xff)]
+        guard x.isNumber else { return false }
+        base[Int((ins >> 8) & 0xff)] = Value(arithOp(op, x.number, y.number))
+        return true
+    }
+
+    /// A = K[C] op B on numbers.
+    @inline(__always)
+    func arithNV(_ op: Opcode, _ ins: UInt32, _ base: UnsafeMutablePointer<Value>, _ k: UnsafePointer<Value>) -> Bool {
+        let x = base[Int(ins >> 24)], y = k[Int((ins >> 16) & 0xff)]
+        guard x.isNumber else { return false }
+        base[Int((ins >> 8) & 0xff)] = Value(arithOp(op, y.number, x.number))
+        return true
+    }
+
+    /// A = B op C on numbers.
+    @inline(__always)
+    func arithVV(_ op: Opcode, _ ins: UInt32, _ base: UnsafeMutablePointer<Value>, _ k: UnsafePointer<Value>) -> Bool {
+        let x = base[Int(ins >> 24)], y = base[Int((ins >> 16) & 0xff)]
+        guard x.isNumber && y.isNumber else { return false }
+        base[Int((ins >> 8) & 0xff)] = Value(arithOp(op, x.number, y.number))
+        return true
+    }
+
+    /// ISLT / ISNLT on numbers: the pc after the test and its JMP; nil for the slow path.
+    @inline(__always)
+    func compareLT(_ ins: UInt32, _ base: UnsafeMutablePointer<Value>, _ pc: UnsafePointer<UInt32>,
+                   negate: Bool) -> UnsafePointer<UInt32>? {
+        let x = base[Int((ins >> 8) & 0xff)], y = base[Int(ins >> 16)]
+        guard x.isNumber && y.isNumber else { return nil }
+        let r = x.number < y.number
+        return branch(pc, negate ? !r : r)
+    }
+
+    /// ISLE / ISNLE on numbers.
+    @inline(__always)
+    func compareLE(_ ins: UInt32, _ base: UnsafeMutablePointer<Value>, _ pc: UnsafePointer<UInt32>,
+                   negate: Bool) -> UnsafePointer<UInt32>? {
+        let x = base[Int((ins >> 8) & 0xff)], y = base[Int(ins >> 16)]
+        guard x.isNumber && y.isNumber else { return nil }
+        let r = x.number <= y.number
+        return branch(pc, negate ? !r : r)
+    }
+
+    /// ISEQV / ISNEV, except two distinct tables or two distinct userdata (the __eq slow path).
+    @inline(__always)
+    func compareEQ(_ ins: UInt32, _ base: UnsafeMutablePointer<Value>, _ pc: UnsafePointer<UInt32>,
+                   negate: Bool) -> UnsafePointer<UInt32>? {
+        let x = base[Int((ins >> 8) & 0xff)], y = base[Int(ins >> 16)]
+        var r: Bool
+        if x.isNumber && y.isNumber {
+            r = x.number == y.number
+        } else if x.bits == y.bits {
+            r = true
+        } else if (x.isTable && y.isTable) || (x.isUserdata && y.isUserdata) {
+            return nil
+        } else {
+            r = false
+        }
+        return branch(pc, negate ? !r : r)
+    }
+
+    /// The slow path of arithmetic, comparison, length and table instructions (operands that are
+    /// not both numbers, misses on tables with metatables, non-tables: coercion, metamethods,
+    /// errors). The operands are read again from the registers, which the fast path left as they
+    /// were. Returns the next pc.
+    @inline(never)
+    func slowInstruction(_ ins: UInt32, _ pc: UnsafePointer<UInt32>, _ base: UnsafeMutablePointer<Value>,
+                         _ k: UnsafePointer<Value>, _ ci: UnsafeMutablePointer<CallInfo>) throws -> UnsafePointer<UInt32> {
+        ci.pointee.pc = pc
+        let op = unsafeBitCast(UInt8(truncatingIfNeeded: ins), to: Opcode.self)
+        let a = Int((ins >> 8) & 0xff), bs = Int(ins >> 24), c = Int((ins >> 16) & 0xff), d = Int(ins >> 16)
+        switch op {
+        case .ADDVN, .SUBVN, .MULVN, .DIVVN, .MODVN, .POWVN:
+            base[a] = try arithSlow(op, base[bs], k[c], ci: ci, bslot: bs, cslot: -1)
+        case .ADDNV, .SUBNV, .MULNV, .DIVNV, .MODNV, .POWNV:
+            base[a] = try arithSlow(op, k[c], base[bs], ci: ci, bslot: -1, cslot: bs)
+        case .ADDVV, .SUBVV, .MULVV, .DIVVV, .MODVV, .POWVV:
+            base[a] = try arithSlow(op, base[bs], base[c], ci: ci, bslot: bs, cslot: c)
+        case .ISLT, .ISNLT:
+            let r = try lessThan(base[a], base[d])
+            return branch(pc, op == .ISNLT ? !r : r)
+        case .ISLE, .ISNLE:
+            let r = try lessEqual(base[a], base[d])
+            return branch(pc, op == .ISNLE ? !r : r)
+        case .ISEQV, .ISNEV:
+            let r = try equalSlow(base[a], base[d])
+            return branch(pc, op == .ISNEV ? !r : r)
+        case .UNM:
+            let v = base[d]
+            base[a] = try arithSlow(.UNM, v, v, ci: ci, bslot: d, cslot: -1)
+        case .LEN:
+            base[a] = try lengthSlow(base[d], ci: ci, slot: d)
+        case .GGET:
+            let env = ci.pointee.closure.unsafelyUnwrapped.pointee.env.unsafelyUnwrapped
+            base[a] = try indexSlow(Value(env), k[d], ci: ci, slot: -1)
+        case .GSET:
+            let env = ci.pointee.closure.unsafelyUnwrapped.pointee.env.unsafelyUnwrapped
+            try storeStr(env, k[d], base[a], ci: ci)
+        case .TGETV:
+            base[a] = try indexSlow(base[bs], base[c], ci: ci, slot: bs)
+        case .TGETS, .SELF:
+            base[a] = try indexSlow(base[bs], k[c], ci: ci, slot: bs)
+        case .TGETB:
+            base[a] = try indexSlow(base[bs], Value(Double(c)), ci: ci, slot: bs)
+        case .TSETV:
+            try store(base[bs], base[c], base[a], ci: ci, slot: bs)
+        case .TSETS:
+            let t = base[bs]
+            if t.isTable {
+                try storeStr(t.table, k[c], base[a], ci: ci)
+            } else {
+                try store(t, k[c], base[a], ci: ci, slot: bs)
+            }
+        case .TSETB:
+            try store(base[bs], Value(Double(c)), base[a], ci: ci, slot: bs)
+        default:
+            break
+        }
+        return pc
     }
 }
 

@@ -68,7 +68,7 @@ extension LuaVM {
         var mm = metamethod(of: x, e)
         if mm.isNil { mm = metamethod(of: y, e) }
         if !mm.isNil {
-            return try call(mm, [x, y], wanted: 1).first ?? .nil
+            return try callSmall(mm, x, y, nargs: 2)
         }
         // Name the operand that is not a number (the second if the first is a numeric string).
         let badIsFirst = toNumber(x) == nil
@@ -102,7 +102,7 @@ extension LuaVM {
         if m1.isNil { return nil }
         let m2 = metamethod(of: y, e)
         guard Value.rawEqual(m1, m2) else { return nil }
-        let r = try call(m1, [x, y], wanted: 1).first ?? .nil
+        let r = try callSmall(m1, x, y, nargs: 2)
         return r.isTruthy
     }
 
@@ -127,7 +127,7 @@ extension LuaVM {
         if m1.isNil { return false }
         let m2 = metamethod(of: y, .eq)
         guard Value.rawEqual(m1, m2) else { return false }
-        return (try call(m1, [x, y], wanted: 1).first ?? .nil).isTruthy
+        return (try callSmall(m1, x, y, nargs: 2)).isTruthy
     }
 
     /// Lua equality with metamethods (for library use).
@@ -143,7 +143,7 @@ extension LuaVM {
     func lengthSlow(_ v: Value, ci: UnsafeMutablePointer<CallInfo>, slot: Int) throws -> Value {
         if v.isUserdata {
             let mm = metamethod(of: v, .len)
-            if !mm.isNil { return try call(mm, [v], wanted: 1).first ?? .nil }
+            if !mm.isNil { return try callSmall(mm, v, .nil, nargs: 1) }
         }
         throw typeError(v, "get length of", ci: ci, slot: slot)
     }
@@ -198,7 +198,7 @@ extension LuaVM {
                     let slot = badIsLeft ? firstSlot + top - 1 : firstSlot + top
                     throw typeError(bad, "concatenate", ci: ci, slot: slot)
                 }
-                acc = try call(mm, [left, acc], wanted: 1).first ?? .nil
+                acc = try callSmall(mm, left, acc, nargs: 2)
                 top -= 1
             }
             p[top] = acc
@@ -247,7 +247,7 @@ extension LuaVM {
                 }
             }
             if mm.isFunction {
-                return try call(mm, [obj, key], wanted: 1).first ?? .nil
+                return try callSmall(mm, obj, key, nargs: 2)
             }
             obj = mm
         }
@@ -289,7 +289,7 @@ extension LuaVM {
                 }
             }
             if mm.isFunction {
-                _ = try call(mm, [obj, key, v], wanted: 0)
+                _ = try callSmall(mm, obj, key, v, nargs: 3, wanted: 0)
                 return
             }
             obj = mm

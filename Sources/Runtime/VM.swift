@@ -44,6 +44,14 @@ public struct Builtin {
     public let fn: NativeFunction
 }
 
+/// A builtin's closure in a class box, so the interpreter can call it through an unretained
+/// reference (`LuaVM.nativeFns`): a closure loaded from an array is retained and released around
+/// every call.
+final class NativeBox {
+    let fn: NativeFunction
+    init(_ fn: @escaping NativeFunction) { self.fn = fn }
+}
+
 /// Builtins the interpreter treats specially.
 enum BuiltinID {
     static let pcall = 0
@@ -52,21 +60,26 @@ enum BuiltinID {
 
 public final class LuaVM {
     public let heap: Heap
-    public internal(set) var mainThread: ThreadRef
-    var currentThread: ThreadRef
-    public internal(set) var globals: TableRef
-    var stringMetatable: TableRef?
-    var builtins: [Builtin] = []
-    var swiftDepth = 0
-    public var loopHook: LoopHook? { didSet { loopHookUnretained = loopHook } }
-    /// The same hook without reference counting, for the interpreter (which enters run() at every
-    /// coroutine resume); `loopHook` keeps it alive.
-    unowned(unsafe) var loopHookUnretained: LoopHook?
+    // Properties the interpreter reads on hot paths are @exclusivity(unchecked): the VM is used from
+    // one thread and never holds a long access to them, and the dynamic checks (swift_beginAccess)
+    // cost more than the work around them (coroutine switches, native calls).
+    @exclusivity(unchecked) public internal(set) var mainThread: ThreadRef
+    @exclusivity(unchecked) var currentThread: ThreadRef
+    @exclusivity(unchecked) public internal(set) var globals: TableRef
+    @exclusivity(unchecked) var stringMetatable: TableRef?
+    @exclusivity(unchecked) var builtins: [Builtin] = []
+    /// builtins[i].fn, boxed and retained once (see NativeBox); `nativeCap` entries allocated.
+    @exclusivity(unchecked) var nativeFns: UnsafeMutablePointer<Unmanaged<NativeBox>>? = nil
+    @exclusivity(unchecked) var nativeCap = 0
+    @exclusivity(unchecked) var swiftDepth = 0
+    @exclusivity(unchecked) public var loopHook: LoopHook?
     /// The trace recorder, called before every instruction while `jitRecording` is set.
-    public var recordHook: RecordHook?
-    public var jitRecording = false
+    @exclusivity(unchecked) public var recordHook: RecordHook?
+    @exclusivity(unchecked) public var jitRecording = false
     /// True while code runs on the VM thread (runOnBigStack/runOnVMThread): nested runs stay there.
-    var onVMThread = false
+    @exclusivity(unchecked) var onVMThread = false
+    /// The placeholder pc of native frames (a stored copy of the global `noPC`: no lazy-init check).
+    let nativePC: UnsafePointer<UInt32> = noPC
     let options: VMOptions
     var outputBuffer: [UInt8] = []
     /// What the program wrote to io.stderr (with `captureOutput`; otherwise it goes to fd 2).
@@ -104,17 +117,25 @@ public final class LuaVM {
     }
 
     deinit {
+        if let t = nativeFns {
+            for i in 0..<builtins.count { t[i].release() }
+            t.deallocate()
+        }
         LuaVM.freeThreadState(mainThread)
         scratchBuffer?.deallocate()
     }
 
     // MARK: threads
 
+    /// Extra call records in each mapping: one page, for the cache colour offset.
+    static let colorRecords = 4096 / MemoryLayout<CallInfo>.stride
+
     static func makeThread(_ heap: Heap, slots: Int, isMain: Bool) throws -> ThreadRef {
         let L = try heap.newThread(stackSize: slots)
         let frames = isMain ? InterpLimits.maxFrames : InterpLimits.maxFrames / 2
-        let cisRaw = reserveMemory(bytes: frames * MemoryLayout<CallInfo>.stride)
-        guard let cisRaw else { throw HeapError.outOfMemory }
+        let cisMap = reserveMemory(bytes: (frames + LuaVM.colorRecords) * MemoryLayout<CallInfo>.stride)
+        guard let cisMap else { throw HeapError.outOfMemory }
+        let cisRaw = cisMap + Heap.nextColor() * 64   // see Heap.colorSlots
         let co = UnsafeMutablePointer<CoState>.allocate(capacity: 1)
         let stack = UnsafeMutableRawPointer(L.pointee.stack.unsafelyUnwrapped).assumingMemoryBound(to: Value.self)
         co.initialize(to: CoState(cis: cisRaw.assumingMemoryBound(to: CallInfo.self), ciCount: 0, ciCap: frames,
@@ -129,7 +150,8 @@ public final class LuaVM {
     static func freeThreadState(_ L: ThreadRef) {
         guard let raw = L.pointee.interp else { return }
         let co = raw.assumingMemoryBound(to: CoState.self)
-        releaseMemory(UnsafeMutableRawPointer(co.pointee.cis), bytes: co.pointee.ciCap * MemoryLayout<CallInfo>.stride)
+        releaseMemory(Heap.pageStart(UnsafeMutableRawPointer(co.pointee.cis)),
+                      bytes: (co.pointee.ciCap + LuaVM.colorRecords) * MemoryLayout<CallInfo>.stride)
         co.deinitialize(count: 1)
         co.deallocate()
         L.pointee.interp = nil
