@@ -208,27 +208,7 @@ extension LuaVM {
     /// called). On an error the call records are restored and the error is rethrown; the trace
     /// then exits and the interpreter redoes the call and raises it properly.
     public func jitCallNative(_ f: Value, _ args: [Value], wanted: Int) throws -> [Value] {
-        let co = coState(currentThread)
-        let saved = co.pointee.ciCount
-        // A callback into Lua runs the interpreter, which publishes its own state (tag, frame);
-        // the trace continues after the call, so the profiler must see "in trace N" again.
-        let (tag, trace, proto, pc, base) = (tj_vm_state.tag, tj_vm_state.trace, tj_vm_state.proto,
-                                              tj_vm_state.pc, tj_vm_state.base)
-        defer {
-            tj_vm_state.proto = proto
-            tj_vm_state.pc = pc
-            tj_vm_state.base = base
-            tj_vm_state.trace = trace
-            tj_vm_state.tag = tag
-        }
-        do {
-            // The trace's values live in registers the collector cannot see: no collection until
-            // the trace reaches its GC check (a sort comparator or __tostring may allocate).
-            return try heap.withoutCollection { try call(f, args, wanted: wanted) }
-        } catch {
-            co.pointee.ciCount = saved
-            throw error
-        }
+        try nativeCallFromTrace { try call(f, args, wanted: wanted) }
     }
 
     /// jitCallNative without arrays (CALLN from machine code): `nargs` boxed arguments from `args`;
@@ -237,6 +217,29 @@ extension LuaVM {
                               results: UnsafeMutablePointer<UInt64>, fill: Int) throws -> Int {
         let L = currentThread
         let co = coState(L)
+        let savedTop = L.pointee.top
+        defer { L.pointee.top = savedTop }
+        return try nativeCallFromTrace {
+            var top = stackBase(L) + Int(L.pointee.top)
+            if co.pointee.ciCount > 0 { top = max(co.pointee.cis[co.pointee.ciCount - 1].top, top) }
+            if top + nargs + InterpLimits.stackMargin > co.pointee.stackLimit { throw stackOverflow(L, co) }
+            top[0] = f
+            for i in 0..<nargs { top[1 + i] = Value(bits: args[i]) }
+            let end = top + 1 + nargs
+            L.pointee.top = UInt32(end - stackBase(L))
+            if end > co.pointee.highWater { co.pointee.highWater = end }
+            let n = try callAt(L, co, fn: top, nargs: nargs, wanted: -1)
+            for i in 0..<fill { results[i] = i < n ? top[i].bits : Value.nil.bits }
+            return n
+        }
+    }
+
+    /// Runs a call made from a trace: no collection meanwhile (the trace's values live in
+    /// registers the collector cannot see; a sort comparator or __tostring may allocate), the
+    /// profiler's view of the trace published again afterwards (a callback into Lua runs the
+    /// interpreter, which publishes its own state), and the call records restored on an error.
+    private func nativeCallFromTrace<T>(_ body: () throws -> T) throws -> T {
+        let co = coState(currentThread)
         let saved = co.pointee.ciCount
         let (tag, trace, proto, pc, base) = (tj_vm_state.tag, tj_vm_state.trace, tj_vm_state.proto,
                                               tj_vm_state.pc, tj_vm_state.base)
@@ -247,22 +250,8 @@ extension LuaVM {
             tj_vm_state.trace = trace
             tj_vm_state.tag = tag
         }
-        let savedTop = L.pointee.top
-        defer { L.pointee.top = savedTop }
         do {
-            return try heap.withoutCollection {
-                var top = stackBase(L) + Int(L.pointee.top)
-                if co.pointee.ciCount > 0 { top = max(co.pointee.cis[co.pointee.ciCount - 1].top, top) }
-                if top + nargs + InterpLimits.stackMargin > co.pointee.stackLimit { throw stackOverflow(L, co) }
-                top[0] = f
-                for i in 0..<nargs { top[1 + i] = Value(bits: args[i]) }
-                let end = top + 1 + nargs
-                L.pointee.top = UInt32(end - stackBase(L))
-                if end > co.pointee.highWater { co.pointee.highWater = end }
-                let n = try callAt(L, co, fn: top, nargs: nargs, wanted: -1)
-                for i in 0..<fill { results[i] = i < n ? top[i].bits : Value.nil.bits }
-                return n
-            }
+            return try heap.withoutCollection(body)
         } catch {
             co.pointee.ciCount = saved
             throw error

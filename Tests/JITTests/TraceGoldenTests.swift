@@ -184,14 +184,20 @@ final class TraceGoldenTests: XCTestCase {
                         "no golden shows a side trace linked to a trace")
     }
 
-    /// `--jit-log` ends with the most taken exits, most first, naming the side trace that took over.
-    func testCLIExitSummary() throws {
-        if Self.updating { throw XCTSkip("update mode") }
+    /// The built `tracejit` next to the test bundle (the CLI tests; skipped in update mode).
+    static func tracejitBinary() throws -> URL {
+        if updating { throw XCTSkip("update mode") }
         let exe = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             .deletingLastPathComponent().appendingPathComponent("tracejit")
         guard FileManager.default.isExecutableFile(atPath: exe.path) else {
             throw XCTSkip("tracejit binary not built at \(exe.path)")
         }
+        return exe
+    }
+
+    /// `--jit-log` ends with the most taken exits, most first, naming the side trace that took over.
+    func testCLIExitSummary() throws {
+        let exe = try Self.tracejitBinary()
         let p = Process()
         p.executableURL = exe
         p.arguments = ["run", "--hotness=counter", "--jit-param", "hotloop=5", "--jit-param", "hotexit=3", "--jit-backend=ir",
@@ -215,12 +221,7 @@ final class TraceGoldenTests: XCTestCase {
     /// `tracejit run OPTIONS --jit-log --dump-traces=b,i,s --jit-out FILE Traces/x.lua` (the
     /// README's recipe) prints the same as the in-process run.
     func testCLIPrintsTheGoldens() throws {
-        if Self.updating { throw XCTSkip("update mode") }
-        let exe = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            .deletingLastPathComponent().appendingPathComponent("tracejit")
-        guard FileManager.default.isExecutableFile(atPath: exe.path) else {
-            throw XCTSkip("tracejit binary not built at \(exe.path)")
-        }
+        let exe = try Self.tracejitBinary()
         let tmp = NSTemporaryDirectory() + "tracejit-goldens-\(getpid()).txt"
         defer { try? FileManager.default.removeItem(atPath: tmp) }
         for path in Self.programs() {
