@@ -112,7 +112,10 @@ extension LuaVM {
         return runtimeError("attempt to compare \(t1) with \(t2)", ci: nil)
     }
 
-    func compareStrings(_ a: StringRef, _ b: StringRef) -> Int {
+    func compareStrings(_ a: StringRef, _ b: StringRef) -> Int { LuaVM.compareStringBytes(a, b) }
+
+    /// Lua's string order (bytes, then length): negative, 0 or positive.
+    public static func compareStringBytes(_ a: StringRef, _ b: StringRef) -> Int {
         let la = a.count, lb = b.count
         let r = memcmp(a.bytes, b.bytes, min(la, lb))
         if r != 0 { return Int(r) }

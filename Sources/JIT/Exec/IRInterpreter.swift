@@ -238,6 +238,9 @@ public final class IRInterpreter {
         case .STRSUB:
             let s = StringRef(OpaquePointer(ptr(ins.a, t)))
             values[i] = UInt64(UInt(bitPattern: try JITMath.sub(vm, s, Int(int(ins.b, t)), Int(int(ins.c, t)))))
+        case .STRCMP:
+            let r = LuaVM.compareStringBytes(StringRef(OpaquePointer(ptr(ins.a, t))), StringRef(OpaquePointer(ptr(ins.b, t))))
+            setNum(i, r < 0 ? -1 : (r > 0 ? 1 : 0))
         case .STRCHAR:
             let c = int(ins.a, t)
             if c < 0 || c > 255 { return fail }

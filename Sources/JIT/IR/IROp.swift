@@ -74,6 +74,7 @@ public enum IROp: UInt8, CaseIterable, Sendable {
     case CAT        // a .. b (each str or num)
     case STRSUB     // a = string, b, c = int: string.sub(a, b, c) with Lua's index rules
     case STRCHAR    // a = int -> one-byte string
+    case STRCMP     // a, b: str -> num: -1, 0 or 1 in Lua's string order
     case TOSTR      // a = num -> string
 
     // Objects.
@@ -168,6 +169,7 @@ public let irOpTable: [IROpInfo] = [
     op("CAT", .ref, .ref, .none, [.pure, .allocates]),
     op("STRSUB", .ref, .ref, .ref, [.pure, .allocates]),
     op("STRCHAR", .ref, .none, .none, [.pure, .allocates]),
+    op("STRCMP", .ref, .ref, .none, [.pure]),
     op("TOSTR", .ref, .none, .none, [.pure, .allocates]),
 
     op("TNEW", .none, .lit, .lit, [.effect, .allocates]),

@@ -920,6 +920,9 @@ final class CodeGen {
         case .STRCHAR:
             try callHelper(NativeHelpers.strchar, [.raw(ins.a)], at: i, failSnap: failSnapshot(i, ins))
             resultFromStaging(i, ins)
+        case .STRCMP:
+            try callHelper(NativeHelpers.strcmp, [.raw(ins.a), .raw(ins.b)], at: i, failSnap: nil)
+            resultFromStaging(i, ins)
         case .TOSTR:
             try callHelper(NativeHelpers.tostr, [.raw(ins.a)], at: i, failSnap: failSnapshot(i, ins))
             resultFromStaging(i, ins)

@@ -58,6 +58,14 @@ enum NativeHelpers {
     }
 
     /// args: string, int i, int j -> string.
+    /// args: string, string -> -1.0, 0.0 or 1.0 (Lua's string order).
+    static let strcmp: NativeHelper = { _, a in
+        let a = a.unsafelyUnwrapped
+        let r = LuaVM.compareStringBytes(StringRef(ptr(a[0])), StringRef(ptr(a[1])))
+        a[0] = Double(r < 0 ? -1 : (r > 0 ? 1 : 0)).bitPattern
+        return 0
+    }
+
     static let strsub: NativeHelper = { ctx, a in
         let a = a.unsafelyUnwrapped
         do {

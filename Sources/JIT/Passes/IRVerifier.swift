@@ -227,6 +227,8 @@ public enum IRVerifier {
             want("a", ins.a, isInt, "int"); result(.str)
         case .TOSTR:
             want("a", ins.a, isNum, "num"); result(.str)
+        case .STRCMP:
+            want("a", ins.a, { $0 == .str }, "str"); want("b", ins.b, { $0 == .str }, "str"); result(.num)
         case .TNEW:
             if ins.b < 0 || ins.c < 0 { fail(i, "TNEW: negative size hint") }
             result(.tab)

@@ -19,6 +19,14 @@ extension Recorder {
                 try compareMetamethod(isLT: isLT, x, y, value(a), value(d))
                 return nil
             }
+            if trace.type(of: x) == .str && trace.type(of: y) == .str {
+                // Lua's string order as a number (-1, 0, 1) compared with 0.
+                let order = LuaVM.compareStringBytes(value(a).string, value(d).string)
+                let cmp = b.emit(IRIns(.STRCMP, .num, a: x, b: y))
+                let r = isLT ? order < 0 : order <= 0
+                guardIns(isLT ? (r ? .LT : .NLT) : (r ? .LE : .NLE), cmp, b.num(0))
+                return nil
+            }
             guard trace.type(of: x) == .num && trace.type(of: y) == .num else {
                 throw RecordAbort("NYI: comparison of \(trace.type(of: x).name) with \(trace.type(of: y).name)")
             }
