@@ -177,23 +177,7 @@ public final class BenchDriver {
         if tty { err("\r\u{1B}[K") }
         let analysis = Analysis.make(result, baseline: baseline, baselineName: baselineName,
                                      minEffect: o.minEffect, alpha: o.alpha)
-        // Outputs: "-" sends an export to stdout instead of the table.
-        var tableToStdout = true
-        func emit(_ target: String?, _ text: () throws -> Data) throws {
-            guard let t = target else { return }
-            let data = try text()
-            if t == "-" {
-                tableToStdout = false
-                out(String(decoding: data, as: UTF8.self))
-            } else {
-                try data.write(to: URL(fileURLWithPath: t))
-            }
-        }
-        try emit(o.json) { try Reports.json(result, analysis) + Data("\n".utf8) }
-        try emit(o.markdown) { Data(Reports.markdown(result, analysis).utf8) }
-        try emit(o.csv) { Data(Reports.csv(result).utf8) }
-        let report = Reports.text(result, analysis)
-        if tableToStdout { out(report) } else { err(report) }
+        try writeReports(result, analysis, json: o.json, markdown: o.markdown, csv: o.csv)
         for (prog, outs) in result.programs.map({ ($0.program.name, $0.output) }) {
             let distinct = Set(outs.values)
             if distinct.count > 1 {
@@ -255,28 +239,34 @@ public final class BenchDriver {
             if files.isEmpty { throw BenchError("report needs at least one saved result") }
             let result = try BenchResult.merged(files.map { try BenchResult.load(path: $0) })
             let analysis = Analysis.make(result)
-            var tableToStdout = true
-            func emit(_ target: String?, _ text: () throws -> Data) throws {
-                guard let t = target else { return }
-                let data = try text()
-                if t == "-" {
-                    tableToStdout = false
-                    out(String(decoding: data, as: UTF8.self))
-                } else {
-                    try data.write(to: URL(fileURLWithPath: t))
-                }
-            }
-            try emit(json) { try Reports.json(result, analysis) + Data("\n".utf8) }
-            try emit(markdown) { Data(Reports.markdown(result, analysis).utf8) }
-            try emit(csv) { Data(Reports.csv(result).utf8) }
-            let text = Reports.text(result, analysis)
-            if tableToStdout { out(text) } else { err(text) }
+            try writeReports(result, analysis, json: json, markdown: markdown, csv: csv)
             if let s = save { try result.save(path: s) }
             return ExitStatus.ok
         } catch {
             err("tracejit bench report: \(error)\n")
             return ExitStatus.failure
         }
+    }
+
+    /// The exports asked for (a path, or "-": stdout) and the readable table, which goes to
+    /// stdout unless an export took it (then to stderr).
+    func writeReports(_ result: BenchResult, _ analysis: Analysis, json: String?, markdown: String?, csv: String?) throws {
+        var tableToStdout = true
+        func emit(_ target: String?, _ text: () throws -> Data) throws {
+            guard let t = target else { return }
+            let data = try text()
+            if t == "-" {
+                tableToStdout = false
+                out(String(decoding: data, as: UTF8.self))
+            } else {
+                try data.write(to: URL(fileURLWithPath: t))
+            }
+        }
+        try emit(json) { try Reports.json(result, analysis) + Data("\n".utf8) }
+        try emit(markdown) { Data(Reports.markdown(result, analysis).utf8) }
+        try emit(csv) { Data(Reports.csv(result).utf8) }
+        let text = Reports.text(result, analysis)
+        if tableToStdout { out(text) } else { err(text) }
     }
 
     /// `tracejit bench history FILES... -o chart.svg`.
