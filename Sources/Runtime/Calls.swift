@@ -143,53 +143,56 @@ extension LuaVM {
     /// the running frame of the current coroutine. Returns the results (all of them if wanted < 0).
     func call(_ f: Value, _ args: [Value], wanted: Int = -1) throws -> [Value] {
         let L = currentThread
-        let co = coState(L)
-        let top: UnsafeMutablePointer<Value>
-        if co.pointee.ciCount > 0 {
-            let ci = co.pointee.cis + (co.pointee.ciCount - 1)
-            top = max(ci.pointee.top, stackBase(L) + Int(L.pointee.top))
-        } else {
-            top = stackBase(L) + Int(L.pointee.top)
-        }
-        return try callValue(L, top: top, fn: f, args: args, wanted: wanted)
+        return try callValue(L, top: callTop(L), fn: f, args: args, wanted: wanted)
     }
 
     /// `call` for metamethods: up to three arguments (`nargs`), the first result (nil if none),
     /// without building arrays.
     func callSmall(_ f: Value, _ x: Value, _ y: Value, _ z: Value = .nil, nargs: Int, wanted: Int = 1) throws -> Value {
         let L = currentThread
-        let co = coState(L)
-        let stack0 = stackBase(L)
-        var top = stack0 + Int(L.pointee.top)
-        if co.pointee.ciCount > 0 {
-            let ciTop = co.pointee.cis[co.pointee.ciCount - 1].top
-            if addr(ciTop) > addr(top) { top = ciTop }
+        let top = callTop(L)
+        let n = try callPlaced(L, top: top, fn: f, nargs: nargs, wanted: wanted) { a in
+            a[0] = x
+            if nargs > 1 { a[1] = y }
+            if nargs > 2 { a[2] = z }
         }
-        if addr(top + 4 + InterpLimits.stackMargin) > addr(co.pointee.stackLimit) { throw stackOverflow(L, co) }
-        top[0] = f; top[1] = x
-        if nargs > 1 { top[2] = y }
-        if nargs > 2 { top[3] = z }
-        let end = top + 1 + nargs
-        let savedTop = L.pointee.top
-        L.pointee.top = UInt32(truncatingIfNeeded: end - stack0)
-        if addr(end) > addr(co.pointee.highWater) { co.pointee.highWater = end }
-        defer { L.pointee.top = savedTop }
-        let n = try callAt(L, co, fn: top, nargs: nargs, wanted: wanted)
         return n > 0 ? top[0] : .nil
     }
 
     /// Calls `f` with its arguments placed at `top` in coroutine `L`.
     func callValue(_ L: ThreadRef, top: UnsafeMutablePointer<Value>, fn f: Value, args: [Value], wanted: Int) throws -> [Value] {
-        let co = coState(L)
-        if top + args.count + InterpLimits.stackMargin > co.pointee.stackLimit { throw stackOverflow(L, co) }
-        top[0] = f
-        for (i, a) in args.enumerated() { top[1 + i] = a }
-        let savedTop = L.pointee.top
-        L.pointee.top = UInt32(top + 1 + args.count - stackBase(L))
-        if top + 1 + args.count > co.pointee.highWater { co.pointee.highWater = top + 1 + args.count }
-        defer { L.pointee.top = savedTop }
-        let n = try callAt(L, co, fn: top, nargs: args.count, wanted: wanted)
+        let n = try callPlaced(L, top: top, fn: f, nargs: args.count, wanted: wanted) { a in
+            for (i, v) in args.enumerated() { a[i] = v }
+        }
         return Array(UnsafeBufferPointer(start: top, count: n))
+    }
+
+    /// Where a Swift-level call goes in coroutine `L`: above its running frame and its `top`.
+    @inline(__always) func callTop(_ L: ThreadRef) -> UnsafeMutablePointer<Value> {
+        let co = coState(L)
+        var top = stackBase(L) + Int(L.pointee.top)
+        if co.pointee.ciCount > 0 {
+            let ciTop = co.pointee.cis[co.pointee.ciCount - 1].top
+            if addr(ciTop) > addr(top) { top = ciTop }
+        }
+        return top
+    }
+
+    /// The core of the Swift-level calls: `f` at `top`, its `nargs` arguments written by `place`
+    /// (given the first argument slot); the results land at `top`, their count is returned.
+    @inline(__always)
+    func callPlaced(_ L: ThreadRef, top: UnsafeMutablePointer<Value>, fn f: Value, nargs: Int, wanted: Int,
+                    place: (UnsafeMutablePointer<Value>) -> Void) throws -> Int {
+        let co = coState(L)
+        if addr(top + 1 + nargs + InterpLimits.stackMargin) > addr(co.pointee.stackLimit) { throw stackOverflow(L, co) }
+        top[0] = f
+        place(top + 1)
+        let end = top + 1 + nargs
+        let savedTop = L.pointee.top
+        L.pointee.top = UInt32(truncatingIfNeeded: end - stackBase(L))
+        if addr(end) > addr(co.pointee.highWater) { co.pointee.highWater = end }
+        defer { L.pointee.top = savedTop }
+        return try callAt(L, co, fn: top, nargs: nargs, wanted: wanted)
     }
 
     /// Calls the value at `fn` (arguments at fn+1) at the Swift level; results land at fn, their

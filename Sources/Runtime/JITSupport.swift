@@ -216,19 +216,11 @@ extension LuaVM {
     public func jitCallNative(_ f: Value, args: UnsafePointer<UInt64>, nargs: Int,
                               results: UnsafeMutablePointer<UInt64>, fill: Int) throws -> Int {
         let L = currentThread
-        let co = coState(L)
-        let savedTop = L.pointee.top
-        defer { L.pointee.top = savedTop }
         return try nativeCallFromTrace {
-            var top = stackBase(L) + Int(L.pointee.top)
-            if co.pointee.ciCount > 0 { top = max(co.pointee.cis[co.pointee.ciCount - 1].top, top) }
-            if top + nargs + InterpLimits.stackMargin > co.pointee.stackLimit { throw stackOverflow(L, co) }
-            top[0] = f
-            for i in 0..<nargs { top[1 + i] = Value(bits: args[i]) }
-            let end = top + 1 + nargs
-            L.pointee.top = UInt32(end - stackBase(L))
-            if end > co.pointee.highWater { co.pointee.highWater = end }
-            let n = try callAt(L, co, fn: top, nargs: nargs, wanted: -1)
+            let top = callTop(L)
+            let n = try callPlaced(L, top: top, fn: f, nargs: nargs, wanted: -1) { a in
+                for i in 0..<nargs { a[i] = Value(bits: args[i]) }
+            }
             for i in 0..<fill { results[i] = i < n ? top[i].bits : Value.nil.bits }
             return n
         }
