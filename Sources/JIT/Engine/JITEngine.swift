@@ -260,8 +260,28 @@ public final class JITEngine: LoopHook, RecordHook {
         let p = f.closure.pointee.proto.unsafelyUnwrapped
         let id = nextTraceID()
         let t = Trace(id: id, parent: parent, startProto: p, startPC: pc - p.pointee.code.unsafelyUnwrapped)
-        recorder = Recorder(engine: self, trace: t, frame: f, key: key)
+        let r = Recorder(engine: self, trace: t, frame: f, key: key)
+        if let (pid, exit) = parent, let pt = trace(pid), exit < pt.snapshots.count {
+            r.inheritedTypes = inheritedTypes(pt, exit)
+        }
+        recorder = r
         vm.jitRecording = true
+    }
+
+    /// The slot types a side trace may take for granted at its start: its parent's exit writes
+    /// the snapshot's entries with these types (ints as numbers), so loading them needs no type
+    /// check. Slots relative to the side trace's base (the exit's innermost frame).
+    func inheritedTypes(_ parent: Trace, _ snap: Int) -> [Int32: IRType] {
+        let s = parent.snapshots[snap]
+        let shift = s.frames.last?.baseSlot ?? 0
+        var known: [Int32: IRType] = [:]
+        for e in s.entries {
+            var ty = parent.type(of: e.ref)
+            if ty == .int { ty = .num }
+            if ty == .ptr || ty == .void { continue }
+            known[e.slot - shift] = ty
+        }
+        return known
     }
 
     /// The live trace with this id (nil when flushed or never made).
@@ -504,6 +524,10 @@ public final class JITEngine: LoopHook, RecordHook {
     func followUp(_ t: Trace, _ result: TraceExit, _ snap: Int) -> Trace? {
         if case .end = result, case .trace(let next) = t.link, let nt = trace(next) { return nt }
         guard case .exit = result else { return nil }
+        // The GC check's exit: collect here, where the interpreter state is whole again (the
+        // interpreter would only do it at its next allocation, and until then every entry of the
+        // trace would exit at the same check).
+        if isGCExit(t, snap) { vm.heap.checkGC() }
         t.snapshots[snap].exitCount += 1
         let s = t.snapshots[snap]
         if let side = s.sideTrace, let st = trace(side) { return st }

@@ -12,6 +12,8 @@
 //   - in a peeled loop (LOOP at index L), a value defined before L and used at or after L lives
 //     until 2n: the body runs again with it.
 // Since a location never changes, the exit map is the same for every exit: `locations[ref]`.
+// PHI coalescing: a loop-carried value whose last read comes before its new value's definition
+// gives its register to the new value (reserved in between), so the back-edge moves nothing.
 //
 // Registers. rbx holds `base` (callee-saved, never allocated), rbp is the frame pointer, rsp the
 // stack. rax, rcx and r11 are scratch registers of the code generator (rcx: shift counts), xmm14

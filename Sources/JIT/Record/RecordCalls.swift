@@ -626,6 +626,7 @@ extension Recorder {
         for i in 0..<slots.count { ns[i + delta] = slots[i]; nm[i + delta] = modified[i] }
         slots = ns
         modified = nm
+        inheritedTypes = Dictionary(uniqueKeysWithValues: inheritedTypes.map { ($0.key + Int32(delta), $0.value) })
         retDepth += 1
         baseClosureRef = callerRef
     }

@@ -102,6 +102,9 @@ final class Recorder {
     var unrolled = 0
     /// Trace slots read or written through open upvalues (UGET/USET of a local of a trace frame).
     var upvalueSlots: Set<Int32> = []
+    /// A side trace's slots whose types its parent's exit fixes (JITEngine.inheritedTypes): their
+    /// first loads need no type guard.
+    var inheritedTypes: [Int32: IRType] = [:]
     // The current instruction's context.
     var curBase: UnsafeMutablePointer<Value>
     var curProto: ProtoRef
@@ -260,7 +263,9 @@ final class Recorder {
         let v = value(r)
         let ty = IRType.of(v)
         ensureSnapshot()
-        let ref = b.emit(IRIns(.SLOAD, ty, c: s, guarded: true))
+        // (A store through an open upvalue may have changed the slot since the trace started.)
+        let inherited = upvalueSlots.isEmpty && inheritedTypes[s] == ty
+        let ref = b.emit(IRIns(.SLOAD, ty, c: s, guarded: !inherited))
         slots[i] = ref
         return ref
     }
