@@ -441,6 +441,20 @@ extension Heap {
     static let maxArraySize = 1 << 28
 
     /// Recomputes both parts' sizes for the current keys plus `extraKey`, then resizes.
+    /// The non-negative integer a key would have as an array index (below 2^maxArrayBits), or -1.
+    @inline(__always) static func arrayCandidate(_ k: Value) -> Int {
+        guard k.isNumber else { return -1 }
+        let d = k.number
+        guard d >= 0 && d < Double(1 << Heap.maxArrayBits) else { return -1 }
+        let i = Int(tj_d2i(d))
+        return Double(i) == d ? i : -1
+    }
+
+    /// The rehash bin of array index i: 0 for 0, 1, 2; b for (2^b, 2^(b+1)].
+    @inline(__always) static func arrayBin(_ i: Int) -> Int {
+        i > 2 ? (Int.bitWidth - 1 - (i - 1).leadingZeroBitCount) : 0
+    }
+
     func rehash(_ t: TableRef, extraKey: Value) throws {
         try withUnsafeTemporaryAllocation(of: Int.self, capacity: Heap.maxArrayBits + 1) { bins in
             for b in 0...Heap.maxArrayBits { bins[b] = 0 }
@@ -451,29 +465,30 @@ extension Heap {
             let a = Int(t.pointee.asize)
             let arr = t.arrayValues
             for i in 0..<a where !arr[i].isNil {
-                let k = i + 1
-                bins[k > 2 ? (Int.bitWidth - 1 - (k - 1).leadingZeroBitCount) : 0] += 1
+                bins[Heap.arrayBin(i + 1)] += 1
                 nint += 1
                 total += 1
             }
-            func countKey(_ k: Value) {
-                guard k.isNumber else { return }
-                let d = k.number
-                guard d >= 0 && d < Double(1 << Heap.maxArrayBits) else { return }
-                let i = Int(tj_d2i(d))
-                guard Double(i) == d else { return }
-                if i == 0 { hasZero = true }
-                bins[i > 2 ? (Int.bitWidth - 1 - (i - 1).leadingZeroBitCount) : 0] += 1
-                nint += 1
-            }
+            // (No nested function updating these counters: its captured variables would be boxed
+            // and every access checked for exclusivity at run time, a tenth of closures.lua.)
             if t.hasHash {
                 let ns = t.nodes
                 for j in 0...Int(t.pointee.hmask) where ns[j].val != Value.nil.bits {
-                    countKey(Value(bits: ns[j].key))
+                    let i = Heap.arrayCandidate(Value(bits: ns[j].key))
+                    if i >= 0 {
+                        if i == 0 { hasZero = true }
+                        bins[Heap.arrayBin(i)] += 1
+                        nint += 1
+                    }
                     total += 1
                 }
             }
-            countKey(extraKey)
+            let i = Heap.arrayCandidate(extraKey)
+            if i >= 0 {
+                if i == 0 { hasZero = true }
+                bins[Heap.arrayBin(i)] += 1
+                nint += 1
+            }
             // Best array size: the largest 2^(b+1) with more than half of its slots (0 included) used.
             var sum = 0, na = 0, size = 0
             var b = 0

@@ -418,6 +418,35 @@ final class NativeExitTests: XCTestCase {
         }
     }
 
+    func testGCCheckExitsCollectAndGrowNoSideTrace() {
+        // string.rep allocates without collecting, so a collection is due when the inner loop
+        // starts; the inner loop stores into an existing field (its trace has a GC check) and
+        // allocates nothing in the interpreter. The collection must happen at the GC check's
+        // exit, or every re-entry of the trace exits there again (7,000 exits here before). And a
+        // GC-check exit, however hot, never grows a side trace.
+        let r = differential("""
+        local obj = { v = 0 }
+        local keep
+        for round = 1, 300 do
+          keep = string.rep("ab", 20000 + round)
+          for i = 1, 50 do obj.v = obj.v + i end
+        end
+        print(obj.v, #keep)
+        """, hotness: .counter, ["hotloop=5", "hotexit=2"])
+        guard let e = r.engine else { return XCTFail("no engine") }
+        XCTAssertTrue(Self.exitedGuards(r).contains("GCSTEP"), "no GC check exited")
+        var gcExits = 0
+        for t in e.liveTraces {
+            for (k, sn) in t.snapshots.enumerated() where e.isGCExit(t, k) {
+                gcExits += sn.exitCount
+                XCTAssertNil(sn.sideTrace, "trace \(t.id): a side trace grew from its GC check's exit")
+            }
+        }
+        // About one exit per collection, not one per iteration while a collection is due.
+        XCTAssertGreaterThan(gcExits, 0)
+        XCTAssertLessThan(gcExits, 1000)
+    }
+
     func testTypeUnstableSideTraces() {
         let r = differential("""
         local vals = {1, "2", 3.5, true, "x", false, {}, 4}
