@@ -447,6 +447,30 @@ final class NativeExitTests: XCTestCase {
         XCTAssertLessThan(gcExits, 1000)
     }
 
+    func testSideTraceEndingAtAnInnerLoopIsRelinkedToItsTrace() {
+        // The side traces for i > 1000 reach the inner loop's header before it has a trace (no
+        // unrolling: loopunroll=0) and end in the interpreter there; once the inner loop's trace
+        // exists they link to it, so their ends stop returning to the interpreter.
+        let r = differential("""
+        local s = 0
+        for i = 1, 3000 do
+          if i % 2 == 0 then s = s + 1 end
+          if i > 1000 then
+            for j = 1, 20 do s = s + j end
+          end
+        end
+        print(s)
+        """, hotness: .counter, ["hotloop=50", "hotexit=2", "loopunroll=0"])
+        guard let e = r.engine else { return XCTFail("no engine") }
+        XCTAssertTrue(r.logLines.contains { $0.contains("relinked ->") }, "no trace was relinked")
+        let relinked = e.liveTraces.filter { $0.parent != nil && $0.endLoop == nil && $0.ins.count > 0 }
+        XCTAssertFalse(relinked.isEmpty)
+        // Natively the relinked ends jump into the inner trace: only a handful of exits reach the
+        // engine, where the IR backend goes through it at every end.
+        XCTAssertLessThan(r.stats?.exits ?? .max, 50)
+        XCTAssertGreaterThan(lastIR?.stats?.exits ?? 0, 1000)
+    }
+
     func testTypeUnstableSideTraces() {
         let r = differential("""
         local vals = {1, "2", 3.5, true, "x", false, {}, 4}

@@ -68,6 +68,8 @@ public protocol NativeCompiler: AnyObject {
     func flush()
     /// A side trace was compiled for `exit` of `parent`: the backend may jump to it directly.
     func attachSideTrace(_ side: Trace, parent: Trace, exit: Int, engine: JITEngine)
+    /// `t` ended in the interpreter at the header `target` now has a trace for: continue there.
+    func relink(_ t: Trace, to target: Trace, engine: JITEngine)
 }
 
 public final class JITEngine: LoopHook, RecordHook {
@@ -386,6 +388,22 @@ public final class JITEngine: LoopHook, RecordHook {
         }
         log?("[TRACE \(pad(t.id)) \(traceName(t)) \(linkText(t))]")
         dump?(t)
+        if t.parent == nil { relinkEnds(at: LoopKey(t.startProto, t.startPC), to: t) }
+    }
+
+    /// Side traces that ended in the interpreter at this loop header (it had no trace then) now
+    /// link to its trace: an end there is the state the loop hook would enter it in, so the engine
+    /// continues in it (followUp) and native code jumps straight into it (NativeCompiler.relink).
+    /// Without this, such an end returned to the interpreter on every pass (fannkuch: 480,000
+    /// times one run, a few hundred another, depending on which trace came first).
+    func relinkEnds(at key: LoopKey, to target: Trace) {
+        for t in liveTraces where t.endLoop == key {
+            if case .interpreter = t.link {} else { continue }
+            t.link = .trace(target.id)
+            t.endLoop = nil
+            log?("[TRACE \(pad(t.id)) \(traceName(t)) relinked -> \(target.id)]")
+            if t.code != nil, target.code != nil, let nc = nativeCompiler { nc.relink(t, to: target, engine: self) }
+        }
     }
 
     func pad(_ i: Int) -> String { let s = String(i); return String(repeating: " ", count: max(0, 3 - s.count)) + s }

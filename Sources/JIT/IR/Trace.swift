@@ -145,6 +145,9 @@ public final class Trace {
     var constIndex: [IRConst: Int32] = [:]
     public var snapshots: [Snapshot] = []
     public var link: TraceLink = .interpreter
+    /// A side trace that ended at an inner loop header with no trace yet (`-> interpreter`): that
+    /// header, so the trace can be linked to the loop's trace once there is one (JITEngine.relink).
+    var endLoop: LoopKey?
     /// Index of the LOOP instruction once the loop is peeled.
     public var loopStart: Int?
     /// The recorded bytecode: (prototype, pc, inline depth), for dumps.

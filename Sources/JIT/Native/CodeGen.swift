@@ -73,6 +73,9 @@ struct GeneratedCode {
     /// transfers from other traces enter).
     var frameSize: Int32 = 0
     var bodyOffset: Int = 0
+    /// Code offset of the `jmp rel32` that ends a trace ending in the interpreter at an inner loop
+    /// header (patched to a transfer once that loop has a trace).
+    var endJump: Int?
 }
 
 /// Where a transfer continues in another trace: its code after the prologue, with its frame size.
@@ -113,6 +116,7 @@ final class CodeGen {
     /// The trace this one links to (link .trace), when it has machine code.
     var linkTarget: TransferTarget?
     var stubJumps: [Int: Int] = [:]
+    var endJump: Int?
     /// The CALLN whose results are in the call buffer (CALLRES must read them before the next).
     var lastCallN: IRRef = noRef
 
@@ -468,7 +472,7 @@ final class CodeGen {
         return GeneratedCode(asm: a, locations: ra.locations, spillCount: ra.spillCount,
                              guardSites: guardSites, stubOffsets: stubs, stubJumps: stubJumps,
                              frameSize: frameSize,
-                             bodyOffset: a.offset(of: startLabel) ?? 0)
+                             bodyOffset: a.offset(of: startLabel) ?? 0, endJump: endJump)
     }
 
     func emitTraceEnd() throws {
@@ -506,6 +510,13 @@ final class CodeGen {
                 emitTransfer(to: target)
                 return
             }
+            if t.endLoop != nil && CodeGen.canTransfer(s) {
+                // Patchable: JITEngine.relink points it at a transfer into the loop's trace.
+                let next = a.newLabel()
+                a.jmp32(next)
+                endJump = a.offset - 5
+                a.bind(next)
+            }
             a.mov(.rax, imm32: nativeEndFlag | exitCode(last), width: .d)
             a.jmp32(commonExit)
         }
@@ -527,7 +538,7 @@ final class CodeGen {
 
     /// The code a side trace is entered through from exit `snap`: the snapshot's slots written to
     /// the interpreter stack, then a transfer (this CodeGen is a fresh one for the parent trace).
-    func generateSideEntry(snap: Int, target: TransferTarget, commonExit: UInt64) throws -> X64Assembler {
+    func generateSideEntry(snap: Int, target: TransferTarget, commonExit: UInt64, endFlag: Int32 = 0) throws -> X64Assembler {
         let s = t.snapshots[snap]
         for e in s.entries { try storeBoxed(e.ref, slotMem(e.slot)) }
         if let f = s.frames.last {
@@ -536,7 +547,7 @@ final class CodeGen {
             emitPushFrames(s, fail: fail)
             a.jmp32(ok)
             a.bind(fail)
-            a.mov(.rax, imm32: nativeSlotsWrittenFlag | exitCode(snap), width: .d)
+            a.mov(.rax, imm32: nativeSlotsWrittenFlag | endFlag | exitCode(snap), width: .d)
             _ = a.jmp(absolute: commonExit)
             a.bind(ok)
             a.add(NativeRegs.base, Int32(8 * f.baseSlot))

@@ -47,6 +47,8 @@ final class NativeTraceCode: TraceCode, MachineCodeDumping {
     var commonExitOffset: Int?
     /// Where other traces continue in this one (CodeGen.emitTransfer).
     let transferTarget: TransferTarget
+    /// The patchable jump of an end in the interpreter at an inner loop header (CodeGen.endJump).
+    let endJump: Int?
 
     init(piece: CodePiece, code: [UInt8], gen: GeneratedCode, allocation: RegAllocation, generation: Int,
          arena: CodeArena, shared: NativeShared) {
@@ -62,6 +64,7 @@ final class NativeTraceCode: TraceCode, MachineCodeDumping {
         guardSites = gen.guardSites
         stubOffsets = gen.stubOffsets
         transferTarget = TransferTarget(body: piece.address + UInt64(gen.bodyOffset), frameSize: gen.frameSize)
+        endJump = gen.endJump
         self.generation = generation
     }
 

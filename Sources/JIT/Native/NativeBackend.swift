@@ -72,6 +72,24 @@ public final class NativeBackend: NativeCompiler {
         }
     }
 
+    /// Makes the end of `t` (in the interpreter, at an inner loop header) continue in `target`,
+    /// that loop's new trace: the end's slots and call records, then a transfer, as a link does.
+    public func relink(_ t: Trace, to target: Trace, engine: JITEngine) {
+        guard let arena = arena,
+              let tc = t.code as? NativeTraceCode, tc.generation == generation,
+              let gc = target.code as? NativeTraceCode, gc.generation == generation,
+              let jump = tc.endJump, let commonExit = tc.commonExitOffset else { return }
+        do {
+            let cg = codeGen(t, tc.allocation, engine: engine)
+            let asm = try cg.generateSideEntry(snap: t.snapshots.count - 1, target: gc.transferTarget,
+                                               commonExit: tc.piece.address + UInt64(commonExit), endFlag: nativeEndFlag)
+            let piece = try arena.install(asm)
+            try arena.patchRel32(at: tc.piece.address + UInt64(jump + 1), target: piece.address)
+        } catch {
+            // Out of code space: the end keeps returning to the interpreter.
+        }
+    }
+
     public func flush() {
         arena?.reset()
         generation += 1

@@ -183,7 +183,10 @@ final class Recorder {
         if trace.parent != nil || engine.blacklist.contains(LoopKey(p, idx)) {
             unrolled += 1
             if unrolled <= engine.params.loopunroll { return .continueRecording }
-            if trace.parent != nil { return close(link: .interpreter) }
+            if trace.parent != nil {
+                trace.endLoop = LoopKey(p, idx)
+                return close(link: .interpreter)
+            }
         }
         abort("inner loop not compiled yet (\(engine.location(p, idx)))")
         return .aborted
