@@ -227,6 +227,25 @@ final class NarrowingTests: XCTestCase {
         """)
     }
 
+    /// Compares of the counter with constants are int guards, and they exit like num ones.
+    func testIntCompareExits() {
+        let r = differential("""
+        local c = 0
+        for i = 1, 30 do if i < 10 then c = c + 1 end end
+        for i = 1, 30 do if i > 10 then c = c + 2 end end
+        for i = 1, 30 do if i <= 10 then c = c + 4 end end
+        for i = 1, 30 do if i >= 10 then c = c + 8 end end
+        for i = 1, 30 do if i == 10 then c = c + 16 end end
+        for i = 1, 30 do if i ~= 10 then c = c + 32 end end
+        for i = 30, 1, -1 do if i - 1 < 10 then c = c + 64 end end
+        print(c)
+        """)
+        let got = NativeExitTests.exitedGuards(r)
+        for k in ["LT int", "NLT int", "LE int", "NLE int", "NE int"] {
+            XCTAssert(got.contains(k), "no exit through a '\(k)' guard; exited: \(got.sorted())")
+        }
+    }
+
     /// i + 7 and i + 8 (the increment) fold into one chain off the counter; in the loop body the
     /// fold must not reach through the peeled counter, which the PHI carries (a bug once: the
     /// body then used the first iteration's counter and the loop never ended).
