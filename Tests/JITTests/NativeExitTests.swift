@@ -184,7 +184,8 @@ final class NativeExitTests: XCTestCase {
     }
 
     func testComparisonGuardExits() {
-        // Each loop is recorded with its condition one way and flips later.
+        // Each loop is recorded with its condition one way and flips later. Without narrowing:
+        // the loop counters stay num, so the compares are num guards (NarrowingTests has the int ones).
         let r = differential("""
         local c = 0
         for i = 1, 30 do if i < 10 then c = c + 1 end end
@@ -212,7 +213,7 @@ final class NativeExitTests: XCTestCase {
         for i = 1, 30 do fives[i] = (i == 20) and 6 or 5 end
         for i = 1, 30 do if fives[i] == 5 then c = c + 8192 end end
         print(c)
-        """)
+        """, ["narrow=0"])
         assertExited(r, ["LT num", "NLT num", "LE num", "NLE num", "EQ num", "NE num", "EQ tab", "EQ str"])
     }
 
@@ -236,6 +237,7 @@ final class NativeExitTests: XCTestCase {
     }
 
     func testTOINTExactnessExit() {
+        // Without narrowing: a narrowed counter is an index without TOINT.
         let r = differential("""
         local t = {}
         for i = 1, 50 do t[i] = i end
@@ -251,7 +253,7 @@ final class NativeExitTests: XCTestCase {
           if t[k] then big = big + t[k] end
         end
         print(s, other, big)
-        """)
+        """, ["narrow=0"])
         assertExited(r, ["TOINT"])
     }
 

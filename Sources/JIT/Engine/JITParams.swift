@@ -53,6 +53,8 @@ public struct JITParams: Sendable, Equatable {
     public var cse = true
     public var dce = true
     public var loopopt = true
+    /// Integer narrowing of numeric for loops in root traces (RecordNarrow.swift).
+    public var narrow = true
 
     public init() {}
 
@@ -123,6 +125,7 @@ public struct JITParams: Sendable, Equatable {
         flag("cse", \.cse, "common-subexpression elimination"),
         flag("dce", \.dce, "dead-code elimination"),
         flag("loopopt", \.loopopt, "loop optimization: peel one iteration, hoist invariants, PHIs"),
+        flag("narrow", \.narrow, "integer narrowing of numeric for loop counters in root traces"),
     ]
 
     public enum ParamError: Error, CustomStringConvertible {

@@ -131,10 +131,17 @@ public final class IRInterpreter {
     func step(_ t: Trace, _ ins: IRIns, _ i: Int, _ base: UnsafeMutablePointer<Value>) throws -> Int? {
         let fail = Int(ins.snap)
         switch ins.op {
-        case .LT: if !(num(ins.a, t) < num(ins.b, t)) { return fail }
-        case .NLT: if num(ins.a, t) < num(ins.b, t) { return fail }
-        case .LE: if !(num(ins.a, t) <= num(ins.b, t)) { return fail }
-        case .NLE: if num(ins.a, t) <= num(ins.b, t) { return fail }
+        case .LT, .NLT, .LE, .NLE:
+            // Numbers as doubles (false when unordered), ints signed.
+            let holds: Bool
+            if t.type(of: ins.a) == .int {
+                let x = int(ins.a, t), y = int(ins.b, t)
+                holds = ins.op == .LT ? x < y : (ins.op == .NLT ? !(x < y) : (ins.op == .LE ? x <= y : !(x <= y)))
+            } else {
+                let x = num(ins.a, t), y = num(ins.b, t)
+                holds = ins.op == .LT ? x < y : (ins.op == .NLT ? !(x < y) : (ins.op == .LE ? x <= y : !(x <= y)))
+            }
+            if !holds { return fail }
         case .EQ, .NE:
             let eq: Bool
             if t.type(of: ins.a) == .num { eq = num(ins.a, t) == num(ins.b, t) } else { eq = value(ins.a, in: t) == value(ins.b, in: t) }
@@ -143,7 +150,11 @@ public final class IRInterpreter {
             if !(UInt32(bitPattern: int(ins.a, t)) < UInt32(bitPattern: int(ins.b, t))) { return fail }
 
         case .SLOAD:
-            if !setLoaded(i, ins, base[Int(ins.c)]) { return fail }
+            if ins.type == .int {
+                // A narrowed number slot: an integer in int32 range, not -0.
+                guard let k = JITMath.narrowInt(base[Int(ins.c)]) else { return fail }
+                setInt(i, k)
+            } else if !setLoaded(i, ins, base[Int(ins.c)]) { return fail }
         case .FLOAD:
             let p = ptr(ins.a, t)
             let f = IRField(rawValue: ins.b).unsafelyUnwrapped
@@ -303,6 +314,12 @@ public enum JITMath {
         guard d >= -2147483648.0 && d <= 2147483647.0 else { return nil }
         let k = Int32(d)
         return Double(k) == d ? k : nil
+    }
+    /// The int a narrowed SLOAD (type int) gives for a slot value: a number that is an integer in
+    /// int32 range and not -0 (so TONUM gives back the very same double), else nil.
+    @inline(__always) public static func narrowInt(_ v: Value) -> Int32? {
+        guard v.isNumber, v.bits != (-0.0 as Double).bitPattern else { return nil }
+        return exactInt(v.number)
     }
     /// string.sub(s, i, j) with Lua's index rules.
     public static func sub(_ vm: LuaVM, _ s: StringRef, _ i0: Int, _ j0: Int) throws -> StringRef {

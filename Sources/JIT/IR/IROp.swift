@@ -32,6 +32,7 @@ public struct IROpInfo: Sendable {
 
 public enum IROp: UInt8, CaseIterable, Sendable {
     // Guards on numbers (a, b: num). NLT is "not (a < b)", which differs from GE for NaN.
+    // On two ints (narrowed loop counters) they compare as signed int32.
     case LT, NLT, LE, NLE
     // Guards on any two values of the same type: numbers compare as doubles, others by identity.
     case EQ, NE
@@ -39,7 +40,8 @@ public enum IROp: UInt8, CaseIterable, Sendable {
     case ABC
 
     // Loads (a result type of a Lua value type with the guard flag means "check the type").
-    case SLOAD      // c = slot (relative to the trace's base frame; -1 is its function)
+    case SLOAD      // c = slot (relative to the trace's base frame; -1 is its function); type int:
+                    // a number slot narrowed (guard: an integer in int32 range, not -0)
     case FLOAD      // a = object, b = IRField
     case AREF       // a = array pointer (ptr), b = index (int, 0-based) -> address of the slot (ptr)
     case ALOAD      // a = AREF -> value

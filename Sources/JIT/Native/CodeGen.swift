@@ -332,6 +332,24 @@ final class CodeGen {
                 a.cmp(.rax, Int32(ty.itype ?? 0), width: .d)
                 try jccExit(.ne, Int(ins.snap))
             }
+        case .int where guarded:
+            // A narrowed number slot (SLOAD int): a number, an integer in int32 range, not -0.
+            let d = dstGPR(i)
+            a.mov(.rax, m)
+            a.movabs(.rcx, TJ_NUMBER_LIMIT)
+            a.cmp(.rax, .rcx)
+            try jccExit(.ae, Int(ins.snap))
+            a.movq(.xmm15, .rax)
+            a.cvttsd2si(.rcx, .xmm15, width: .d)
+            a.xorps(.xmm14, .xmm14)
+            a.cvtsi2sd(.xmm14, .rcx, width: .d)
+            a.ucomisd(.xmm14, .xmm15)
+            try jccExit(.ne, Int(ins.snap))
+            try jccExit(.p, Int(ins.snap))
+            a.neg(.rax)                     // overflows only for the bits of -0
+            try jccExit(.o, Int(ins.snap))
+            if d != .rcx { a.mov(d, .rcx, width: .d) }
+            finishGPR(i, d)
         case .int, .ptr, .void:
             throw NativeUnsupported("load of type \(ty.name)")
         default:
@@ -777,6 +795,10 @@ final class CodeGen {
     func emit(_ i: Int, _ ins: IRIns) throws {
         switch ins.op {
         case .LT, .NLT, .LE, .NLE:
+            if type(ins.a) == .int {
+                try emitIntCompare(ins)
+                return
+            }
             guard type(ins.a) == .num && type(ins.b) == .num else { throw NativeUnsupported("\(ins.op.name) on non-numbers") }
             // ucomisd b, a: "above" (b > a) and "above or equal" are false when unordered.
             let bx = xmm(ins.b, .xmm14)
@@ -1184,6 +1206,40 @@ final class CodeGen {
         case .imm(let v): a.alu(op, d, v, width: .d)
         }
         finishGPR(i, d)
+    }
+
+    /// LT/NLT/LE/NLE on ints: a signed 32-bit compare; exits when the relation does not hold.
+    func emitIntCompare(_ ins: IRIns) throws {
+        var l = ins.a, r = ins.b
+        if l < 0 && r < 0 {
+            if Fold.evalGuard(ins.op, t.const(of: l), t.const(of: r)) != true { try jmpExit(Int(ins.snap)) }
+            return
+        }
+        // The exit condition for cmp a, b: the negation of what must hold.
+        var c: Cond
+        switch ins.op {
+        case .LT: c = .ge
+        case .NLT: c = .l
+        case .LE: c = .g
+        default: c = .le   // NLE: exit when a <= b
+        }
+        if l < 0 {
+            // A constant first: compare b with a, mirroring the condition (a < b is b > a).
+            swap(&l, &r)
+            switch c {
+            case .ge: c = .le
+            case .l: c = .g
+            case .g: c = .l
+            default: c = .ge
+            }
+        }
+        let x = gpr(l, .r11)
+        switch gsrc(r, .rcx) {
+        case .reg(let g): a.cmp(x, g, width: .d)
+        case .mem(let m): a.cmp(x, m, width: .d)
+        case .imm(let v): a.cmp(x, v, width: .d)
+        }
+        try jccExit(c, Int(ins.snap))
     }
 
     func shiftOp(_ i: Int, _ ins: IRIns, _ op: ShiftOp) throws {

@@ -6,6 +6,10 @@
 // canonical form), use an existing reference instead (a constant or an earlier instruction), or
 // drop it (a guard that provably holds). It never looks further than the operands' defining
 // instructions, so it is O(1) per instruction and needs no state of its own.
+// Inside a loop body (LoopOpt), a ref before LOOP may stand for the value a PHI carries into the
+// current iteration, not for what its instruction computed in the peel: a rule may answer with
+// such a ref's operand (LoopOpt then gives that operand a PHI), but a rule that builds a new
+// instruction from it must not look into a ref before LOOP (`bodyDef`).
 //
 // Exactness. Every rule must give bit-identical results to the interpreter for every input,
 // including -0, NaN, infinities and int32 wrap-around, because an exit hands the values to the
@@ -20,9 +24,10 @@
 //   - NEG(NEG x), BNOT(BNOT x), BSWAP(BSWAP x) are x; TOINT(TONUM i) and TOBIT(TONUM i) are i;
 //     TONUM(TOINT x) is NOT x: TOINT's guard accepts -0, which comes back as +0;
 //   - integer identities (x & -1, x | 0, x ^ 0, x + 0, x - 0, shifts/rotates by a multiple of 32,
-//     x & x, x | x, x ^ x = 0, x - x = 0, 0 << n, ...) hold for every int32.
-// Guards whose condition is decided by constants (or by identical operands, e.g. NLT x,x or EQ on
-// two refs of one singleton type) are dropped when they always hold; when they always fail they
+//     x & x, x | x, x ^ x = 0, x - x = 0, 0 << n, ...) hold for every int32, and so does combining
+//     constants of wrapping adds: (x + k1) - k2 is x + (k1 - k2), (k1 - x) + k2 is (k1 + k2) - x.
+// Guards whose condition is decided by constants (or by identical operands, e.g. NLT x,x, LE x,x
+// on ints, or EQ on two refs of one singleton type) are dropped when they always hold; when they always fail they
 // stay (the trace then always exits there, which is what the interpreter would do too).
 // Canonical form: commutative operations get a constant as their second operand and otherwise the
 // lower reference first, so `a+b` and `b+a` meet in CSE (num ADD/MUL: only non-NaN constants move,
@@ -86,6 +91,15 @@ public enum Fold {
 
     /// The outcome of a comparison guard on constants (true: the guard holds).
     public static func evalGuard(_ op: IROp, _ x: IRConst, _ y: IRConst) -> Bool? {
+        if x.type == .int && y.type == .int && (op == .LT || op == .NLT || op == .LE || op == .NLE) {
+            let a = x.intValue, b = y.intValue
+            switch op {
+            case .LT: return a < b
+            case .NLT: return !(a < b)
+            case .LE: return a <= b
+            default: return !(a <= b)
+            }
+        }
         switch op {
         case .LT: return x.number < y.number
         case .NLT: return !(x.number < y.number)
@@ -134,6 +148,11 @@ public enum Fold {
         func intK(_ r: IRRef) -> Int32 { trace.const(of: r).intValue }
         /// The defining instruction of a non-constant operand.
         func def(_ r: IRRef) -> IRIns? { r >= 0 && Int(r) < trace.ins.count ? trace.ins[Int(r)] : nil }
+        /// def(r), except for a ref before LOOP while a loop body is emitted (see the file comment).
+        func bodyDef(_ r: IRRef) -> IRIns? {
+            if let ls = trace.loopStart, Int(r) < ls { return nil }
+            return def(r)
+        }
 
         switch op {
         // Guards.
@@ -145,6 +164,7 @@ public enum Fold {
                 let t = trace.type(of: a)
                 switch op {
                 case .NLT: return .dropGuard                             // not (x < x): true even for NaN
+                case .LE where t == .int: return .dropGuard              // x <= x for every int32
                 case .EQ where t != .num: return .dropGuard              // identity
                 default: break
                 }
@@ -206,6 +226,20 @@ public enum Fold {
         // int32 arithmetic.
         case .ADDI, .SUBI, .BAND, .BOR, .BXOR, .BSHL, .BSHR, .BSAR, .BROL, .BROR:
             if ka && kb, let r = evalInt(op, intK(a), intK(b)) { return int(r) }
+            if kb, op == .ADDI || op == .SUBI, let d = bodyDef(a), d.op == .ADDI || d.op == .SUBI {
+                // (x +- k1) +- k2 and (k1 - x) +- k2 with one constant: int32 arithmetic wraps, so
+                // the constants combine exactly.
+                let y = op == .ADDI ? intK(b) : 0 &- intK(b)
+                if isConst(d.b), !isConst(d.a) {
+                    let c = (d.op == .ADDI ? intK(d.b) : 0 &- intK(d.b)) &+ y
+                    if c == 0 { return .ref(d.a) }
+                    if c < 0 && c != Int32.min { return .emit(IRIns(.SUBI, .int, a: d.a, b: trace.const(.int(0 &- c)))) }
+                    return .emit(IRIns(.ADDI, .int, a: d.a, b: trace.const(.int(c))))
+                }
+                if d.op == .SUBI, isConst(d.a), !isConst(d.b) {
+                    return .emit(IRIns(.SUBI, .int, a: trace.const(.int(intK(d.a) &+ y)), b: d.b))
+                }
+            }
             if kb {
                 let y = intK(b)
                 switch op {

@@ -148,7 +148,13 @@ public enum IRVerifier {
         let isValue: (IRType) -> Bool = { $0.isValue }
         switch op {
         case .LT, .NLT, .LE, .NLE:
-            want("a", ins.a, isNum, "num"); want("b", ins.b, isNum, "num"); result(.void)
+            // Numbers, or (narrowed loop counters) ints compared as signed int32.
+            if ty(ins.a) == .int {
+                want("b", ins.b, isInt, "int")
+            } else {
+                want("a", ins.a, isNum, "num"); want("b", ins.b, isNum, "num")
+            }
+            result(.void)
         case .EQ, .NE:
             if ty(ins.a) != ty(ins.b) { fail(i, "\(op.name): operand types differ (\(ty(ins.a).name), \(ty(ins.b).name))") }
             if ty(ins.a) == .void { fail(i, "\(op.name): operands have no value") }
@@ -158,7 +164,12 @@ public enum IRVerifier {
         case .SLOAD:
             // Below the function slot: the base frame's varargs (at most 200, Recorder.baseVararg).
             if ins.c < -202 { fail(i, "SLOAD: slot \(ins.c) below the base frame's varargs") }
-            resultValue()
+            // Type int: a number slot narrowed to int32 (guarded: integral, in range, not -0).
+            if ins.type == .int {
+                if !ins.isGuard { fail(i, "SLOAD: an int load must be a guard") }
+            } else {
+                resultValue()
+            }
         case .FLOAD:
             guard let f = IRField(rawValue: ins.b) else { fail(i, "FLOAD: no field \(ins.b)"); return }
             let objType: IRType

@@ -13,8 +13,13 @@ extension Recorder {
         let d = Int(ins >> 16)
         switch op {
         case .ISLT, .ISNLT, .ISLE, .ISNLE:
-            let x = try get(a), y = try get(d)
+            let xr = try getRaw(a), yr = try getRaw(d)
             let isLT = op == .ISLT || op == .ISNLT
+            if trace.type(of: xr) == .int || trace.type(of: yr) == .int {
+                let xv = value(a).number, yv = value(d).number
+                if narrowCompare(isLT: isLT, holds: isLT ? xv < yv : xv <= yv, xr, yr) { return nil }
+            }
+            let x = toNum(xr), y = toNum(yr)
             if trace.type(of: x) == .tab && trace.type(of: y) == .tab {
                 try compareMetamethod(isLT: isLT, x, y, value(a), value(d))
                 return nil
@@ -37,8 +42,14 @@ extension Recorder {
             let x = try get(a), y = try get(d)
             try recordEquality(x, y, value(a), value(d))
         case .ISEQS, .ISNES, .ISEQN, .ISNEN:
-            let x = try get(a)
+            let xr = try getRaw(a)
             let kv = k(d)
+            if trace.type(of: xr) == .int, kv.isNumber, let ki = JITMath.exactInt(kv.number) {
+                // A narrowed int against an integer constant (-0 equals 0 here too).
+                guardIns(value(a).number == kv.number ? .EQ : .NE, xr, b.int(ki))
+                return nil
+            }
+            let x = toNum(xr)
             let y = const(kv)
             if trace.type(of: x) == trace.type(of: y) {
                 let eq = op == .ISEQN || op == .ISNEN ? value(a).number == kv.number : value(a).bits == kv.bits
@@ -53,7 +64,7 @@ extension Recorder {
             if truthy == (op == .ISTC) { set(a, x) }
 
         case .MOV:
-            set(a, try get(d))
+            set(a, try getRaw(d))
         case .NOT:
             let x = try get(d)
             set(a, b.singleton(trace.type(of: x).isFalsy ? .true : .false))
@@ -79,14 +90,17 @@ extension Recorder {
             }
 
         case .ADDVN, .SUBVN, .MULVN, .DIVVN, .MODVN, .POWVN:
-            let x = try get(bb)
-            try arith(op.rawValue - Opcode.ADDVN.rawValue, a, x, const(k(c)), value(bb), k(c))
+            let x = try getRaw(bb), which = op.rawValue - Opcode.ADDVN.rawValue
+            if narrowArith(which, a, x, const(k(c))) { return nil }
+            try arith(which, a, toNum(x), const(k(c)), value(bb), k(c))
         case .ADDNV, .SUBNV, .MULNV, .DIVNV, .MODNV, .POWNV:
-            let x = try get(bb)
-            try arith(op.rawValue - Opcode.ADDNV.rawValue, a, const(k(c)), x, k(c), value(bb))
+            let x = try getRaw(bb), which = op.rawValue - Opcode.ADDNV.rawValue
+            if narrowArith(which, a, const(k(c)), x) { return nil }
+            try arith(which, a, const(k(c)), toNum(x), k(c), value(bb))
         case .ADDVV, .SUBVV, .MULVV, .DIVVV, .MODVV, .POWVV:
-            let x = try get(bb), y = try get(c)
-            try arith(op.rawValue - Opcode.ADDVV.rawValue, a, x, y, value(bb), value(c))
+            let x = try getRaw(bb), y = try getRaw(c), which = op.rawValue - Opcode.ADDVV.rawValue
+            if narrowArith(which, a, x, y) { return nil }
+            try arith(which, a, toNum(x), toNum(y), value(bb), value(c))
         case .CAT:
             var acc = try get(c)
             try checkConcatOperand(acc)
@@ -321,13 +335,14 @@ extension Recorder {
             if stepV > 0 { guardIns(enter ? .LE : .NLE, i0, lim) } else { guardIns(enter ? .LE : .NLE, lim, i0) }
             if enter { set(a + 3, i0) }
         case .FORLOOP:
-            let i0 = try get(a), lim = try get(a + 1), st = try get(a + 2)
             let stepV = value(a + 2).number
             let idxV = value(a).number + stepV
             let cont = stepV > 0 ? idxV <= value(a + 1).number : idxV >= value(a + 1).number
             if !cont && frames.isEmpty && trace.parent == nil && isOwnLoop(jump: d) {
                 throw RecordAbort("loop left")
             }
+            if try narrowForLoop(a, jump: d, cont: cont) { return nil }
+            let i0 = try get(a), lim = try get(a + 1), st = try get(a + 2)
             stepSignGuard(st, stepV)
             let ni = b.emit(IRIns(.ADD, .num, a: i0, b: st))
             if stepV > 0 { guardIns(cont ? .LE : .NLE, ni, lim) } else { guardIns(cont ? .LE : .NLE, lim, ni) }
@@ -406,7 +421,7 @@ extension Recorder {
         switch op {
         case .TGETS, .TSETS: return (const(k(c)), k(c))
         case .TGETB, .TSETB: return (b.num(Double(c)), Value(Double(c)))
-        default: return (try get(c), value(c))
+        default: return (try getRaw(c), value(c))   // a narrowed int stays one (arrayIndex)
         }
     }
 
@@ -417,16 +432,17 @@ extension Recorder {
     func arrayIndex(_ keyRef: IRRef, _ key: Value) -> IRRef? {
         guard key.isNumber, JITMath.exactInt(key.number) != nil else { return nil }
         ensureSnapshot()
-        let ki = b.emit(IRIns(.TOINT, .int, a: keyRef, guarded: true))
+        let ki = trace.type(of: keyRef) == .int ? keyRef : b.emit(IRIns(.TOINT, .int, a: keyRef, guarded: true))
         return b.emit(IRIns(.SUBI, .int, a: ki, b: b.int(1)))
     }
 
     /// t[key] with Lua's rules (raw value; if nil, the metatable's __index table chain).
-    func tableGet(_ t: IRRef, _ tab: TableRef, keyRef: IRRef, key: Value, depth: Int) throws -> IRRef {
+    func tableGet(_ t: IRRef, _ tab: TableRef, keyRef ik: IRRef, key: Value, depth: Int) throws -> IRRef {
         if depth > 8 { throw RecordAbort("NYI: __index chain too long") }
+        var keyRef: IRRef { toNum(ik) }   // a narrowed int key as a num (CSE shares the TONUM)
         var result: IRRef
         let actual = tab.get(key)
-        if key.isNumber, let idx = arrayIndex(keyRef, key), let ik = JITMath.exactInt(key.number),
+        if key.isNumber, let idx = arrayIndex(ik, key), let ik = JITMath.exactInt(key.number),
            ik >= 1 && Int(ik) <= Int(tab.pointee.asize) {
             let asize = b.emit(IRIns(.FLOAD, .int, a: t, b: IRField.tabAsize.rawValue))
             guardIns(.ABC, idx, asize)
@@ -454,13 +470,14 @@ extension Recorder {
         if h.isNil { return result }
         guard h.isTable else { throw RecordAbort("NYI: __index function") }
         guardIns(.EQ, hRef, const(h))
-        return try tableGet(const(h), h.table, keyRef: keyRef, key: key, depth: depth + 1)
+        return try tableGet(const(h), h.table, keyRef: ik, key: key, depth: depth + 1)
     }
 
     /// t[key] = val with the interpreter's rules: an existing non-nil value is overwritten raw;
     /// otherwise the table must have no metatable (no __newindex) and the key is inserted raw.
-    func tableSet(_ t: IRRef, _ tab: TableRef, keyRef: IRRef, key: Value, val: IRRef) throws {
+    func tableSet(_ t: IRRef, _ tab: TableRef, keyRef ik: IRRef, key: Value, val: IRRef) throws {
         if key.isNil { throw RecordAbort("NYI: table index is nil") }
+        var keyRef: IRRef { toNum(ik) }   // a narrowed int key as a num (CSE shares the TONUM)
         if key.isNumber && key.number.isNaN { throw RecordAbort("NYI: table index is NaN") }
         let existing = tab.get(key)
         var hasMeta = tab.pointee.metatable != nil
@@ -470,7 +487,7 @@ extension Recorder {
             try guardNoMetamethod(mtRef, mt, .newindex)
             hasMeta = false
         }
-        if key.isNumber, let idx = arrayIndex(keyRef, key), let ik = JITMath.exactInt(key.number),
+        if key.isNumber, let idx = arrayIndex(ik, key), let ik = JITMath.exactInt(key.number),
            ik >= 1 && Int(ik) <= Int(tab.pointee.asize) {
             let asize = b.emit(IRIns(.FLOAD, .int, a: t, b: IRField.tabAsize.rawValue))
             guardIns(.ABC, idx, asize)

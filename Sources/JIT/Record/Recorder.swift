@@ -105,6 +105,10 @@ final class Recorder {
     /// A side trace's slots whose types its parent's exit fixes (JITEngine.inheritedTypes): their
     /// first loads need no type guard.
     var inheritedTypes: [Int32: IRType] = [:]
+    /// The numeric for loop this root trace keeps as an int (RecordNarrow.swift), if any.
+    var narrowed: NarrowedFor?
+    /// Proven ranges of int refs derived from the narrowed counter, valid in every iteration.
+    var intRanges: [IRRef: (lo: Int64, hi: Int64)] = [:]
     // The current instruction's context.
     var curBase: UnsafeMutablePointer<Value>
     var curProto: ProtoRef
@@ -139,6 +143,7 @@ final class Recorder {
             curPC = pc - curProto.pointee.code.unsafelyUnwrapped
             if pendingCall != nil { try completeNativeCall() }
             insCounter += 1
+            if insCounter == 1 { setupNarrowing() }
             trace.bytecode.append((curProto, curPC, frames.count))
             if trace.ins.count > engine.params.maxrecord { throw RecordAbort("trace too long") }
             if trace.snapshots.count > engine.params.maxsnap { throw RecordAbort("too many snapshots") }
@@ -257,8 +262,20 @@ final class Recorder {
         return ref
     }
 
-    /// The IR value of register r of the innermost frame.
+    /// The IR value of register r of the innermost frame as a Lua value (an int, which only a
+    /// narrowed loop counter and values derived from it are, as its num).
     func get(_ r: Int) throws -> IRRef {
+        let x = try getRaw(r)
+        return trace.type(of: x) == .int ? b.emit(IRIns(.TONUM, .num, a: x)) : x
+    }
+
+    /// x as a num (TONUM of an int).
+    func toNum(_ x: IRRef) -> IRRef {
+        trace.type(of: x) == .int ? b.emit(IRIns(.TONUM, .num, a: x)) : x
+    }
+
+    /// The IR value of register r of the innermost frame: possibly an int (RecordNarrow.swift).
+    func getRaw(_ r: Int) throws -> IRRef {
         let s = baseSlot + Int32(r)
         if s < -1 { throw RecordAbort("NYI: slot below the trace's frame") }
         let i = index(s)
