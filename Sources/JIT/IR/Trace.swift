@@ -145,6 +145,12 @@ public final class Trace {
     var constIndex: [IRConst: Int32] = [:]
     public var snapshots: [Snapshot] = []
     public var link: TraceLink = .interpreter
+    /// How a function trace's end reads in logs and dumps (`return`: it stops at a return from
+    /// its function, the interpreter does the return; `up-recursion`: it links to itself with the
+    /// recursive call's frame pushed); nil: the link as it is.
+    public var linkNote: String?
+    /// A root trace anchored at a function's first instruction (entered at calls of it).
+    public var isFunctionTrace: Bool { parent == nil && startPC == 0 }
     /// Index of the LOOP instruction once the loop is peeled.
     public var loopStart: Int?
     /// The recorded bytecode: (prototype, pc, inline depth), for dumps.
