@@ -132,42 +132,6 @@ extension LuaVM {
         return true
     }
 
-    /// Pushes the inlined frames a compiled trace describes before it continues in another trace
-    /// (no allocation, no ARC: called from machine code). `d`: count, then per frame five words:
-    /// function slot (relative to `base`), closure (0: the function in that slot), the caller's
-    /// resume pc, results wanted, base offset | varargs << 32 (see pushInlinedFrame).
-    /// False (nothing pushed) when the frames would overflow the stack.
-    public func jitPushFrames(base: UnsafeMutablePointer<Value>, _ d: UnsafePointer<UInt64>) -> Bool {
-        let L = currentThread
-        let co = coState(L)
-        let n = Int(d[0])
-        var top = base
-        /// The closure of description entry e: its pointer, or (0) the Lua function in its slot.
-        @inline(__always) func closure(_ e: UnsafePointer<UInt64>, _ fn: UnsafeMutablePointer<Value>) -> LFuncRef {
-            e[1] != 0 ? LFuncRef(OpaquePointer(bitPattern: UInt(e[1]))).unsafelyUnwrapped : fn.pointee.luaFunction
-        }
-        for k in 0..<n {
-            let e = d + 1 + 5 * k
-            let fn = base + Int(Int64(bitPattern: e[0]))
-            top = fn + Int(UInt32(truncatingIfNeeded: e[4])) + Int(closure(e, fn).pointee.proto.unsafelyUnwrapped.pointee.framesize)
-        }
-        if addr(top + InterpLimits.stackMargin) > addr(co.pointee.stackLimit) || co.pointee.ciCount + n > co.pointee.ciCap {
-            return false
-        }
-        for k in 0..<n {
-            let e = d + 1 + 5 * k
-            let fn = base + Int(Int64(bitPattern: e[0]))
-            let f = closure(e, fn)
-            co.pointee.cis[co.pointee.ciCount - 1].pc = UnsafePointer<UInt32>(bitPattern: UInt(e[2])).unsafelyUnwrapped
-            pushInlinedFrame(co, fn: fn, closure: f, pc: f.pointee.proto.unsafelyUnwrapped.pointee.code.unsafelyUnwrapped,
-                             nresults: Int32(truncatingIfNeeded: Int64(bitPattern: e[3])),
-                             baseOffset: Int(UInt32(truncatingIfNeeded: e[4])), nvarargs: Int32(truncatingIfNeeded: e[4] >> 32))
-        }
-        if addr(top) > addr(co.pointee.highWater) { co.pointee.highWater = top }
-        L.pointee.top = UInt32(top - stackBase(L))
-        return true
-    }
-
     /// Call records of the running coroutine; setting a smaller count drops the frames above it
     /// (undoing frames an unfinished exit pushed).
     public var jitFrameCount: Int {
@@ -266,4 +230,38 @@ extension LuaVM {
 extension Heap {
     /// A collection is due (the interpreter's next safe point would collect).
     @inline(__always) public var collectionPending: Bool { st.pointee.totalBytes >= st.pointee.trigger }
+}
+
+/// What machine code needs to push and pop call records itself (the same records
+/// `pushInlinedFrame` and `jitReturnToCaller` write and check), without calling into Swift: the
+/// layout of CallInfo and CoState, the thread fields, and where the running coroutine is
+/// published (`tj_vm_state.thread`, set whenever the interpreter switches coroutines).
+public enum JITFrameLayout {
+    public static let ciSize = Int32(MemoryLayout<CallInfo>.stride)
+    public static let ciFn = Int32(MemoryLayout<CallInfo>.offset(of: \CallInfo.fn)!)
+    public static let ciBase = Int32(MemoryLayout<CallInfo>.offset(of: \CallInfo.base)!)
+    public static let ciTop = Int32(MemoryLayout<CallInfo>.offset(of: \CallInfo.top)!)
+    public static let ciPC = Int32(MemoryLayout<CallInfo>.offset(of: \CallInfo.pc)!)
+    public static let ciClosure = Int32(MemoryLayout<CallInfo>.offset(of: \CallInfo.closure)!)
+    public static let ciNresults = Int32(MemoryLayout<CallInfo>.offset(of: \CallInfo.nresults)!)
+    public static let ciFlags = Int32(MemoryLayout<CallInfo>.offset(of: \CallInfo.flags)!)
+    public static let ciNvarargs = Int32(MemoryLayout<CallInfo>.offset(of: \CallInfo.nvarargs)!)
+    public static let ciPad = Int32(MemoryLayout<CallInfo>.offset(of: \CallInfo.pad)!)
+    public static let ciHandler = Int32(MemoryLayout<CallInfo>.offset(of: \CallInfo.handler)!)
+    public static let coCis = Int32(MemoryLayout<CoState>.offset(of: \CoState.cis)!)
+    public static let coCount = Int32(MemoryLayout<CoState>.offset(of: \CoState.ciCount)!)
+    public static let coCap = Int32(MemoryLayout<CoState>.offset(of: \CoState.ciCap)!)
+    public static let coStackLimit = Int32(MemoryLayout<CoState>.offset(of: \CoState.stackLimit)!)
+    public static let coHighWater = Int32(MemoryLayout<CoState>.offset(of: \CoState.highWater)!)
+    public static let threadStack = Int32(MemoryLayout<tj_thread>.offset(of: \tj_thread.stack)!)
+    public static let threadTop = Int32(MemoryLayout<tj_thread>.offset(of: \tj_thread.top)!)
+    public static let threadInterp = Int32(MemoryLayout<tj_thread>.offset(of: \tj_thread.interp)!)
+    public static let flagLua = CIFlag.lua
+    public static let flagTail = CIFlag.tail
+    /// Slots that must stay free above a pushed frame (the same margin as calls keep).
+    public static let stackMargin = Int32(InterpLimits.stackMargin)
+    /// Address of `tj_vm_state.thread` (the running coroutine's tj_thread pointer).
+    public static let runningThreadAddress: UInt64 = withUnsafeMutablePointer(to: &tj_vm_state) {
+        UInt64(UInt(bitPattern: $0)) + UInt64(MemoryLayout<tj_vmstate_t>.offset(of: \tj_vmstate_t.thread)!)
+    }
 }

@@ -577,11 +577,19 @@ public final class JITEngine: LoopHook, RecordHook {
         let s = t.snapshots[snap]
         if let side = s.sideTrace, let st = trace(side) { return st }
         if s.exitCount >= params.hotexit && s.sideAborts < params.tryside && recorder == nil
-            && sideCount(of: t) < params.maxside {
+            && sideCount(of: t) < params.maxside && !isGCExit(t, snap) {
             let nf = vm.jitCurrentFrame()
             startRecording(parent: (t.id, snap), frame: nf, pc: nf.pc, key: nil)
         }
         return nil
+    }
+
+    /// Whether exit `snap` of `t` is its GC check's: it only hands control to the interpreter for a
+    /// collection step, so it never grows a side trace (one would repeat the loop up to its own GC
+    /// check, whose exit would grow the next: an endless chain).
+    func isGCExit(_ t: Trace, _ snap: Int) -> Bool {
+        let r = Int(t.snapshots[snap].ref)
+        return r >= 0 && r < t.ins.count && t.ins[r].op == .GCSTEP
     }
 
     /// Side traces grown from the root of `t` (kept per root: this runs at every hot exit).

@@ -69,8 +69,16 @@ struct GeneratedCode {
     var stubOffsets: [(offset: Int, snap: Int)]
     /// Snapshot -> code offset of its stub's patchable `jmp rel32` (to a side trace's transfer).
     var stubJumps: [Int: Int] = [:]
-    /// Memory the code reads (freed with the code).
-    var frameDescriptions: [UnsafeMutablePointer<UInt64>] = []
+    /// The native frame's size below rbp and the code offset right after the prologue (where
+    /// transfers from other traces enter).
+    var frameSize: Int32 = 0
+    var bodyOffset: Int = 0
+}
+
+/// Where a transfer continues in another trace: its code after the prologue, with its frame size.
+struct TransferTarget {
+    var body: UInt64
+    var frameSize: Int32
 }
 
 final class CodeGen {
@@ -102,8 +110,8 @@ final class CodeGen {
 
     /// Where CALLN leaves its results for CALLRES (NativeBackend.callBuffer).
     let callBuffer: UInt64
-    /// Entry address of the trace this one links to (link .trace), when it has machine code.
-    var linkTarget: UInt64?
+    /// The trace this one links to (link .trace), when it has machine code.
+    var linkTarget: TransferTarget?
     var stubJumps: [Int: Int] = [:]
     /// The CALLN whose results are in the call buffer (CALLRES must read them before the next).
     var lastCallN: IRRef = noRef
@@ -307,14 +315,11 @@ final class CodeGen {
         case .num:
             let d = dstXMM(i)
             if guarded {
-                a.mov(.rax, m)
-                a.movabs(.rcx, TJ_NUMBER_LIMIT)
-                a.cmp(.rax, .rcx)
+                // A number's upper word is below the tags' (TJ_NUMBER_LIMIT's low word is zero).
+                a.cmp(m.advanced(by: 4), Int32(bitPattern: UInt32(truncatingIfNeeded: TJ_NUMBER_LIMIT >> 32)), width: .d)
                 try jccExit(.ae, Int(ins.snap))
-                a.movq(d, .rax)
-            } else {
-                a.movsd(d, m)
             }
+            a.movsd(d, m)
             finishXMM(i, d)
         case .nil, .false, .true:
             if guarded {
@@ -462,7 +467,8 @@ final class CodeGen {
         let stubs = try emitExits()
         return GeneratedCode(asm: a, locations: ra.locations, spillCount: ra.spillCount,
                              guardSites: guardSites, stubOffsets: stubs, stubJumps: stubJumps,
-                             frameDescriptions: frameDescriptions)
+                             frameSize: frameSize,
+                             bodyOffset: a.offset(of: startLabel) ?? 0)
     }
 
     func emitTraceEnd() throws {
@@ -487,50 +493,26 @@ final class CodeGen {
             // start with the pushed frame's base, like a loop without PHIs.
             let selfLink: Bool
             if case .trace(let n) = t.link, n == t.id { selfLink = true } else { selfLink = false }
-            if case .trace = t.link, let target = selfLink ? 0 : linkTarget, s.multresTop == nil {
+            if case .trace = t.link, selfLink || linkTarget != nil, s.multresTop == nil {
                 // Straight into the linked trace: the interpreter slots it reads, the call records
-                // of inlined frames (a helper), then its entry with the innermost frame's base.
+                // of inlined frames, then its body with the innermost frame's base.
                 for e in s.entries { try storeBoxed(e.ref, slotMem(e.slot)) }
                 if let f = s.frames.last {
-                    let d = frameDescription(s)
-                    try callHelper(NativeHelpers.pushframes, [.imm(UInt64(UInt(bitPattern: d))), .imm(0)],
-                                   at: n, failSnap: nil, baseArg: 1)
-                    a.test(.rax, .rax, width: .d)
-                    let ok = a.newLabel()
-                    a.jcc32(.e, ok)
+                    let fail = a.newLabel(), ok = a.newLabel()
+                    emitPushFrames(s, fail: fail)
+                    a.jmp32(ok)
+                    a.bind(fail)
                     a.mov(.rax, imm32: nativeEndFlag | exitCode(last), width: .d)
                     a.jmp32(commonExit)
                     a.bind(ok)
                     a.add(NativeRegs.base, Int32(8 * f.baseSlot))
                 }
-                if selfLink { a.jmp(startLabel) } else { emitTransfer(to: target) }
+                if !selfLink, let target = linkTarget { emitTransfer(to: target) } else { a.jmp(startLabel) }
                 return
             }
             a.mov(.rax, imm32: nativeEndFlag | exitCode(last), width: .d)
             a.jmp32(commonExit)
         }
-    }
-
-    /// Frame descriptions the code points at (NativeTraceCode keeps them).
-    var frameDescriptions: [UnsafeMutablePointer<UInt64>] = []
-
-    /// The inlined frames of `s` as Runtime's jitPushFrames reads them.
-    func frameDescription(_ s: Snapshot) -> UnsafeMutablePointer<UInt64> {
-        let d = UnsafeMutablePointer<UInt64>.allocate(capacity: 1 + 5 * s.frames.count)
-        d[0] = UInt64(s.frames.count)
-        var proto = s.baseClosure == noRef ? t.startProto : ExitRestore.closure(t, s.baseClosure).pointee.proto.unsafelyUnwrapped
-        for (k, f) in s.frames.enumerated() {
-            // 0: the closure is not a constant; the helper reads it from the function slot.
-            let cl = f.closure < 0 ? UInt(bitPattern: ExitRestore.closure(t, f.closure)) : 0
-            d[1 + 5 * k] = UInt64(bitPattern: Int64(f.funcSlot))
-            d[2 + 5 * k] = UInt64(cl)
-            d[3 + 5 * k] = UInt64(UInt(bitPattern: proto.pointee.code.unsafelyUnwrapped + Int(f.returnPC)))
-            d[4 + 5 * k] = UInt64(bitPattern: Int64(f.nresults))
-            d[5 + 5 * k] = UInt64(UInt32(f.baseOffset)) | UInt64(UInt32(f.nvarargs)) << 32
-            proto = f.proto
-        }
-        frameDescriptions.append(d)
-        return d
     }
 
     @inline(__always) func exitCode(_ snap: Int) -> Int32 { Int32(t.id) << 16 | Int32(snap) }
@@ -539,30 +521,25 @@ final class CodeGen {
     /// frames to push), no multiple-results top to hand over.
     static func canTransfer(_ s: Snapshot) -> Bool { s.multresTop == nil }
 
-    /// Leaves this trace's frame and jumps to another trace's entry with the same base and exit
-    /// state, as if the interpreter had called it (its return goes to our caller).
-    func emitTransfer(to target: UInt64) {
-        a.mov(.rdi, NativeRegs.base)
-        a.mov(.rsi, Mem(.rbp, CodeGen.exitStateSlot))
-        a.lea(.rsp, Mem(.rbp, -CodeGen.savedRegs))
-        a.pop(.r15); a.pop(.r14); a.pop(.r13); a.pop(.r12); a.pop(.rbx)
-        a.pop(.rbp)
-        a.jmp(absolute: target)
+    /// Continues in another trace with the same base and exit state: every trace saves the same
+    /// registers below rbp, so this frame becomes the other's by setting rsp to its frame size,
+    /// and the jump goes past its prologue (its returns and exits go to our caller).
+    func emitTransfer(to target: TransferTarget) {
+        a.lea(.rsp, Mem(.rbp, -target.frameSize))
+        a.jmp(absolute: target.body)
     }
 
     /// The code a side trace is entered through from exit `snap`: the snapshot's slots written to
     /// the interpreter stack, then a transfer (this CodeGen is a fresh one for the parent trace).
-    func generateSideEntry(snap: Int, target: UInt64, commonExit: UInt64) throws -> X64Assembler {
+    func generateSideEntry(snap: Int, target: TransferTarget, commonExit: UInt64) throws -> X64Assembler {
         let s = t.snapshots[snap]
         for e in s.entries { try storeBoxed(e.ref, slotMem(e.slot)) }
         if let f = s.frames.last {
-            // The inlined frames' call records; no register is live any more (at: 0 saves none).
-            let d = frameDescription(s)
-            try callHelper(NativeHelpers.pushframes, [.imm(UInt64(UInt(bitPattern: d))), .imm(0)],
-                           at: 0, failSnap: nil, baseArg: 1)
-            a.test(.rax, .rax, width: .d)
-            let ok = a.newLabel()
-            a.jcc32(.e, ok)
+            // The inlined frames' call records (their overflow exits with the slots written).
+            let fail = a.newLabel(), ok = a.newLabel()
+            emitPushFrames(s, fail: fail)
+            a.jmp32(ok)
+            a.bind(fail)
             a.mov(.rax, imm32: nativeSlotsWrittenFlag | exitCode(snap), width: .d)
             _ = a.jmp(absolute: commonExit)
             a.bind(ok)
@@ -570,6 +547,113 @@ final class CodeGen {
         }
         emitTransfer(to: target)
         return a
+    }
+
+    // MARK: call records
+
+    /// Pushes the call records of snapshot `s`'s inlined frames, as Runtime's jitPushFrames does,
+    /// with only the scratch registers (rax, rcx, r11: every allocated register keeps its value,
+    /// so an exit after `fail` still finds the snapshot's values). Jumps to `fail` with nothing
+    /// pushed when the frames would overflow the stack or the call records.
+    func emitPushFrames(_ s: Snapshot, fail: Label) {
+        typealias FL = JITFrameLayout
+        guard let innermost = s.frames.last else { return }
+        let topSlot = innermost.baseSlot + Int32(innermost.proto.pointee.framesize)
+        a.mov(.r11, bits: FL.runningThreadAddress)
+        a.mov(.r11, Mem(.r11))                                  // the running coroutine
+        a.mov(.rcx, Mem(.r11, FL.threadInterp))                 // its CoState
+        a.lea(.rax, slotMem(topSlot + FL.stackMargin))
+        a.cmp(.rax, Mem(.rcx, FL.coStackLimit))
+        a.jcc32(.a, fail)
+        a.mov(.rax, Mem(.rcx, FL.coCount))
+        a.add(.rax, Int32(s.frames.count))
+        a.cmp(.rax, Mem(.rcx, FL.coCap))
+        a.jcc32(.a, fail)
+        // The thread's top (the GC's view) and the high-water mark at the innermost frame's end.
+        a.lea(.rax, slotMem(topSlot))
+        let below = a.newLabel()
+        a.cmp(.rax, Mem(.rcx, FL.coHighWater))
+        a.jcc(.be, below)
+        a.mov(Mem(.rcx, FL.coHighWater), .rax)
+        a.bind(below)
+        a.sub(.rax, Mem(.r11, FL.threadStack))
+        a.shr(.rax, 3)
+        a.mov(Mem(.r11, FL.threadTop), .rax, width: .d)
+        a.mov(.r11, .rcx)
+        var callerProto = snapshotBaseProto(s)
+        for f in s.frames {
+            // rax = &cis[ciCount], the new record; the caller's is just below it.
+            a.mov(.rax, Mem(.r11, FL.coCount))
+            a.imul(.rax, .rax, FL.ciSize)
+            a.add(.rax, Mem(.r11, FL.coCis))
+            a.mov(.rcx, bits: UInt64(UInt(bitPattern: callerProto.pointee.code.unsafelyUnwrapped + Int(f.returnPC))))
+            a.mov(Mem(.rax, FL.ciPC - FL.ciSize), .rcx)
+            a.lea(.rcx, slotMem(f.funcSlot))
+            a.mov(Mem(.rax, FL.ciFn), .rcx)
+            a.lea(.rcx, slotMem(f.baseSlot))
+            a.mov(Mem(.rax, FL.ciBase), .rcx)
+            a.lea(.rcx, slotMem(f.baseSlot + Int32(f.proto.pointee.framesize)))
+            a.mov(Mem(.rax, FL.ciTop), .rcx)
+            a.mov(.rcx, bits: UInt64(UInt(bitPattern: f.proto.pointee.code.unsafelyUnwrapped)))
+            a.mov(Mem(.rax, FL.ciPC), .rcx)
+            if f.closure < 0 {
+                a.mov(.rcx, bits: UInt64(UInt(bitPattern: ExitRestore.closure(t, f.closure))))
+            } else {
+                // Guarded by prototype only: the closure in the function slot (written above).
+                a.mov(.rcx, slotMem(f.funcSlot))
+                a.shl(.rcx, 17)
+                a.shr(.rcx, 17)
+            }
+            a.mov(Mem(.rax, FL.ciClosure), .rcx)
+            a.mov(Mem(.rax, FL.ciNresults), f.nresults, width: .d)
+            a.mov(Mem(.rax, FL.ciFlags), Int32(bitPattern: FL.flagLua), width: .d)
+            a.mov(Mem(.rax, FL.ciNvarargs), f.nvarargs, width: .d)
+            a.mov(Mem(.rax, FL.ciPad), 0, width: .d)
+            a.mov(.rcx, bits: Value.nil.bits)
+            a.mov(Mem(.rax, FL.ciHandler), .rcx)
+            a.inc(Mem(.r11, FL.coCount))
+            callerProto = f.proto
+        }
+    }
+
+    /// RETF from the trace's base frame into its caller, as Runtime's jitReturnToCaller: the top
+    /// record is a plain Lua call (fixed arity) and the one below is `closure` resuming at `pc`;
+    /// otherwise exit through `snap`. Scratch registers only.
+    func emitReturnToCaller(closure: UInt64, pc: UInt64, snap: Int) throws {
+        typealias FL = JITFrameLayout
+        let top = -FL.ciSize, below = -2 * FL.ciSize
+        a.mov(.r11, bits: FL.runningThreadAddress)
+        a.mov(.r11, Mem(.r11))
+        a.mov(.r11, Mem(.r11, FL.threadInterp))
+        a.mov(.rax, Mem(.r11, FL.coCount))
+        a.cmp(.rax, 2)
+        try jccExit(.b, snap)
+        a.imul(.rax, .rax, FL.ciSize)
+        a.add(.rax, Mem(.r11, FL.coCis))                        // &cis[ciCount]
+        a.mov(.rcx, Mem(.rax, top + FL.ciFlags), width: .d)
+        a.and(.rcx, Int32(bitPattern: ~FL.flagTail), width: .d)
+        a.cmp(.rcx, Int32(bitPattern: FL.flagLua), width: .d)
+        try jccExit(.ne, snap)
+        a.cmp(Mem(.rax, top + FL.ciNvarargs), 0, width: .d)
+        try jccExit(.ne, snap)
+        a.mov(.rcx, Mem(.rax, top + FL.ciFn))
+        a.add(.rcx, 8)
+        a.cmp(.rcx, Mem(.rax, top + FL.ciBase))
+        try jccExit(.ne, snap)
+        a.test(Mem(.rax, below + FL.ciFlags), Int32(bitPattern: FL.flagLua), width: .d)
+        try jccExit(.e, snap)
+        a.mov(.rcx, bits: closure)
+        a.cmp(.rcx, Mem(.rax, below + FL.ciClosure))
+        try jccExit(.ne, snap)
+        a.mov(.rcx, bits: pc)
+        a.cmp(.rcx, Mem(.rax, below + FL.ciPC))
+        try jccExit(.ne, snap)
+        a.dec(Mem(.r11, FL.coCount))
+    }
+
+    /// The prototype of snapshot `s`'s base frame (the caller of its first inlined frame).
+    func snapshotBaseProto(_ s: Snapshot) -> ProtoRef {
+        s.baseClosure == noRef ? t.startProto : ExitRestore.closure(t, s.baseClosure).pointee.proto.unsafelyUnwrapped
     }
 
     /// The back-edge's parallel assignment: every PHI's left takes its right's value (all rights
@@ -935,8 +1019,27 @@ final class CodeGen {
                            at: i, failSnap: failSnapshot(i, ins))
             resultFromStaging(i, ins)
         case .LEN:
+            // Table.length's common cases inline: no hash part and an array part that is empty or
+            // ends in a non-nil value -> its size. Otherwise the helper's border search.
+            let tab = gpr(ins.a, .r11)
+            let slow = a.newLabel(), done = a.newLabel(), size = a.newLabel()
+            a.cmp(Mem(tab, Layout.tabHmask), 0, width: .d)
+            a.jcc32(.ne, slow)
+            a.mov(.rax, Mem(tab, Layout.tabAsize), width: .d)
+            a.test(.rax, .rax, width: .d)
+            a.jcc(.e, size)
+            a.mov(.rcx, Mem(tab, Layout.tabArray))
+            a.cmp(Mem(base: .rcx, index: .rax, scale: .x8, disp: -8), Int32(truncatingIfNeeded: Int64(bitPattern: Value.nil.bits)))
+            a.jcc32(.e, slow)
+            a.bind(size)
+            let d = dstGPR(i)
+            a.mov(d, .rax)
+            finishGPR(i, d)
+            a.jmp32(done)
+            a.bind(slow)
             try callHelper(NativeHelpers.len, [.raw(ins.a)], at: i, failSnap: nil)
             resultFromStaging(i, ins)
+            a.bind(done)
 
         case .CARG:
             break
@@ -1004,8 +1107,7 @@ final class CodeGen {
         case .RETF:
             let cl = ExitRestore.closure(t, ins.a)
             let pc = cl.pointee.proto.unsafelyUnwrapped.pointee.code.unsafelyUnwrapped + Int(ins.b)
-            try callHelper(NativeHelpers.retf, [.imm(constBits(ins.a)), .imm(UInt64(UInt(bitPattern: pc)))],
-                           at: i, failSnap: Int(ins.snap))
+            try emitReturnToCaller(closure: constBits(ins.a), pc: UInt64(UInt(bitPattern: pc)), snap: Int(ins.snap))
             a.sub(NativeRegs.base, Int32(8 * ins.c))
         }
     }

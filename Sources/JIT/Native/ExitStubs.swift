@@ -8,8 +8,8 @@
 //
 // Traces continue in other traces without the interpreter when the state allows it (no multiple
 // results to hand over): a trace linked to another ends by writing its last snapshot's slots,
-// pushing the call records of its inlined frames (a helper) and jumping to the other's entry
-// (CodeGen.emitTransfer); when a side trace is attached to an exit, a small piece of code doing the
+// pushing the call records of its inlined frames (in machine code) and jumping past the other's
+// prologue with its frame size set (CodeGen.emitTransfer); when a side trace is attached to an exit, a small piece of code doing the
 // same for the exit's snapshot is installed and the stub's first jump is patched to it. When the
 // frames do not fit (stack overflow) the piece exits with `nativeSlotsWrittenFlag`: the slots are
 // on the stack already and the registers are no longer the exit's. The trace that finally exits names itself in the exit
@@ -32,14 +32,11 @@ final class NativeTraceCode: TraceCode, MachineCodeDumping {
     let stubJumps: [Int: Int]
     /// Keeps the exit state and call buffer alive as long as the code.
     let shared: NativeShared
-    let frameDescriptions: [UnsafeMutablePointer<UInt64>]
     /// What the side-trace entries need to write a snapshot from this trace's registers.
     let allocation: RegAllocation
     /// The trace that exited at the last run (this one or one it jumped to).
     private(set) var exitTraceID = 0
     private(set) var exitSlotsWritten = false
-    /// Frame descriptions of side-trace entries installed later (freed with the code).
-    var entryFrameDescriptions: [UnsafeMutablePointer<UInt64>] = []
     /// Arena generation the code belongs to (a flush invalidates it).
     let generation: Int
     /// Keeps the arena (and so the code) mapped while the trace exists.
@@ -48,6 +45,8 @@ final class NativeTraceCode: TraceCode, MachineCodeDumping {
     var insOffsets: [Int] = []
     /// Code offset of the common exit (after the stubs).
     var commonExitOffset: Int?
+    /// Where other traces continue in this one (CodeGen.emitTransfer).
+    let transferTarget: TransferTarget
 
     init(piece: CodePiece, code: [UInt8], gen: GeneratedCode, allocation: RegAllocation, generation: Int,
          arena: CodeArena, shared: NativeShared) {
@@ -59,14 +58,12 @@ final class NativeTraceCode: TraceCode, MachineCodeDumping {
         self.exitState = shared.exitState
         self.allocation = allocation
         stubJumps = gen.stubJumps
-        frameDescriptions = gen.frameDescriptions
         locations = gen.locations
         guardSites = gen.guardSites
         stubOffsets = gen.stubOffsets
+        transferTarget = TransferTarget(body: piece.address + UInt64(gen.bodyOffset), frameSize: gen.frameSize)
         self.generation = generation
     }
-
-    deinit { for d in frameDescriptions + entryFrameDescriptions { d.deallocate() } }
 
     func run(base: UnsafeMutablePointer<Value>) -> TraceExit {
         let r = entry(UnsafeMutableRawPointer(base), UnsafeMutableRawPointer(exitState))

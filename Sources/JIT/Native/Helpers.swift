@@ -18,8 +18,14 @@ import Runtime
 typealias NativeHelper = @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<UInt64>?) -> Int32
 
 enum NativeHelpers {
-    @inline(__always) static func vm(_ ctx: UnsafeMutableRawPointer?) -> LuaVM {
-        Unmanaged<LuaVM>.fromOpaque(ctx.unsafelyUnwrapped).takeUnretainedValue()
+    /// Runs `body` with the VM borrowed, not retained: the engine keeps it alive longer than any
+    /// code, and a retain/release pair per helper call was a fifth of raytrace's time.
+    @inline(__always) static func withVM<R>(_ ctx: UnsafeMutableRawPointer?, _ body: (LuaVM) throws -> R) rethrows -> R {
+        try Unmanaged<LuaVM>.fromOpaque(ctx.unsafelyUnwrapped)._withUnsafeGuaranteedRef(body)
+    }
+    /// The same for the VM's heap (a `let` of the VM, borrowed with it).
+    @inline(__always) static func withHeap<R>(_ ctx: UnsafeMutableRawPointer?, _ body: (Heap) throws -> R) rethrows -> R {
+        try Unmanaged<LuaVM>.fromOpaque(ctx.unsafelyUnwrapped)._withUnsafeGuaranteedRef { try body($0.heap) }
     }
     @inline(__always) static func ptr(_ bits: UInt64) -> OpaquePointer {
         OpaquePointer(bitPattern: UInt(bits)).unsafelyUnwrapped
@@ -43,7 +49,7 @@ enum NativeHelpers {
         let a = a.unsafelyUnwrapped
         let key = Value(bits: a[1])
         if key.isNumber && key.number.isNaN { return 1 }
-        do { try TableRef(ptr(a[0])).set(key, Value(bits: a[2]), vm(ctx).heap) } catch { return 2 }
+        do { try withHeap(ctx) { try TableRef(ptr(a[0])).set(key, Value(bits: a[2]), $0) } } catch { return 2 }
         return 0
     }
 
@@ -51,7 +57,7 @@ enum NativeHelpers {
     static let cat: NativeHelper = { ctx, a in
         let a = a.unsafelyUnwrapped
         do {
-            let s = try vm(ctx).jitConcat(Value(bits: a[0]), Value(bits: a[1]))
+            let s = try withVM(ctx) { try $0.jitConcat(Value(bits: a[0]), Value(bits: a[1])) }
             a[0] = UInt64(UInt(bitPattern: s))
         } catch { return 2 }
         return 0
@@ -69,7 +75,7 @@ enum NativeHelpers {
     static let strsub: NativeHelper = { ctx, a in
         let a = a.unsafelyUnwrapped
         do {
-            let s = try JITMath.sub(vm(ctx), StringRef(ptr(a[0])), Int(int(a[1])), Int(int(a[2])))
+            let s = try withVM(ctx) { try JITMath.sub($0, StringRef(ptr(a[0])), Int(int(a[1])), Int(int(a[2]))) }
             a[0] = UInt64(UInt(bitPattern: s))
         } catch { return 2 }
         return 0
@@ -81,14 +87,14 @@ enum NativeHelpers {
         let c = int(a[0])
         if c < 0 || c > 255 { return 1 }
         var byte = UInt8(c)
-        do { a[0] = UInt64(UInt(bitPattern: try vm(ctx).heap.intern(&byte, count: 1))) } catch { return 2 }
+        do { a[0] = UInt64(UInt(bitPattern: try withHeap(ctx) { try $0.intern(&byte, count: 1) })) } catch { return 2 }
         return 0
     }
 
     /// args: num -> string.
     static let tostr: NativeHelper = { ctx, a in
         let a = a.unsafelyUnwrapped
-        do { a[0] = UInt64(UInt(bitPattern: try vm(ctx).heap.numberToString(dbl(a[0])))) } catch { return 2 }
+        do { a[0] = UInt64(UInt(bitPattern: try withHeap(ctx) { try $0.numberToString(dbl(a[0])) })) } catch { return 2 }
         return 0
     }
 
@@ -96,7 +102,7 @@ enum NativeHelpers {
     static let tnew: NativeHelper = { ctx, a in
         let a = a.unsafelyUnwrapped
         do {
-            a[0] = UInt64(UInt(bitPattern: try vm(ctx).heap.newTable(narray: Int(int(a[0])), nhash: Int(int(a[1])))))
+            a[0] = UInt64(UInt(bitPattern: try withHeap(ctx) { try $0.newTable(narray: Int(int(a[0])), nhash: Int(int(a[1]))) }))
         } catch { return 2 }
         return 0
     }
@@ -154,42 +160,21 @@ enum NativeHelpers {
         // Arguments are read into the Lua stack before any result is written over them.
         let n: Int
         do {
-            n = try vm(ctx).jitCallNative(Value(bits: a[1]), args: buf + callArgsOffset, nargs: nargs,
-                                          results: buf + 1, fill: read)
+            n = try withVM(ctx) {
+                try $0.jitCallNative(Value(bits: a[1]), args: buf + callArgsOffset, nargs: nargs, results: buf + 1, fill: read)
+            }
         } catch { return 2 }
         buf[0] = UInt64(min(n, Int(Int32.max)))
         return 0
     }
 
-    /// RETF: args caller closure, caller resume pc. Status 1: the frame below is not that caller.
-    static let retf: NativeHelper = { ctx, a in
-        let a = a.unsafelyUnwrapped
-        let cl = LFuncRef(ptr(a[0]))
-        let pc = UnsafePointer<UInt32>(bitPattern: UInt(a[1])).unsafelyUnwrapped
-        return Unmanaged<LuaVM>.fromOpaque(ctx.unsafelyUnwrapped)._withUnsafeGuaranteedRef {
-            $0.jitReturnToCaller(closure: cl, pc: pc) ? 0 : 1
-        }
-    }
-
-    /// Before a transfer into a linked trace from inside inlined frames: args trace id, snapshot,
-    /// base. Pushes the snapshot's frames. Status 2: they do not fit (stack overflow).
-    /// args: frame description (Runtime's jitPushFrames), base.
-    static let pushframes: NativeHelper = { ctx, a in
-        let a = a.unsafelyUnwrapped
-        let d = UnsafePointer<UInt64>(bitPattern: UInt(a[0])).unsafelyUnwrapped
-        let base = UnsafeMutablePointer<Value>(bitPattern: UInt(a[1])).unsafelyUnwrapped
-        return Unmanaged<LuaVM>.fromOpaque(ctx.unsafelyUnwrapped)._withUnsafeGuaranteedRef {
-            $0.jitPushFrames(base: base, d) ? 0 : 2
-        }
-    }
-
     /// VARGN: args count. Status 1 when the base frame has another number of varargs.
     static let vargn: NativeHelper = { ctx, a in
-        vm(ctx).jitTopFrameNvarargs == Int32(truncatingIfNeeded: a.unsafelyUnwrapped[0]) ? 0 : 1
+        withVM(ctx) { $0.jitTopFrameNvarargs } == Int32(truncatingIfNeeded: a.unsafelyUnwrapped[0]) ? 0 : 1
     }
 
     /// Status 1 when a collection is due.
     static let gcstep: NativeHelper = { ctx, _ in
-        vm(ctx).heap.collectionPending ? 1 : 0
+        withHeap(ctx) { $0.collectionPending } ? 1 : 0
     }
 }

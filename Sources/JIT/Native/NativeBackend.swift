@@ -34,7 +34,7 @@ public final class NativeBackend: NativeCompiler {
         let cg = codeGen(t, ra, engine: engine)
         if case .trace(let n) = t.link, let target = engine.trace(n)?.code as? NativeTraceCode,
            target.generation == generation {
-            cg.linkTarget = target.piece.address
+            cg.linkTarget = target.transferTarget
         }
         let gen = try cg.generate()
         let piece = try arena.install(gen.asm)
@@ -63,9 +63,8 @@ public final class NativeBackend: NativeCompiler {
               let jumpOffset = pc.stubJumps[exit], let commonExit = pc.commonExitOffset else { return }
         do {
             let cg = codeGen(parent, pc.allocation, engine: engine)
-            let asm = try cg.generateSideEntry(snap: exit, target: sc.piece.address,
+            let asm = try cg.generateSideEntry(snap: exit, target: sc.transferTarget,
                                                commonExit: pc.piece.address + UInt64(commonExit))
-            pc.entryFrameDescriptions += cg.frameDescriptions
             let piece = try arena.install(asm)
             try arena.patchRel32(at: pc.piece.address + UInt64(jumpOffset + 1), target: piece.address)
         } catch {

@@ -85,12 +85,13 @@ enum LinearScan {
             if s < 0 || s >= t.snapshots.count { return }
             for e in t.snapshots[s].entries { use(e.ref, pos) }
         }
+        var phis: [(a: Int, b: Int)] = []
         for i in 0..<n {
             let ins = t.ins[i]
             let info = ins.op.info
             if ins.op == .PHI {
-                use(ins.a, 2 * n)
                 use(ins.b, 2 * n)
+                if ins.a >= 0 && ins.b >= 0 { phis.append((Int(ins.a), Int(ins.b))) } else { use(ins.a, 2 * n) }
                 continue
             }
             if info.a == .ref { use(ins.a, 2 * i) }
@@ -109,8 +110,20 @@ enum LinearScan {
             if info.flags.contains(.allocates) { useSnap(ins.isGuard ? Int(ins.snap) : snapshotBefore(i, in: t), 2 * i + 1) }
         }
         useSnap(t.snapshots.count - 1, 2 * n)
+        // PHI coalescing: a loop-carried value `a` whose last use in the body comes before its new
+        // value `b` is defined hands its register to `b` (reserved in between), so the back-edge
+        // needs no move. Otherwise `a` lives to the back-edge like every value the body reads.
+        var partner = [Int](repeating: -1, count: n)
+        var lefts = [Int](repeating: 0, count: n), rights = [Int](repeating: 0, count: n)
+        for p in phis { lefts[p.a] += 1; rights[p.b] += 1 }
+        for p in phis {
+            let ok = start[p.a] >= 0 && start[p.b] >= 0 && lefts[p.a] == 1 && rights[p.b] == 1 && lefts[p.b] == 0
+                && rights[p.a] == 0 && regClass(t.ins[p.a].type) == regClass(t.ins[p.b].type)
+                && p.b >= (t.loopStart ?? n) && end[p.a] < start[p.b]
+            if ok { partner[p.a] = p.b } else { use(IRRef(p.a), 2 * n) }
+        }
         if let ls = t.loopStart {
-            for k in 0..<min(ls, n) where start[k] >= 0 && end[k] >= 2 * ls { end[k] = 2 * n }
+            for k in 0..<min(ls, n) where start[k] >= 0 && end[k] >= 2 * ls && partner[k] < 0 { end[k] = 2 * n }
         }
 
         var locs = [Loc](repeating: .none, count: n)
@@ -119,11 +132,16 @@ enum LinearScan {
         var freeG = NativeRegs.allocGPR
         var freeX = NativeRegs.allocXMM
         var active: [Int] = []
+        var reserved: [Int: Loc] = [:]         // PHI right -> its left's register
         for i in 0..<n where start[i] >= 0 {
             let pos = start[i]
             // Expire intervals that ended before this definition.
             active.removeAll { k in
                 if end[k] < pos {
+                    if partner[k] >= 0 {
+                        reserved[partner[k]] = locs[k]
+                        return true
+                    }
                     switch locs[k] {
                     case .gpr(let g): freeG.append(g)
                     case .xmm(let x): freeX.append(x)
@@ -132,6 +150,11 @@ enum LinearScan {
                     return true
                 }
                 return false
+            }
+            if let r = reserved.removeValue(forKey: i) {
+                locs[i] = r
+                active.append(i)
+                continue
             }
             let cls = regClass(t.ins[i].type)
             if cls == .gpr, !freeG.isEmpty {

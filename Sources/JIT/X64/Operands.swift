@@ -141,6 +141,14 @@ public struct Mem: Sendable {
         self.disp = disp
     }
 
+    /// The same address `d` bytes further.
+    public func advanced(by d: Int32) -> Mem {
+        switch base {
+        case .reg(let r): return Mem(base: r, index: index, scale: scale, disp: disp + d)
+        case .rip(let l): return Mem(rip: l, disp: disp + d)
+        }
+    }
+
     public var baseRegister: GPR? {
         if case .reg(let r) = base { return r }
         return nil
