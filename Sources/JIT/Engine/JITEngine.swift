@@ -72,6 +72,8 @@ public protocol NativeCompiler: AnyObject {
 
 public final class JITEngine: LoopHook, RecordHook {
     public let vm: LuaVM
+    /// vm.heap (the VM keeps it alive; read at every trace entry).
+    unowned(unsafe) let heap: Heap
     @exclusivity(unchecked) public private(set) var params: JITParams
     @exclusivity(unchecked) public private(set) var traces: [Trace?] = [nil]   // trace ids start at 1
     @exclusivity(unchecked) public private(set) var stats = JITStats()
@@ -113,6 +115,7 @@ public final class JITEngine: LoopHook, RecordHook {
 
     public init(vm: LuaVM, params: JITParams) {
         self.vm = vm
+        self.heap = vm.heap
         self.params = params
         self.irInterp = IRInterpreter(vm: vm)
         pthread_mutex_init(&bytesLock, nil)
@@ -498,12 +501,13 @@ public final class JITEngine: LoopHook, RecordHook {
         var base = f.base
         stats.traceEntries += 1
         let savedState = tj_vm_state.tag
-        let mayCollect = vm.heap.allocMayCollect
-        vm.heap.allocMayCollect = false
+        unowned(unsafe) let heap = self.heap
+        let mayCollect = heap.allocMayCollect
+        heap.allocMayCollect = false
         inTrace += 1
         defer {
             inTrace -= 1
-            vm.heap.allocMayCollect = mayCollect
+            heap.allocMayCollect = mayCollect
             tj_vm_state.tag = savedState
         }
         while true {
@@ -535,6 +539,7 @@ public final class JITEngine: LoopHook, RecordHook {
                     return true
                 }
                 tj_vm_state.tag = savedState
+                if case .end = result, case .interpreter = t.link { return true }
                 if let next = followUp(t, result, snap) { t = next; base = vm.jitCurrentFrame().base; continue }
                 return true
             }
@@ -627,6 +632,12 @@ public final class JITEngine: LoopHook, RecordHook {
         for k in t.consts where k.type.isObject {
             h.mark(GCRef(OpaquePointer(UnsafeMutableRawPointer(bitPattern: UInt(k.bits)).unsafelyUnwrapped)))
         }
-        for b in t.bytecode { h.mark(b.proto) }
+        // Each prototype once per run of it (bytecode has an entry per recorded instruction and
+        // this runs at every collection).
+        var last: ProtoRef?
+        for b in t.bytecode where b.proto != last {
+            h.mark(b.proto)
+            last = b.proto
+        }
     }
 }

@@ -36,7 +36,7 @@ public struct JITParams: Sendable, Equatable {
     public var hotfuncsamples = 2
     /// Counter and sample hotness: fewest IR instructions of a function trace that hands back to
     /// the interpreter (`return`, `tail call`, `-> interpreter`); shorter ones abort.
-    public var minfuncins = 12
+    public var minfuncins = 40
     /// Exits of one guard before a side trace is recorded from it.
     public var hotexit = 10
     /// Longest trace, in IR instructions.

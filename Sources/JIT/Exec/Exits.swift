@@ -11,24 +11,29 @@ enum ExitRestore {
                         slotsWritten: Bool = false, value: (IRRef) -> UInt64) throws {
         // The snapshot is read in place (no copy of it or its arrays: this runs at every exit,
         // and at every return of a function trace).
-        if !slotsWritten {
-            t.snapshots[si].entries.withUnsafeBufferPointer { es in
-                for e in es {
-                    let ty = t.type(of: e.ref)
-                    base[Int(e.slot)] = ty.box(e.ref < 0 ? t.consts[Int(~e.ref)].bits : value(e.ref))
+        try t.snapshots.withUnsafeBufferPointer { sp in
+            let s = sp.baseAddress.unsafelyUnwrapped + si
+            if !slotsWritten {
+                t.consts.withUnsafeBufferPointer { ks in
+                    s.pointee.entries.withUnsafeBufferPointer { es in
+                        for e in es {
+                            let ty = t.type(of: e.ref)
+                            base[Int(e.slot)] = ty.box(e.ref < 0 ? ks[Int(~e.ref)].bits : value(e.ref))
+                        }
+                    }
                 }
             }
+            let proto: ProtoRef
+            if s.pointee.frames.isEmpty {
+                let bc = s.pointee.baseClosure
+                proto = bc == noRef ? t.startProto : closure(t, bc).pointee.proto.unsafelyUnwrapped
+            } else {
+                proto = try pushFrames(vm, t, s.pointee, base: base)
+            }
+            vm.jitSetTopPC(proto.pointee.code.unsafelyUnwrapped + Int(s.pointee.pc))
+            vm.jitSyncTop()
+            if let m = s.pointee.multresTop { vm.jitSetMultresTop(base + Int(m)) }
         }
-        let proto: ProtoRef
-        if t.snapshots[si].frames.isEmpty {
-            let bc = t.snapshots[si].baseClosure
-            proto = bc == noRef ? t.startProto : closure(t, bc).pointee.proto.unsafelyUnwrapped
-        } else {
-            proto = try pushFrames(vm, t, t.snapshots[si], base: base)
-        }
-        vm.jitSetTopPC(proto.pointee.code.unsafelyUnwrapped + Int(t.snapshots[si].pc))
-        vm.jitSyncTop()
-        if let m = t.snapshots[si].multresTop { vm.jitSetMultresTop(base + Int(m)) }
     }
 
     static func closure(_ t: Trace, _ r: IRRef) -> LFuncRef {

@@ -107,6 +107,13 @@ final class Recorder {
     var curProto: ProtoRef
     var curPC: Int = 0
 
+    /// The trace is a function trace or a side trace grown from one.
+    var inFunctionTraceTree: Bool {
+        if trace.isFunctionTrace { return true }
+        guard let (p, _) = trace.parent, let pt = engine.trace(p) else { return false }
+        return engine.trace(engine.rootID(of: pt))?.isFunctionTrace ?? false
+    }
+
     init(engine: JITEngine, trace: Trace, frame f: JITFrame, key: LoopKey?) {
         self.engine = engine
         self.vm = engine.vm
@@ -220,9 +227,10 @@ final class Recorder {
             if case .trace = t.link { linksOn = true }
             if linksOn || active > 0 { return close(link: .trace(n)) }
         }
-        // Recursion without a trace to link to is not unrolled further: the trace stops with the
-        // new frame pushed and the interpreter runs the call.
-        if active >= 2 { return stopToInterpreter() }
+        // Recursion without a trace to link to is not unrolled further in function traces and
+        // their side traces: the trace stops with the new frame pushed and the interpreter runs
+        // the call.
+        if active >= 2 && inFunctionTraceTree { return stopToInterpreter() }
         return .continueRecording
     }
 
