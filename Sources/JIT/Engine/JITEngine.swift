@@ -231,7 +231,7 @@ public final class JITEngine: LoopHook, RecordHook {
         }
         let key = LoopKey(p, idx)
         if let tid = rootTraces[key], let t = trace(tid) {
-            return enter(t, frame: f)
+            return enterAndCollect(t, frame: f)
         }
         if blacklist.contains(key) {
             b[idx] = 0      // never recorded again: the interpreter stops calling the hook here
@@ -268,7 +268,7 @@ public final class JITEngine: LoopHook, RecordHook {
             // The function's trace, by the id kept after its JIT bytes (no hashing per call).
             let id = Int(j.loadUnaligned(fromByteOffset: Int(p.pointee.ncode) + 1, as: UInt32.self))
             if id > 0 && id < traces.count, let t = traces[id], t.startProto == p && t.isFunctionTrace {
-                return enter(t, frame: f)
+                return enterAndCollect(t, frame: f)
             }
         }
         let b = bytes(for: p)
@@ -285,7 +285,7 @@ public final class JITEngine: LoopHook, RecordHook {
         }
         let key = LoopKey(p, 0)
         if let tid = rootTraces[key], let t = trace(tid) {
-            return enter(t, frame: f)
+            return enterAndCollect(t, frame: f)
         }
         if !params.functraces || blacklist.contains(key) {
             b[0] = 0        // never recorded: the interpreter stops calling the hook here
@@ -494,6 +494,20 @@ public final class JITEngine: LoopHook, RecordHook {
 
     // MARK: running traces
 
+    /// The last exit handed multiple results to the interpreter (values may lie past the frame's
+    /// top, where a collection would not see them).
+    @exclusivity(unchecked) var lastExitMultres = false
+
+    /// Runs a trace (enter), then collects if a collection is due: the exit left the interpreter's
+    /// exact state, a safe point. Without this a loop whose allocations all happen in traces
+    /// (its callees have function traces) would exit at its GC check at every iteration and the
+    /// interpreter, allocating nothing itself, would never collect.
+    func enterAndCollect(_ t: Trace, frame f: JITFrame) -> Bool {
+        let r = enter(t, frame: f)
+        if !lastExitMultres && heap.collectionPending && recorder == nil { heap.checkGC() }
+        return r
+    }
+
     /// Runs trace `t0` from the current frame; follows side traces and links; returns true (the
     /// interpreter's state changed).
     func enter(_ t0: Trace, frame f: JITFrame) -> Bool {
@@ -531,6 +545,7 @@ public final class JITEngine: LoopHook, RecordHook {
                 case .end(let s): snap = s
                 }
                 base = code.exitBase ?? base
+                lastExitMultres = t.snapshots[snap].multresTop != nil
                 do {
                     try ExitRestore.restore(vm, t, snap: snap, base: base, slotsWritten: code.exitSlotsWritten) {
                         code.exitValue($0)
@@ -559,6 +574,7 @@ public final class JITEngine: LoopHook, RecordHook {
             case .end(let s): snap = s
             }
             base = irInterp.exitBase ?? base
+            lastExitMultres = t.snapshots[snap].multresTop != nil
             do {
                 try ExitRestore.restore(vm, t, snap: snap, base: base) { self.irInterp.value($0, in: t) }
             } catch {

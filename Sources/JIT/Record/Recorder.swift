@@ -218,6 +218,9 @@ final class Recorder {
             trace.linkNote = "up-recursion"
             return close(link: .trace(trace.id))
         }
+        // Loop traces (and their side traces) inline calls as they always did: ending a loop
+        // trace at a call would cost a trip through the interpreter per iteration.
+        if !inFunctionTraceTree { return .continueRecording }
         // Recursion: how many frames of this function the trace already has.
         let active = frames.dropLast().reduce(startProto == p ? 1 : 0) { $0 + ($1.closure.pointee.proto == p ? 1 : 0) }
         if let n = engine.rootTraces[LoopKey(p, 0)], let t = engine.trace(n) {
