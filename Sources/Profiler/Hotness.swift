@@ -154,11 +154,17 @@ public final class SampledLoopHeat {
     /// Times a loop was reported hot.
     public private(set) var reports = 0
 
+    /// Samples outside every loop of a function (after decay) that make its entry hot; 0: such
+    /// samples credit nothing. A function is a `LoopID` with `header` -1, reported with pc 0.
+    public let functionThreshold: Int
+
     /// `sampleHz`: the sampler's rate (the length of one period); `loopMap(protoId)` gives a
     /// prototype's loop map, or nil while it is unknown (asked again later: a prototype becomes
-    /// known when the interpreter first reaches one of its loops).
-    public init(threshold: Int, sampleHz: Int, halfLifeMilliseconds: Int, loopMap: @escaping (UInt32) -> LoopMap?) {
+    /// known when the interpreter first reaches one of its loops or calls it from Lua).
+    public init(threshold: Int, sampleHz: Int, halfLifeMilliseconds: Int, functionThreshold: Int = 0,
+                loopMap: @escaping (UInt32) -> LoopMap?) {
         self.threshold = max(threshold, 1)
+        self.functionThreshold = max(functionThreshold, 0)
         self.halfLifePeriods = max(1, max(sampleHz, 1) * max(halfLifeMilliseconds, 1) / 1000)
         self.loopMap = loopMap
     }
@@ -184,11 +190,18 @@ public final class SampledLoopHeat {
         guard s.state == UInt32(TJ_VMSTATE_INTERP), let top = s.lua.first else { return nil }
         interpretedWeight &+= w
         let proto = UInt32(truncatingIfNeeded: top >> 32), pc = Int(UInt32(truncatingIfNeeded: top))
-        guard let entry = loops(of: proto), let header = entry.map.loop(around: pc),
-              let hookPC = entry.hookPC[header] else { return nil }
-        let id = LoopID(proto: proto, header: header)
+        guard let entry = loops(of: proto) else { return nil }
+        let id: LoopID, hookPC: Int, need: Int
+        if let header = entry.map.loop(around: pc) {
+            guard let h = entry.hookPC[header] else { return nil }
+            (id, hookPC, need) = (LoopID(proto: proto, header: header), h, threshold)
+        } else {
+            // Outside every loop: the function itself (its entry) is what runs hot.
+            guard functionThreshold > 0, pc >= 0, pc < entry.map.innermost.count else { return nil }
+            (id, hookPC, need) = (LoopID(proto: proto, header: -1), 0, functionThreshold)
+        }
         let c = credit(of: id) + w
-        if c >= threshold {
+        if c >= need {
             heat[id] = (0, clock / halfLifePeriods)
             reports += 1
             onHot?(id, hookPC)

@@ -466,10 +466,24 @@ extension LuaVM {
                         pc = p.pointee.code.unsafelyUnwrapped
                         tj_vm_state.proto = p
                         tj_vm_state.pc = pc
+                        if hooked, recording || jitWantsEntry(p) {
+                            if functionEntryHook() {
+                                (ci, cl, k, base, pc) = LuaVM.frameState(co)
+                                if let t = co.pointee.resumeTop { mtop = t; co.pointee.resumeTop = nil }
+                            }
+                            if jitRecording != recording { co.pointee.resumeTop = mtop; return LoopExit.switchMode }
+                        }
                         continue
                     }
                     try enterLua(L, co, fn: fnp, nargs: nargs, wanted: wanted, flags: CIFlag.lua)
                     (ci, cl, k, base, pc) = LuaVM.frameState(co)
+                    if hooked, recording || jitWantsEntry(cl.pointee.proto.unsafelyUnwrapped) {
+                        if functionEntryHook() {
+                            (ci, cl, k, base, pc) = LuaVM.frameState(co)
+                            if let t = co.pointee.resumeTop { mtop = t; co.pointee.resumeTop = nil }
+                        }
+                        if jitRecording != recording { co.pointee.resumeTop = mtop; return LoopExit.switchMode }
+                    }
                 } else {
                     let n = try callNative(L, co, fn: fnp, nargs: nargs, wanted: wanted, inLoop: true)
                     if n >= 0 {
@@ -503,6 +517,13 @@ extension LuaVM {
                     co.pointee.ciCount &-= 1
                     try enterLua(L, co, fn: dst, nargs: nargs, wanted: wanted, flags: flags, handler: handler)
                     (ci, cl, k, base, pc) = LuaVM.frameState(co)
+                    if hooked, recording || jitWantsEntry(cl.pointee.proto.unsafelyUnwrapped) {
+                        if functionEntryHook() {
+                            (ci, cl, k, base, pc) = LuaVM.frameState(co)
+                            if let t = co.pointee.resumeTop { mtop = t; co.pointee.resumeTop = nil }
+                        }
+                        if jitRecording != recording { co.pointee.resumeTop = mtop; return LoopExit.switchMode }
+                    }
                 } else if f.isNativeFunction && nargs >= 1 && fnp[1].isLuaFunction
                             && ci.pointee.flags & (CIFlag.pcall | CIFlag.xpcall) == 0
                             && (nargs < 2 || fnp[2].isFunction)
@@ -676,6 +697,14 @@ extension LuaVM {
         guard jitRecording, let r = recordHook else { return false }
         if !r.record(self, pc: pc, base: base, closure: closure, depth: depth, top: top) { return false }
         return jitRecording
+    }
+
+    /// Calls the JIT at a function entry (the new frame is the top frame, at its first
+    /// instruction); true when a trace ran and the frame must be reloaded.
+    @inline(never)
+    func functionEntryHook() -> Bool {
+        guard let h = loopHook else { return false }
+        return h.functionEntry(self)
     }
 
     /// The running frame's state after a call or return: (ci, closure, constants, base, pc).
@@ -879,6 +908,13 @@ extension LuaVM {
     let p = cl.pointee.proto.unsafelyUnwrapped
     guard let j = p.pointee.jit else { return true }
     return j.load(fromByteOffset: pc - p.pointee.code.unsafelyUnwrapped, as: UInt8.self) != 0
+}
+
+/// Whether the JIT wants to see an entry of a function of prototype p: its JIT byte for pc 0 is
+/// nonzero (no loop header is at pc 0), or the JIT has not given the prototype its bytes yet.
+@inline(__always) func jitWantsEntry(_ p: ProtoRef) -> Bool {
+    guard let j = p.pointee.jit else { return true }
+    return j.load(as: UInt8.self) != 0
 }
 
 @inline(__always) func upvalue(_ cl: LFuncRef, _ i: Int) -> UpvalRef {

@@ -24,6 +24,15 @@ public protocol LoopHook: AnyObject {
     /// The loop header just before `pc` (the next instruction to run) was reached. Returns true when
     /// the JIT changed the interpreter state (a trace ran): the interpreter reloads its frame.
     func loopHeader(_ vm: LuaVM, pc: UnsafePointer<UInt32>) -> Bool
+    /// A Lua function was just entered by a call or tail call from Lua: its frame is the top frame,
+    /// about to run its first instruction. Called only when the prototype's JIT byte for pc 0 is
+    /// nonzero (or the prototype has no JIT bytes yet) and while recording. Returns true when the
+    /// JIT changed the interpreter state (a trace ran): the interpreter reloads its frame.
+    func functionEntry(_ vm: LuaVM) -> Bool
+}
+
+extension LoopHook {
+    public func functionEntry(_ vm: LuaVM) -> Bool { false }
 }
 
 /// A native (Swift) function's view of its call.

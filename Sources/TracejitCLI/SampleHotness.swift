@@ -22,7 +22,8 @@ public final class SampleHotness {
         // Strong captures (no cycle: the engine does not know this object). A weak reference would
         // give the engine a side table, and every retain of it (the interpreter takes one per
         // coroutine resume) would take Swift's slow refcount path: coroutines.lua ran 2x slower.
-        heat = SampledLoopHeat(threshold: p.hotsamples, sampleHz: sampleHz, halfLifeMilliseconds: p.decayms) { id in
+        heat = SampledLoopHeat(threshold: p.hotsamples, sampleHz: sampleHz, halfLifeMilliseconds: p.decayms,
+                               functionThreshold: p.functraces ? p.hotfuncsamples : 0) { id in
             engine.prototype(id: id).map { LoopMap(code: $0.code) }
         }
         heat.onHot = { id, pc in engine.markHot(protoID: id.proto, pc: pc) }

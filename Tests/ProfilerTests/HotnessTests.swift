@@ -112,6 +112,31 @@ final class HotnessTests: XCTestCase {
         XCTAssertEqual(h.interpretedWeight, 11)
     }
 
+    /// With a function threshold, samples outside every loop credit the function (header -1),
+    /// reported with pc 0 (function traces); loops keep their own threshold.
+    func testHeatCreditsFunctionsOutsideLoops() {
+        var marks: [(LoopID, Int)] = []
+        let h = SampledLoopHeat(threshold: 3, sampleHz: 1000, halfLifeMilliseconds: 100, functionThreshold: 2) {
+            $0 == 1 ? LoopMap(code: HotnessTests.code()) : nil
+        }
+        h.onHot = { marks.append(($0, $1)) }
+        func s(_ pc: UInt32) -> RawSample {
+            RawSample(state: UInt32(TJ_VMSTATE_INTERP), lua: [RawSample.luaFrame(proto: 1, pc: pc)])
+        }
+        let fn = LoopID(proto: 1, header: -1)
+        XCTAssertNil(h.observe(s(7)))                          // outside any loop: the function
+        XCTAssertEqual(h.credit(of: fn), 1)
+        XCTAssertNil(h.observe(s(3)))                          // in the while loop: not the function
+        XCTAssertEqual(h.credit(of: fn), 1)
+        XCTAssertEqual(h.observe(s(10)), fn)                   // RET0, outside loops: hot at 2
+        XCTAssertEqual(marks.map { $0.1 }, [0])                // reported with pc 0 (the entry)
+        XCTAssertEqual(h.credit(of: fn), 0)
+        // without a function threshold (the default) such samples credit nothing
+        let plain = SampledLoopHeat(threshold: 1, sampleHz: 1000, halfLifeMilliseconds: 100) { _ in LoopMap(code: HotnessTests.code()) }
+        XCTAssertNil(plain.observe(s(7)))
+        XCTAssertEqual(plain.credit(of: fn), 0)
+    }
+
     func testHeatHalvesEveryHalfLifeOfSampledTime() {
         let h = SampledLoopHeat(threshold: 100, sampleHz: 1000, halfLifeMilliseconds: 10) { _ in LoopMap(code: HotnessTests.code()) }
         XCTAssertEqual(h.halfLifePeriods, 10)

@@ -74,22 +74,24 @@ public protocol NativeCompiler: AnyObject {
 
 public final class JITEngine: LoopHook, RecordHook {
     public let vm: LuaVM
-    public private(set) var params: JITParams
-    public private(set) var traces: [Trace?] = [nil]   // trace ids start at 1
-    public private(set) var stats = JITStats()
+    /// vm.heap (the VM keeps it alive; read at every trace entry).
+    unowned(unsafe) let heap: Heap
+    @exclusivity(unchecked) public private(set) var params: JITParams
+    @exclusivity(unchecked) public private(set) var traces: [Trace?] = [nil]   // trace ids start at 1
+    @exclusivity(unchecked) public private(set) var stats = JITStats()
     /// One line per trace event (`--jit-log`).
     public var log: ((String) -> Void)?
     /// Called with each finished trace (`--dump-traces`).
     public var dump: ((Trace) -> Void)?
     var rootTraces: [LoopKey: Int] = [:]
     /// > 0 while a trace runs.
-    var inTrace = 0
+    @exclusivity(unchecked) var inTrace = 0
     var counters: [LoopKey: Int] = [:]
     var abortCounts: [LoopKey: Int] = [:]
     /// Recordings of a root loop that ended because the recorded iteration was its last (retried).
     var loopLeftRetries: [LoopKey: Int] = [:]
     var blacklist: Set<LoopKey> = []
-    var recorder: Recorder?
+    @exclusivity(unchecked) var recorder: Recorder?
     let irInterp: IRInterpreter
     /// The native backend (installed by the CLI/tests when --jit-backend=native).
     public var nativeCompiler: NativeCompiler?
@@ -115,6 +117,7 @@ public final class JITEngine: LoopHook, RecordHook {
 
     public init(vm: LuaVM, params: JITParams) {
         self.vm = vm
+        self.heap = vm.heap
         self.params = params
         self.irInterp = IRInterpreter(vm: vm)
         pthread_mutex_init(&bytesLock, nil)
@@ -189,9 +192,12 @@ public final class JITEngine: LoopHook, RecordHook {
     /// hook sees every header), 0 in sample mode until the sampler marks a loop.
     func bytes(for p: ProtoRef) -> UnsafeMutablePointer<UInt8> {
         if let j = p.pointee.jit { return j.assumingMemoryBound(to: UInt8.self) }
+        // One byte per instruction (and one past the end), then the id of the function's trace
+        // (4 bytes, 0: none; functionEntry's fast path).
         let n = Int(p.pointee.ncode) + 1
-        let b = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
+        let b = UnsafeMutablePointer<UInt8>.allocate(capacity: n + 4)
         b.initialize(repeating: params.hotness == .sample ? 0 : 1, count: n)
+        (b + n).initialize(repeating: 0, count: 4)
         pthread_mutex_lock(&bytesLock)
         let id = p.pointee.id
         if let old = bytesByProto[id] { old.deallocate() }  // a reused id cannot happen; be safe
@@ -227,7 +233,7 @@ public final class JITEngine: LoopHook, RecordHook {
         }
         let key = LoopKey(p, idx)
         if let tid = rootTraces[key], let t = trace(tid) {
-            return enter(t, frame: f)
+            return enterAndCollect(t, frame: f)
         }
         if blacklist.contains(key) {
             b[idx] = 0      // never recorded again: the interpreter stops calling the hook here
@@ -248,6 +254,60 @@ public final class JITEngine: LoopHook, RecordHook {
             break
         }
         startRecording(parent: nil, frame: f, pc: pc, key: key)
+        return false
+    }
+
+    // MARK: function entries
+
+    /// A Lua function was just entered from Lua (the interpreter's function-entry hook): its frame
+    /// is the top frame, at its first instruction. Function traces are anchored at pc 0 (no loop
+    /// hook reports pc 0), so their bookkeeping shares the loops' tables.
+    public func functionEntry(_ vm: LuaVM) -> Bool {
+        if inTrace > 0 { return false }
+        let f = vm.jitCurrentFrame()
+        let p = f.closure.pointee.proto.unsafelyUnwrapped
+        if recorder == nil, let j = p.pointee.jit {
+            // The function's trace, by the id kept after its JIT bytes (no hashing per call).
+            let id = Int(j.loadUnaligned(fromByteOffset: Int(p.pointee.ncode) + 1, as: UInt32.self))
+            if id > 0 && id < traces.count, let t = traces[id], t.startProto == p && t.isFunctionTrace {
+                return enterAndCollect(t, frame: f)
+            }
+        }
+        let b = bytes(for: p)
+        if let r = recorder {
+            switch r.functionEntry(frame: f) {
+            case .continueRecording:
+                return false
+            case .finished(let t):
+                finishRecording(t)
+            case .aborted:
+                break
+            }
+            if recorder != nil { return false }
+        }
+        let key = LoopKey(p, 0)
+        if let tid = rootTraces[key], let t = trace(tid) {
+            return enterAndCollect(t, frame: f)
+        }
+        if !params.functraces || blacklist.contains(key) {
+            b[0] = 0        // never recorded: the interpreter stops calling the hook here
+            return false
+        }
+        switch params.hotness {
+        case .counter:
+            let c = (counters[key] ?? 0) + 1
+            let need = params.hotcall << min(abortCounts[key] ?? 0, 10)
+            if c < need { counters[key] = c; return false }
+            counters[key] = 0
+        case .sample:
+            // Only a function the sampler marked (the hook runs once for a prototype without
+            // bytes yet).
+            if b[0] == 0 { return false }
+            b[0] = 0
+        case .eager:
+            break
+        }
+        startRecording(parent: nil, frame: f, pc: f.pc, key: key)
         return false
     }
 
@@ -384,6 +444,9 @@ public final class JITEngine: LoopHook, RecordHook {
             // was cleared when recording started).
             if let j = t.startProto.pointee.jit, t.startPC <= Int(t.startProto.pointee.ncode) {
                 j.storeBytes(of: 1, toByteOffset: t.startPC, as: UInt8.self)
+                if t.isFunctionTrace {
+                    j.storeBytes(of: UInt32(t.id), toByteOffset: Int(t.startProto.pointee.ncode) + 1, as: UInt32.self)
+                }
             }
         }
         log?("[TRACE \(pad(t.id)) \(traceName(t)) \(linkText(t))]")
@@ -411,10 +474,19 @@ public final class JITEngine: LoopHook, RecordHook {
     func traceName(_ t: Trace) -> String {
         var s = ""
         if let (pt, pe) = t.parent { s = "(\(pt)/\(pe)) " }
+        if t.isFunctionTrace { return functionLocation(t.startProto) + " func" }
         return s + location(t.startProto, t.startPC)
     }
 
+    /// "file.lua:12" for a function: the line where it is defined.
+    func functionLocation(_ p: ProtoRef) -> String {
+        guard let o = p.pointee.owner else { return "?" }
+        let proto = Unmanaged<Proto>.fromOpaque(o).takeUnretainedValue()
+        return "\(shortSource(proto.source)):\(proto.lineDefined)"
+    }
+
     func linkText(_ t: Trace) -> String {
+        if let note = t.linkNote { return note }
         switch t.link {
         case .loop: return "loop"
         case .trace(let n): return "-> \(n)"
@@ -460,6 +532,20 @@ public final class JITEngine: LoopHook, RecordHook {
 
     // MARK: running traces
 
+    /// The last exit handed multiple results to the interpreter (values may lie past the frame's
+    /// top, where a collection would not see them).
+    @exclusivity(unchecked) var lastExitMultres = false
+
+    /// Runs a trace (enter), then collects if a collection is due: the exit left the interpreter's
+    /// exact state, a safe point. Without this a loop whose allocations all happen in traces
+    /// (its callees have function traces) would exit at its GC check at every iteration and the
+    /// interpreter, allocating nothing itself, would never collect.
+    func enterAndCollect(_ t: Trace, frame f: JITFrame) -> Bool {
+        let r = enter(t, frame: f)
+        if !lastExitMultres && heap.collectionPending && recorder == nil { heap.checkGC() }
+        return r
+    }
+
     /// Runs trace `t0` from the current frame; follows side traces and links; returns true (the
     /// interpreter's state changed).
     func enter(_ t0: Trace, frame f: JITFrame) -> Bool {
@@ -467,12 +553,13 @@ public final class JITEngine: LoopHook, RecordHook {
         var base = f.base
         stats.traceEntries += 1
         let savedState = tj_vm_state.tag
-        let mayCollect = vm.heap.allocMayCollect
-        vm.heap.allocMayCollect = false
+        unowned(unsafe) let heap = self.heap
+        let mayCollect = heap.allocMayCollect
+        heap.allocMayCollect = false
         inTrace += 1
         defer {
             inTrace -= 1
-            vm.heap.allocMayCollect = mayCollect
+            heap.allocMayCollect = mayCollect
             tj_vm_state.tag = savedState
         }
         while true {
@@ -496,6 +583,7 @@ public final class JITEngine: LoopHook, RecordHook {
                 case .end(let s): snap = s
                 }
                 base = code.exitBase ?? base
+                lastExitMultres = t.snapshots[snap].multresTop != nil
                 do {
                     try ExitRestore.restore(vm, t, snap: snap, base: base, slotsWritten: code.exitSlotsWritten) {
                         code.exitValue($0)
@@ -504,6 +592,7 @@ public final class JITEngine: LoopHook, RecordHook {
                     return true
                 }
                 tj_vm_state.tag = savedState
+                if case .end = result, case .interpreter = t.link { return true }
                 if let next = followUp(t, result, snap) { t = next; base = vm.jitCurrentFrame().base; continue }
                 return true
             }
@@ -523,6 +612,7 @@ public final class JITEngine: LoopHook, RecordHook {
             case .end(let s): snap = s
             }
             base = irInterp.exitBase ?? base
+            lastExitMultres = t.snapshots[snap].multresTop != nil
             do {
                 try ExitRestore.restore(vm, t, snap: snap, base: base) { self.irInterp.value($0, in: t) }
             } catch {
@@ -545,7 +635,7 @@ public final class JITEngine: LoopHook, RecordHook {
         // The GC check's exit: collect here, where the interpreter state is whole again (the
         // interpreter would only do it at its next allocation, and until then every entry of the
         // trace would exit at the same check).
-        if isGCExit(t, snap) { vm.heap.checkGC() }
+        if isGCExit(t, snap) && !lastExitMultres { vm.heap.checkGC() }
         t.snapshots[snap].exitCount += 1
         let s = t.snapshots[snap]
         if let side = s.sideTrace, let st = trace(side) { return st }
@@ -600,6 +690,12 @@ public final class JITEngine: LoopHook, RecordHook {
         for k in t.consts where k.type.isObject {
             h.mark(GCRef(OpaquePointer(UnsafeMutableRawPointer(bitPattern: UInt(k.bits)).unsafelyUnwrapped)))
         }
-        for b in t.bytecode { h.mark(b.proto) }
+        // Each prototype once per run of it (bytecode has an entry per recorded instruction and
+        // this runs at every collection).
+        var last: ProtoRef?
+        for b in t.bytecode where b.proto != last {
+            h.mark(b.proto)
+            last = b.proto
+        }
     }
 }

@@ -28,6 +28,15 @@ public struct JITParams: Sendable, Equatable {
     public var samplerate = 1000
     /// Sampling mode: a loop's credit halves every this many milliseconds of CPU time.
     public var decayms = 50
+    /// Function traces: hot function entries become root traces.
+    public var functraces = true
+    /// Counter mode: calls before a function entry is hot.
+    public var hotcall = 112
+    /// Sampling mode: samples outside any loop of a function (after decay) before its entry is hot.
+    public var hotfuncsamples = 2
+    /// Counter and sample hotness: fewest IR instructions of a function trace that hands back to
+    /// the interpreter (`return`, `tail call`, `-> interpreter`); shorter ones abort.
+    public var minfuncins = 40
     /// Exits of one guard before a side trace is recorded from it.
     public var hotexit = 10
     /// Longest trace, in IR instructions.
@@ -111,6 +120,10 @@ public struct JITParams: Sendable, Equatable {
         int("hotsamples", \.hotsamples, min: 1, "sample mode: samples inside a loop (after decay) before it is hot"),
         int("samplerate", \.samplerate, min: 1, "sample mode: samples per CPU-second"),
         int("decayms", \.decayms, min: 1, "sample mode: a loop's sample credit halves every this many ms of CPU time"),
+        flag("functraces", \.functraces, "hot function entries (calls of functions, outside their loops) become root traces"),
+        int("hotcall", \.hotcall, min: 1, "counter mode: calls of a function before its entry is hot"),
+        int("hotfuncsamples", \.hotfuncsamples, min: 1, "sample mode: samples in a function outside its loops (after decay) before its entry is hot"),
+        int("minfuncins", \.minfuncins, "counter/sample mode: fewest IR instructions of a function trace that ends in the interpreter (shorter ones abort)"),
         int("hotexit", \.hotexit, min: 1, "exits through one guard before a side trace is recorded from it"),
         int("maxrecord", \.maxrecord, min: 10, "longest trace, in IR instructions"),
         int("maxsnap", \.maxsnap, min: 2, "most snapshots in one trace"),

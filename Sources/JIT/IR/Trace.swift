@@ -143,19 +143,25 @@ public final class Trace {
     public var ins: [IRIns] = []
     public var consts: [IRConst] = []
     var constIndex: [IRConst: Int32] = [:]
-    public var snapshots: [Snapshot] = []
-    public var link: TraceLink = .interpreter
-    /// A side trace that ended at an inner loop header with no trace yet (`-> interpreter`): that
-    /// header, so the trace can be linked to the loop's trace once there is one (JITEngine.relink).
+    @exclusivity(unchecked) public var snapshots: [Snapshot] = []
+    @exclusivity(unchecked) public var link: TraceLink = .interpreter
+    /// How a function trace's end reads in logs and dumps (`return`: it stops at a return from
+    /// its function, the interpreter does the return; `up-recursion`: it links to itself with the
+    /// recursive call's frame pushed); nil: the link as it is.
+    public var linkNote: String?
+    /// A root trace anchored at a function's first instruction (entered at calls of it).
+    public var isFunctionTrace: Bool { parent == nil && startPC == 0 }
+    /// A trace that ended at a loop header with no trace yet (`-> interpreter`): that header, so
+    /// the trace can be linked to the loop's trace once there is one (JITEngine.relinkEnds).
     var endLoop: LoopKey?
     /// Index of the LOOP instruction once the loop is peeled.
     public var loopStart: Int?
     /// The recorded bytecode: (prototype, pc, inline depth), for dumps.
     public var bytecode: [(proto: ProtoRef, pc: Int, depth: Int)] = []
     /// Times the trace was entered from the interpreter (or a parent exit).
-    public var entries = 0
+    @exclusivity(unchecked) public var entries = 0
     /// Machine code, when the native backend compiled it.
-    public var code: TraceCode?
+    @exclusivity(unchecked) public var code: TraceCode?
     public var machineCode: AnyObject? { code }
 
     public init(id: Int, parent: (trace: Int, exit: Int)?, startProto: ProtoRef, startPC: Int) {

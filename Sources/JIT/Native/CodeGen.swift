@@ -511,7 +511,11 @@ final class CodeGen {
         default:
             if last < 0 { throw NativeUnsupported("trace without snapshot") }
             let s = t.snapshots[last]
-            if case .trace = t.link, let target = linkTarget, s.multresTop == nil {
+            // A link to the trace itself (a function trace's up-recursion) jumps back to its
+            // start with the pushed frame's base, like a loop without PHIs.
+            let selfLink: Bool
+            if case .trace(let n) = t.link, n == t.id { selfLink = true } else { selfLink = false }
+            if case .trace = t.link, selfLink || linkTarget != nil, s.multresTop == nil {
                 // Straight into the linked trace: the interpreter slots it reads, the call records
                 // of inlined frames, then its body with the innermost frame's base.
                 for e in s.entries { try storeBoxed(e.ref, slotMem(e.slot)) }
@@ -525,7 +529,7 @@ final class CodeGen {
                     a.bind(ok)
                     a.add(NativeRegs.base, Int32(8 * f.baseSlot))
                 }
-                emitTransfer(to: target)
+                if !selfLink, let target = linkTarget { emitTransfer(to: target) } else { a.jmp(startLabel) }
                 return
             }
             if t.endLoop != nil && CodeGen.canTransfer(s) {

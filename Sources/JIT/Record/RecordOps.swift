@@ -223,6 +223,12 @@ extension Recorder {
         case .TAILCALL:
             if frames.isEmpty && (trace.parent == nil || (bb == 0 && multTop == nil)) {
                 if trace.parent != nil { return stopToInterpreter() }
+                if trace.isFunctionTrace && retDepth == 0 {
+                    // The interpreter makes the tail call (the callee's entry may have a trace).
+                    if multTop != nil { ensureSnapshot() }
+                    trace.linkNote = "tail call"
+                    return stopToInterpreter()
+                }
                 throw RecordAbort("NYI: tail call from the loop's function")
             }
             var nargs = bb - 1
@@ -312,10 +318,18 @@ extension Recorder {
                 }
             }
             if multTop != nil { ensureSnapshot() }   // its guards must resume it with its multiple results
+            let retTop = multTop
             multTop = nil
             guard !frames.isEmpty else {
                 if trace.parent != nil {
                     if try returnToLowerFrame(a, n) { return nil }
+                    return stopToInterpreter()
+                }
+                if trace.isFunctionTrace {
+                    // A function trace ends at its function's return: the interpreter returns
+                    // (into whichever caller; the results are in the frame's registers).
+                    trace.linkNote = "return"
+                    multTop = retTop
                     return stopToInterpreter()
                 }
                 throw RecordAbort("return from the loop's function")

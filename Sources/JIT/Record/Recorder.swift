@@ -114,6 +114,13 @@ final class Recorder {
     var curProto: ProtoRef
     var curPC: Int = 0
 
+    /// The trace is a function trace or a side trace grown from one.
+    var inFunctionTraceTree: Bool {
+        if trace.isFunctionTrace { return true }
+        guard let (p, _) = trace.parent, let pt = engine.trace(p) else { return false }
+        return engine.trace(engine.rootID(of: pt))?.isFunctionTrace ?? false
+    }
+
     init(engine: JITEngine, trace: Trace, frame f: JITFrame, key: LoopKey?) {
         self.engine = engine
         self.vm = engine.vm
@@ -185,16 +192,63 @@ final class Recorder {
         // the trace with its loop condition guarded like any branch, a few times. This is also how
         // an inner loop's exit goes round the outer loop back to the inner trace (nested loops
         // compile as LuaJIT compiles them). Past the unroll limit a side trace ends there.
-        if trace.parent != nil || engine.blacklist.contains(LoopKey(p, idx)) {
+        let blacklisted = engine.blacklist.contains(LoopKey(p, idx))
+        // A function trace ends at a loop of its own (or of a function it inlined): the loop
+        // gets its own trace, entered at its back-edge.
+        if trace.isFunctionTrace && !blacklisted {
+            trace.endLoop = LoopKey(p, idx)
+            return close(link: .interpreter)
+        }
+        if trace.parent != nil || blacklisted {
             unrolled += 1
             if unrolled <= engine.params.loopunroll { return .continueRecording }
-            if trace.parent != nil {
+            if trace.parent != nil || trace.isFunctionTrace {
                 trace.endLoop = LoopKey(p, idx)
                 return close(link: .interpreter)
             }
         }
         abort("inner loop not compiled yet (\(engine.location(p, idx)))")
         return .aborted
+    }
+
+    /// A Lua function was entered while recording (the interpreter's function-entry hook, after
+    /// the call was recorded): `f` is its new frame, at its first instruction. A call of the
+    /// function a function trace started in ends the trace there, linking back to its own start
+    /// with the new frame pushed (up-recursion); a call of a function whose trace does not simply
+    /// return (it links on: up-recursion, a loop) ends the trace linking to that trace, as a loop
+    /// header with a trace does. Otherwise the call stays inlined.
+    func functionEntry(frame f: JITFrame) -> RecordStatus {
+        if done { return .aborted }
+        if f.thread != thread { abort("coroutine switch"); return .aborted }
+        if trace.ins.isEmpty && trace.bytecode.isEmpty { return .continueRecording }  // the start itself
+        let p = f.closure.pointee.proto.unsafelyUnwrapped
+        // Only a call the recorder inlined as a frame of its own (not a metamethod's).
+        guard let fr = frames.last, fr.cont == .call, !inMetamethod, fr.closure.pointee.proto == p,
+              f.depth == depth0 - retDepth + frames.count, pendingCall == nil else { return .continueRecording }
+        curBase = f.base
+        curProto = p
+        curPC = 0
+        if trace.isFunctionTrace && p == startProto {
+            trace.linkNote = "up-recursion"
+            return close(link: .trace(trace.id))
+        }
+        // Loop traces (and their side traces) inline calls as they always did: ending a loop
+        // trace at a call would cost a trip through the interpreter per iteration.
+        if !inFunctionTraceTree { return .continueRecording }
+        // Recursion: how many frames of this function the trace already has.
+        let active = frames.dropLast().reduce(startProto == p ? 1 : 0) { $0 + ($1.closure.pointee.proto == p ? 1 : 0) }
+        if let n = engine.rootTraces[LoopKey(p, 0)], let t = engine.trace(n) {
+            // A trace that hands back to the interpreter (at a return, a tail call, a loop) is
+            // better inlined; one that goes on in traces is linked to (so is recursion).
+            var linksOn = false
+            if case .trace = t.link { linksOn = true }
+            if linksOn || active > 0 { return close(link: .trace(n)) }
+        }
+        // Recursion without a trace to link to is not unrolled further in function traces and
+        // their side traces: the trace stops with the new frame pushed and the interpreter runs
+        // the call.
+        if active >= 2 && inFunctionTraceTree { return stopToInterpreter() }
+        return .continueRecording
     }
 
     func abort(_ reason: String) {
@@ -224,6 +278,17 @@ final class Recorder {
             // A recorder or pass bug: never run a trace the verifier rejects.
             abort("IR verifier: \(first)\(problems.count > 1 ? " (and \(problems.count - 1) more)" : "")")
             return .aborted
+        }
+        if trace.isFunctionTrace, engine.params.hotness != .eager, case .interpreter = link {
+            // Entering a trace from the interpreter and leaving it costs more than the
+            // interpreter spends on a few instructions: a function trace that hands back to the
+            // interpreter must do enough work to pay for that (under counter and sample hotness
+            // a retry may record a longer path, e.g. not a recursion's base case).
+            let n = trace.ins.reduce(0) { $0 + ($1.op == .NOP ? 0 : 1) }
+            if n < engine.params.minfuncins {
+                abort("function trace too short to pay for entering it (\(n) IR instructions)")
+                return .aborted
+            }
         }
         done = true
         return .finished(trace)
@@ -307,7 +372,8 @@ final class Recorder {
     }
 
     func snapshotNow(force: Bool) {
-        let top = baseSlot + Int32(curProto.pointee.framesize)
+        // Multiple results (VARG, a call keeping all results) may lie past the frame's registers.
+        let top = max(baseSlot + Int32(curProto.pointee.framesize), multTop ?? 0)
         var entries: [SnapEntry] = []
         var s: Int32 = -1
         while s < top && Int(s) + 1 < slots.count {

@@ -1,0 +1,234 @@
+// Function traces (hot function entries as root traces): each program runs on the interpreter, the
+// IR backend and the native backend; all three must print the same (stdout, status, error report),
+// the backends must make the same decisions, and the engine's traces must show that a function
+// trace was made and entered (its entry count), or aborted and blacklisted.
+import Foundation
+import Runtime
+import XCTest
+@testable import JIT
+
+final class FunctionTraceTests: XCTestCase {
+    static func params(_ backend: JITBackend, hotness: HotnessMode, _ settings: [String]) -> JITParams {
+        var p = JITParams()
+        p.hotness = hotness
+        p.backend = backend
+        for s in settings { try! p.set(s) }
+        return p
+    }
+
+    /// Runs `src` three ways and compares; returns the native run.
+    @discardableResult
+    func differential(_ src: String, hotness: HotnessMode = .eager, _ settings: [String] = [],
+                      file: StaticString = #filePath, line: UInt = #line) -> JITTestSupport.Run {
+        let bytes = Array(src.utf8)
+        let plain = JITTestSupport.run(bytes, path: "t.lua", params: nil)
+        let ir = JITTestSupport.run(bytes, path: "t.lua", params: Self.params(.ir, hotness: hotness, settings))
+        let nat = JITTestSupport.run(bytes, path: "t.lua", params: Self.params(.native, hotness: hotness, settings))
+        let want = String(decoding: plain.stdout, as: UTF8.self)
+        XCTAssertFalse(want.isEmpty, "the program printed nothing", file: file, line: line)
+        XCTAssertEqual(String(decoding: ir.stdout, as: UTF8.self), want, "ir: stdout", file: file, line: line)
+        XCTAssertEqual(String(decoding: nat.stdout, as: UTF8.self), want, "native: stdout", file: file, line: line)
+        XCTAssertEqual(ir.status, plain.status, "ir: status", file: file, line: line)
+        XCTAssertEqual(nat.status, plain.status, "native: status", file: file, line: line)
+        XCTAssertEqual(ir.errorReport, plain.errorReport, "ir: error report", file: file, line: line)
+        XCTAssertEqual(nat.errorReport, plain.errorReport, "native: error report", file: file, line: line)
+        XCTAssertEqual(nat.logLines, ir.logLines, "the backends' JIT logs differ", file: file, line: line)
+        XCTAssertEqual(nat.refused, [], "traces the native backend refused", file: file, line: line)
+        if let a = ir.stats, let n = nat.stats {
+            XCTAssertEqual(n.tracesMade, a.tracesMade, "traces", file: file, line: line)
+            XCTAssertEqual(n.sideTraces, a.sideTraces, "side traces", file: file, line: line)
+            XCTAssertEqual(n.traceEntries, a.traceEntries, "trace entries", file: file, line: line)
+        }
+        return nat
+    }
+
+    /// The function traces of a run: (log name, link text, entries).
+    static func functionTraces(_ r: JITTestSupport.Run) -> [(name: String, link: String, entries: Int)] {
+        guard let e = r.engine else { return [] }
+        return e.liveTraces.filter(\.isFunctionTrace).map { (e.traceName($0), e.linkText($0), $0.entries) }
+    }
+
+    /// A function called from the interpreter (its caller's loop cannot be traced: it makes a
+    /// closure) gets a function trace ending at its return, entered at later calls.
+    func testEnteredFromTheInterpreter() {
+        let r = differential("""
+        local function f(a, b) return a * 2 + b end
+        local s = 0
+        for i = 1, 200 do
+          local _ = function() end
+          s = s + f(i, 3)
+        end
+        print(s)
+        """)
+        let fs = Self.functionTraces(r)
+        XCTAssertEqual(fs.map(\.name), ["t.lua:1 func"])
+        XCTAssertEqual(fs.first?.link, "return")
+        XCTAssertGreaterThan(fs.first?.entries ?? 0, 150)
+        XCTAssertTrue(r.logLines.contains("[TRACE   1 t.lua:1 func return]"), "\(r.logLines)")
+    }
+
+    /// Too few, too many and varargs arguments from the interpreter; a type change of an argument
+    /// exits the function trace (then grows a side trace).
+    func testArgumentCountsAndExits() {
+        let r = differential("""
+        local function f(a, b, c)
+          if c == nil then c = 0 end
+          if b == nil then b = 1 end
+          return a * 2 + b + c
+        end
+        local function v(...)
+          local n = select('#', ...)
+          local a, b = ...
+          return n, a, b
+        end
+        local s = 0
+        for i = 1, 300 do
+          local _ = function() end
+          s = s + f(i) + f(i, 2) + f(i, 2, 3) + f(i, 2, 3, 4, 5)
+          local n, a, b = v(i, i + 1, i + 2)
+          s = s + n + a + (b or 0)
+          n, a, b = v()
+          s = s + n + (a or 7)
+          if i > 100 then s = s + f(i + 0.5, "7") end
+        end
+        print(s)
+        """)
+        let fs = Self.functionTraces(r)
+        XCTAssertEqual(Set(fs.map(\.name)), ["t.lua:1 func", "t.lua:6 func"])
+        XCTAssertTrue(fs.allSatisfy { $0.entries > 100 }, "\(fs)")
+        let exits = r.engine?.liveTraces.filter(\.isFunctionTrace).flatMap(\.snapshots).reduce(0) { $0 + $1.exitCount } ?? 0
+        XCTAssertGreaterThan(exits, 0, "no exit from a function trace")
+        XCTAssertGreaterThan(r.stats?.sideTraces ?? 0, 0)
+    }
+
+    /// Errors raised in code a function trace runs are raised by the interpreter after the exit,
+    /// with the same message and traceback.
+    func testErrorsInsideFunctionTraces() {
+        differential("""
+        local function g(t) return t.x + 1 end
+        local s = 0
+        for k = 1, 200 do local _ = function() end; s = s + g({x = k}) end
+        print(s)
+        print(pcall(g, {x = "a"}))
+        print(pcall(g, {}))
+        g({x = {}})
+        """)
+    }
+
+    /// fib: the recursive call links the trace back to its own start with the new frame pushed
+    /// (up-recursion); returns grow side traces that link back.
+    func testUpRecursion() {
+        let r = differential("""
+        local function fib(n)
+          if n < 2 then return n end
+          return fib(n - 1) + fib(n - 2)
+        end
+        print(fib(20))
+        print(fib(1), fib(2), fib(3))
+        """)
+        let fs = Self.functionTraces(r)
+        XCTAssertEqual(fs.map(\.link), ["up-recursion"])
+        XCTAssertGreaterThan(fs.first?.entries ?? 0, 10)
+        XCTAssertTrue(r.logLines.contains("[TRACE   1 t.lua:1 func up-recursion]"), "\(r.logLines)")
+        XCTAssertGreaterThan(r.stats?.sideTraces ?? 0, 0)
+    }
+
+    /// Deep recursion through an up-recursion trace overflows the stack exactly where the
+    /// interpreter does (the frame push fails; the interpreter redoes the call).
+    func testUpRecursionStackOverflow() {
+        differential("""
+        local function deep(n) if n == 0 then return 0 end return 1 + deep(n - 1) end
+        print(deep(100))
+        print(pcall(deep, 1e7))
+        print(deep(50))
+        """)
+    }
+
+    /// Counter hotness: calls count (hotcall); tail calls end a function trace at the tail call
+    /// (the interpreter makes it), and tail recursion is recorded from the next entry.
+    func testTailCallsCounterHotness() {
+        let r = differential("""
+        local function tc(n, acc)
+          if n == 0 then return acc end
+          return tc(n - 1, acc + n)
+        end
+        local function other(x) return x + 1 end
+        local function tc2(x) return other(x * 2) end
+        local s = 0
+        for i = 1, 300 do
+          local _ = function() end
+          s = s + tc(i % 7, 0) + tc2(i)
+        end
+        print(s)
+        """, hotness: .counter, ["hotcall=20", "hotloop=1000", "minfuncins=0"])
+        let fs = Self.functionTraces(r)
+        // tc got hot at a call that returned at once (n == 0): its trace ends at that return.
+        XCTAssertTrue(fs.contains { $0.name == "t.lua:1 func" && $0.link == "return" }, "\(fs)")
+        XCTAssertTrue(fs.contains { $0.name == "t.lua:6 func" && $0.link == "tail call" }, "\(fs)")
+        XCTAssertTrue(fs.contains { $0.name == "t.lua:5 func" && $0.link == "return" }, "\(fs)")
+        XCTAssertTrue(fs.allSatisfy { $0.entries > 0 }, "\(fs)")
+    }
+
+    /// A function entry whose recording keeps aborting is blacklisted like a loop, and then runs
+    /// in the interpreter without its hook.
+    func testAbortAndBlacklist() {
+        let r = differential("""
+        local function mk(i)
+          local f = function() return i end
+          return f() + 1
+        end
+        local s = 0
+        for i = 1, 100 do local _ = function() end; s = s + mk(i) end
+        print(s)
+        """, hotness: .counter, ["hotcall=3", "hotloop=1000", "maxabort=3", "minfuncins=0"])
+        XCTAssertTrue(r.logLines.contains("[TRACE --- t.lua:1 func -- blacklisted after 3 aborts (last: NYI: closure creation)]"),
+                      "\(r.logLines)")
+        XCTAssertFalse(Self.functionTraces(r).contains { $0.name == "t.lua:1 func" })
+        XCTAssertTrue(r.engine?.blacklist.contains { $0.pc == 0 } ?? false)
+    }
+
+    /// Counter hotness: a function trace that hands back to the interpreter after a few
+    /// instructions aborts (minfuncins); its retries end in blacklisting, and the function then
+    /// runs in the interpreter.
+    func testTooShortToPay() {
+        let r = differential("""
+        local function inc(a) return a + 1 end
+        local s = 0
+        for i = 1, 200 do local _ = function() end; s = inc(s) end
+        print(s)
+        """, hotness: .counter, ["hotcall=2", "hotloop=1000", "maxabort=2"])
+        XCTAssertTrue(r.logLines.contains {
+            $0.hasPrefix("[TRACE --- t.lua:1 func -- function trace too short to pay for entering it")
+        }, "\(r.logLines)")
+        XCTAssertTrue(r.logLines.contains { $0.hasPrefix("[TRACE --- t.lua:1 func -- blacklisted after 2 aborts") }, "\(r.logLines)")
+        XCTAssertEqual(Self.functionTraces(r).count, 0)
+    }
+
+    /// With functraces=0 no function trace is made.
+    func testSwitchedOff() {
+        let r = differential("""
+        local function f(a) return a + 1 end
+        local s = 0
+        for i = 1, 100 do local _ = function() end; s = s + f(i) end
+        print(s)
+        """, ["functraces=0"])
+        XCTAssertEqual(Self.functionTraces(r).count, 0)
+    }
+
+    /// A loop trace inlines calls of functions that have function traces (it never ends at
+    /// them): the loop stays a loop.
+    func testLoopTracesInlineFunctionsWithTraces() {
+        let r = differential("""
+        local function fib(n) if n < 2 then return n end return fib(n - 1) + fib(n - 2) end
+        local function add(a, b) return a + b end
+        print(fib(12), add(1, 2))
+        local s = 0
+        for i = 1, 100 do s = add(s, i) end
+        print(s)
+        """)
+        let e = r.engine!
+        XCTAssertTrue(e.liveTraces.contains { $0.isFunctionTrace && e.linkText($0) == "up-recursion" }, "\(r.logLines)")
+        let loop = e.liveTraces.first { !$0.isFunctionTrace && $0.parent == nil }
+        XCTAssertEqual(loop.map { e.linkText($0) }, "loop", "\(r.logLines)")
+    }
+}
