@@ -239,22 +239,30 @@ public final class JITEngine: LoopHook, RecordHook {
             b[idx] = 0      // never recorded again: the interpreter stops calling the hook here
             return false
         }
+        if !isHot(key, b, threshold: params.hotloop) { return false }
+        startRecording(parent: nil, frame: f, pc: pc, key: key)
+        return false
+    }
+
+    /// Whether the loop or function entry `key` (JIT byte `b[key.pc]`) is hot now, by the hotness
+    /// mode: `threshold` counted passes (doubled per abort), a mark by the sampler, or at once.
+    func isHot(_ key: LoopKey, _ b: UnsafeMutablePointer<UInt8>, threshold: Int) -> Bool {
         switch params.hotness {
         case .counter:
             let c = (counters[key] ?? 0) + 1
-            let need = params.hotloop << min(abortCounts[key] ?? 0, 10)
+            let need = threshold << min(abortCounts[key] ?? 0, 10)
             if c < need { counters[key] = c; return false }
             counters[key] = 0
         case .sample:
-            // Only a loop the sampler marked (the hook also runs once for a prototype without
-            // bytes yet, which is no evidence of heat).
-            if b[idx] == 0 { return false }
-            b[idx] = 0   // hot once; the sampler marks it again if it stays hot
+            // Only what the sampler marked (the hooks also run once for a prototype without
+            // bytes yet, which is no evidence of heat); hot once: the sampler marks it again if
+            // it stays hot.
+            if b[key.pc] == 0 { return false }
+            b[key.pc] = 0
         case .eager:
             break
         }
-        startRecording(parent: nil, frame: f, pc: pc, key: key)
-        return false
+        return true
     }
 
     // MARK: function entries
@@ -293,20 +301,7 @@ public final class JITEngine: LoopHook, RecordHook {
             b[0] = 0        // never recorded: the interpreter stops calling the hook here
             return false
         }
-        switch params.hotness {
-        case .counter:
-            let c = (counters[key] ?? 0) + 1
-            let need = params.hotcall << min(abortCounts[key] ?? 0, 10)
-            if c < need { counters[key] = c; return false }
-            counters[key] = 0
-        case .sample:
-            // Only a function the sampler marked (the hook runs once for a prototype without
-            // bytes yet).
-            if b[0] == 0 { return false }
-            b[0] = 0
-        case .eager:
-            break
-        }
+        if !isHot(key, b, threshold: params.hotcall) { return false }
         startRecording(parent: nil, frame: f, pc: f.pc, key: key)
         return false
     }
