@@ -220,17 +220,7 @@ public final class JITEngine: LoopHook, RecordHook {
         let p = f.closure.pointee.proto.unsafelyUnwrapped
         let idx = pc - p.pointee.code.unsafelyUnwrapped
         let b = bytes(for: p)
-        if let r = recorder {
-            switch r.loopHeader(pc: pc, frame: f) {
-            case .continueRecording:
-                return false
-            case .finished(let t):
-                finishRecording(t)
-            case .aborted:
-                break
-            }
-            if recorder != nil { return false }
-        }
+        if let r = recorder, stillRecording(r.loopHeader(pc: pc, frame: f)) { return false }
         let key = LoopKey(p, idx)
         if let tid = rootTraces[key], let t = trace(tid) {
             return enterAndCollect(t, frame: f)
@@ -242,6 +232,17 @@ public final class JITEngine: LoopHook, RecordHook {
         if !isHot(key, b, threshold: params.hotloop) { return false }
         startRecording(parent: nil, frame: f, pc: pc, key: key)
         return false
+    }
+
+    /// Takes the recorder's answer at a loop header or function entry: finishes the trace when it
+    /// is done; true while a recording goes on (the hook then does nothing else).
+    func stillRecording(_ status: RecordStatus) -> Bool {
+        switch status {
+        case .continueRecording: return true
+        case .finished(let t): finishRecording(t)
+        case .aborted: break
+        }
+        return recorder != nil
     }
 
     /// Whether the loop or function entry `key` (JIT byte `b[key.pc]`) is hot now, by the hotness
@@ -282,17 +283,7 @@ public final class JITEngine: LoopHook, RecordHook {
             }
         }
         let b = bytes(for: p)
-        if let r = recorder {
-            switch r.functionEntry(frame: f) {
-            case .continueRecording:
-                return false
-            case .finished(let t):
-                finishRecording(t)
-            case .aborted:
-                break
-            }
-            if recorder != nil { return false }
-        }
+        if let r = recorder, stillRecording(r.functionEntry(frame: f)) { return false }
         let key = LoopKey(p, 0)
         if let tid = rootTraces[key], let t = trace(tid) {
             return enterAndCollect(t, frame: f)

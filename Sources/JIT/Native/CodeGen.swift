@@ -518,16 +518,9 @@ final class CodeGen {
             if case .trace = t.link, selfLink || linkTarget != nil, s.multresTop == nil {
                 // Straight into the linked trace: the interpreter slots it reads, the call records
                 // of inlined frames, then its body with the innermost frame's base.
-                for e in s.entries { try storeBoxed(e.ref, slotMem(e.slot)) }
-                if let f = s.frames.last {
-                    let fail = a.newLabel(), ok = a.newLabel()
-                    emitPushFrames(s, fail: fail)
-                    a.jmp32(ok)
-                    a.bind(fail)
+                try emitHandover(s) {
                     a.mov(.rax, imm32: nativeEndFlag | exitCode(last), width: .d)
                     a.jmp32(commonExit)
-                    a.bind(ok)
-                    a.add(NativeRegs.base, Int32(8 * f.baseSlot))
                 }
                 if !selfLink, let target = linkTarget { emitTransfer(to: target) } else { a.jmp(startLabel) }
                 return
@@ -561,21 +554,28 @@ final class CodeGen {
     /// The code a side trace is entered through from exit `snap`: the snapshot's slots written to
     /// the interpreter stack, then a transfer (this CodeGen is a fresh one for the parent trace).
     func generateSideEntry(snap: Int, target: TransferTarget, commonExit: UInt64, endFlag: Int32 = 0) throws -> X64Assembler {
-        let s = t.snapshots[snap]
-        for e in s.entries { try storeBoxed(e.ref, slotMem(e.slot)) }
-        if let f = s.frames.last {
-            // The inlined frames' call records (their overflow exits with the slots written).
-            let fail = a.newLabel(), ok = a.newLabel()
-            emitPushFrames(s, fail: fail)
-            a.jmp32(ok)
-            a.bind(fail)
+        // (An overflow of the inlined frames' call records exits with the slots written.)
+        try emitHandover(t.snapshots[snap]) {
             a.mov(.rax, imm32: nativeSlotsWrittenFlag | endFlag | exitCode(snap), width: .d)
             _ = a.jmp(absolute: commonExit)
-            a.bind(ok)
-            a.add(NativeRegs.base, Int32(8 * f.baseSlot))
         }
         emitTransfer(to: target)
         return a
+    }
+
+    /// What another trace needs to continue from snapshot `s`: its slots written to the stack, the
+    /// call records of its inlined frames pushed (`overflow` is emitted for when they do not
+    /// fit), and the base moved to the innermost frame.
+    func emitHandover(_ s: Snapshot, overflow: () -> Void) throws {
+        for e in s.entries { try storeBoxed(e.ref, slotMem(e.slot)) }
+        guard let f = s.frames.last else { return }
+        let fail = a.newLabel(), ok = a.newLabel()
+        emitPushFrames(s, fail: fail)
+        a.jmp32(ok)
+        a.bind(fail)
+        overflow()
+        a.bind(ok)
+        a.add(NativeRegs.base, Int32(8 * f.baseSlot))
     }
 
     // MARK: call records
