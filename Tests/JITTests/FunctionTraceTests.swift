@@ -8,22 +8,14 @@ import XCTest
 @testable import JIT
 
 final class FunctionTraceTests: XCTestCase {
-    static func params(_ backend: JITBackend, hotness: HotnessMode, _ settings: [String]) -> JITParams {
-        var p = JITParams()
-        p.hotness = hotness
-        p.backend = backend
-        for s in settings { try! p.set(s) }
-        return p
-    }
-
     /// Runs `src` three ways and compares; returns the native run.
     @discardableResult
     func differential(_ src: String, hotness: HotnessMode = .eager, _ settings: [String] = [],
                       file: StaticString = #filePath, line: UInt = #line) -> JITTestSupport.Run {
         let bytes = Array(src.utf8)
         let plain = JITTestSupport.run(bytes, path: "t.lua", params: nil)
-        let ir = JITTestSupport.run(bytes, path: "t.lua", params: Self.params(.ir, hotness: hotness, settings))
-        let nat = JITTestSupport.run(bytes, path: "t.lua", params: Self.params(.native, hotness: hotness, settings))
+        let ir = JITTestSupport.run(bytes, path: "t.lua", params: JITTestSupport.params(.ir, hotness: hotness, settings))
+        let nat = JITTestSupport.run(bytes, path: "t.lua", params: JITTestSupport.params(.native, hotness: hotness, settings))
         let want = String(decoding: plain.stdout, as: UTF8.self)
         XCTAssertFalse(want.isEmpty, "the program printed nothing", file: file, line: line)
         XCTAssertEqual(String(decoding: ir.stdout, as: UTF8.self), want, "ir: stdout", file: file, line: line)

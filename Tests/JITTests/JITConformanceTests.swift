@@ -29,13 +29,6 @@ final class JITConformanceTests: XCTestCase {
     /// -> reason.
     static let jitKnownFailures: [String: String] = [:]
 
-    static func params(_ backend: JITBackend) -> JITParams {
-        var p = JITParams()
-        p.hotness = .eager
-        p.backend = backend
-        return p
-    }
-
     static func programs(area: String) -> [String] {
         let dir = JITTestSupport.root.appendingPathComponent("Tests/conformance/" + area).path
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
@@ -127,8 +120,8 @@ final class JITConformanceTests: XCTestCase {
         var report: [String] = []
         for p in programs where Self.notRunUnderTheJIT[p] == nil {
             let source = JITTestSupport.readBytes(p) ?? []
-            let ir = JITTestSupport.run(source, path: p, params: Self.params(.ir))
-            let nat = JITTestSupport.run(source, path: p, params: Self.params(.native))
+            let ir = JITTestSupport.run(source, path: p, params: JITTestSupport.params(.ir))
+            let nat = JITTestSupport.run(source, path: p, params: JITTestSupport.params(.native))
             if corpusKnown[p] != nil {
                 // The interpreter does not conform here; the JIT must at least not change anything.
                 let plain = JITTestSupport.run(source, path: p, params: nil)
@@ -168,8 +161,8 @@ final class JITConformanceTests: XCTestCase {
             if Self.iteratesHashOrder(source) {
                 orderDependent += 1
             } else if Self.decisions(ir) != Self.decisions(nat) {
-                let ir2 = JITTestSupport.run(source, path: p, params: Self.params(.ir))
-                let nat2 = JITTestSupport.run(source, path: p, params: Self.params(.native))
+                let ir2 = JITTestSupport.run(source, path: p, params: JITTestSupport.params(.ir))
+                let nat2 = JITTestSupport.run(source, path: p, params: JITTestSupport.params(.native))
                 if Self.decisions(ir) == Self.decisions(ir2) && Self.decisions(nat) == Self.decisions(nat2) {
                     failures.append("\(p): the backends make different JIT decisions:\n"
                                     + UnifiedDiff.text(Self.decisions(ir), Self.decisions(nat), from: "ir", to: "native"))

@@ -6,6 +6,16 @@ import JIT
 @testable import Runtime
 
 enum JITTestSupport {
+    /// JIT parameters for a test run: a backend, a hotness mode (eager: every loop and function
+    /// hot at once) and `name=value` settings.
+    static func params(_ backend: JITBackend, hotness: HotnessMode = .eager, _ settings: [String] = []) -> JITParams {
+        var p = JITParams()
+        p.hotness = hotness
+        p.backend = backend
+        for s in settings { try! p.set(s) }
+        return p
+    }
+
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 

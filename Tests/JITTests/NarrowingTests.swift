@@ -11,22 +11,14 @@ import XCTest
 @testable import JIT
 
 final class NarrowingTests: XCTestCase {
-    static func params(_ backend: JITBackend, _ settings: [String] = []) -> JITParams {
-        var p = JITParams()
-        p.hotness = .eager
-        p.backend = backend
-        for s in settings { try! p.set(s) }
-        return p
-    }
-
     /// Runs src on the interpreter and both backends (eager hotness); asserts the same output and
     /// that traces were made and compiled. Returns the native run.
     @discardableResult
     func differential(_ src: String, _ settings: [String] = [], file: StaticString = #filePath, line: UInt = #line) -> JITTestSupport.Run {
         let bytes = Array(src.utf8)
         let plain = JITTestSupport.run(bytes, path: "t.lua", params: nil)
-        let ir = JITTestSupport.run(bytes, path: "t.lua", params: Self.params(.ir, settings))
-        let nat = JITTestSupport.run(bytes, path: "t.lua", params: Self.params(.native, settings))
+        let ir = JITTestSupport.run(bytes, path: "t.lua", params: JITTestSupport.params(.ir, settings))
+        let nat = JITTestSupport.run(bytes, path: "t.lua", params: JITTestSupport.params(.native, settings))
         let want = String(decoding: plain.stdout, as: UTF8.self)
         XCTAssertEqual(plain.status, 0, "interpreter: \(plain.errorReport ?? "")", file: file, line: line)
         XCTAssertEqual(String(decoding: ir.stdout, as: UTF8.self), want, "ir: stdout", file: file, line: line)

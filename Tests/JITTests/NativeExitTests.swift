@@ -15,14 +15,6 @@ final class NativeExitTests: XCTestCase {
     /// The IR-backend run of the last `differential` call.
     var lastIR: JITTestSupport.Run?
 
-    static func params(_ backend: JITBackend, hotness: HotnessMode = .eager, _ settings: [String] = []) -> JITParams {
-        var p = JITParams()
-        p.hotness = hotness
-        p.backend = backend
-        for s in settings { try! p.set(s) }
-        return p
-    }
-
     /// Runs `src` on the interpreter, the IR backend and the native backend; asserts they agree.
     /// Returns the native run (its engine holds the traces).
     @discardableResult
@@ -31,8 +23,8 @@ final class NativeExitTests: XCTestCase {
                       file: StaticString = #filePath, line: UInt = #line) -> JITTestSupport.Run {
         let bytes = Array(src.utf8)
         let plain = JITTestSupport.run(bytes, path: "t.lua", params: nil)
-        let ir = JITTestSupport.run(bytes, path: "t.lua", params: Self.params(.ir, hotness: hotness, settings))
-        let nat = JITTestSupport.run(bytes, path: "t.lua", params: Self.params(.native, hotness: hotness, settings))
+        let ir = JITTestSupport.run(bytes, path: "t.lua", params: JITTestSupport.params(.ir, hotness: hotness, settings))
+        let nat = JITTestSupport.run(bytes, path: "t.lua", params: JITTestSupport.params(.native, hotness: hotness, settings))
         lastIR = ir
         let want = String(decoding: plain.stdout, as: UTF8.self)
         XCTAssertEqual(String(decoding: ir.stdout, as: UTF8.self), want, "ir: stdout", file: file, line: line)
