@@ -1,4 +1,4 @@
--- tracejit: --jit-eager --jit-param maxabort=2
+-- tracejit: --jit-eager --jit-param maxabort=2 --jit-param unrollshort=0
 -- Abort around coroutines: a loop that resumes a coroutine (or yields from one) would switch
 -- coroutines in the middle of a trace. coroutine.resume and coroutine.yield are native calls the
 -- recorder does not know, so the recording stops there ("NYI: call to native ...") before any

@@ -1,4 +1,4 @@
--- tracejit: --jit-eager --jit-param maxabort=2
+-- tracejit: --jit-eager --jit-param maxabort=2 --jit-param unrollshort=0
 -- Abort: "return from the loop's function". The loop finds its key in the second iteration, the
 -- first one recorded, and returns from the function that holds the loop.
 local function find(t, x)

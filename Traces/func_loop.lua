@@ -1,4 +1,4 @@
--- tracejit: --jit-eager
+-- tracejit: --jit-eager --jit-param unrollshort=0
 -- A function trace ends at a loop header of its own function (`-> interpreter`): the loop gets
 -- its own trace. A function trace that reaches an inner loop does not abort.
 local function total(t)

@@ -1,4 +1,4 @@
--- tracejit: --hotness=counter --jit-param hotloop=3 --jit-param hotexit=2
+-- tracejit: --hotness=counter --jit-param hotloop=3 --jit-param hotexit=2 --jit-param unrollshort=0
 -- Nested loops as LuaJIT compiles them: the inner loop gets the root trace; the side trace from
 -- its exit returns into the caller (RETF), goes round the outer loop (its back-edge has no trace)
 -- and links back to the inner loop's trace, so the whole nest runs as machine code.

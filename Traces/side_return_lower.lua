@@ -1,4 +1,4 @@
--- tracejit: --jit-eager
+-- tracejit: --jit-eager --jit-param unrollshort=0
 -- A side trace that returns below its start frame (RETF): the inner loop's exit continues in the
 -- caller (guarding the caller's closure and resume pc), then links to the outer loop's trace.
 local function findMax(t)

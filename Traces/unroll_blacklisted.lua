@@ -1,4 +1,4 @@
--- tracejit: --jit-eager --jit-param maxabort=2
+-- tracejit: --jit-eager --jit-param maxabort=2 --jit-param unrollshort=0
 -- An inner loop without a trace of its own: a side trace records through its back-edges,
 -- unrolling it (each loop test a guard, at most loopunroll back-edges); a root trace aborts
 -- there ("inner loop not compiled yet") unless the inner loop is blacklisted and never will have

@@ -8,30 +8,10 @@ import XCTest
 @testable import JIT
 
 final class FunctionTraceTests: XCTestCase {
-    /// Runs `src` three ways and compares; returns the native run.
     @discardableResult
     func differential(_ src: String, hotness: HotnessMode = .eager, _ settings: [String] = [],
                       file: StaticString = #filePath, line: UInt = #line) -> JITTestSupport.Run {
-        let bytes = Array(src.utf8)
-        let plain = JITTestSupport.run(bytes, path: "t.lua", params: nil)
-        let ir = JITTestSupport.run(bytes, path: "t.lua", params: JITTestSupport.params(.ir, hotness: hotness, settings))
-        let nat = JITTestSupport.run(bytes, path: "t.lua", params: JITTestSupport.params(.native, hotness: hotness, settings))
-        let want = String(decoding: plain.stdout, as: UTF8.self)
-        XCTAssertFalse(want.isEmpty, "the program printed nothing", file: file, line: line)
-        XCTAssertEqual(String(decoding: ir.stdout, as: UTF8.self), want, "ir: stdout", file: file, line: line)
-        XCTAssertEqual(String(decoding: nat.stdout, as: UTF8.self), want, "native: stdout", file: file, line: line)
-        XCTAssertEqual(ir.status, plain.status, "ir: status", file: file, line: line)
-        XCTAssertEqual(nat.status, plain.status, "native: status", file: file, line: line)
-        XCTAssertEqual(ir.errorReport, plain.errorReport, "ir: error report", file: file, line: line)
-        XCTAssertEqual(nat.errorReport, plain.errorReport, "native: error report", file: file, line: line)
-        XCTAssertEqual(nat.logLines, ir.logLines, "the backends' JIT logs differ", file: file, line: line)
-        XCTAssertEqual(nat.refused, [], "traces the native backend refused", file: file, line: line)
-        if let a = ir.stats, let n = nat.stats {
-            XCTAssertEqual(n.tracesMade, a.tracesMade, "traces", file: file, line: line)
-            XCTAssertEqual(n.sideTraces, a.sideTraces, "side traces", file: file, line: line)
-            XCTAssertEqual(n.traceEntries, a.traceEntries, "trace entries", file: file, line: line)
-        }
-        return nat
+        JITTestSupport.differential(src, hotness: hotness, settings, file: file, line: line)
     }
 
     /// The function traces of a run: (log name, link text, entries).

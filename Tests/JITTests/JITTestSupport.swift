@@ -4,6 +4,7 @@
 import Foundation
 import JIT
 @testable import Runtime
+import XCTest
 
 enum JITTestSupport {
     /// JIT parameters for a test run: a backend, a hotness mode (eager: every loop and function
@@ -79,5 +80,33 @@ enum JITTestSupport {
         return Run(stdout: vm.outputBuffer, stderr: vm.capturedStderr, status: r.status, errorReport: r.errorReport,
                    jitText: text, stats: engine?.stats, logLines: lines, nativeTraces: native, refused: refused,
                    engine: engine)
+    }
+
+    /// Runs `src` on the interpreter, the IR backend and the native backend: all three must print the
+    /// same (stdout, status, error report) and the backends must make the same decisions. Returns
+    /// the native run.
+    @discardableResult
+    static func differential(_ src: String, hotness: HotnessMode = .eager, _ settings: [String] = [],
+                      file: StaticString = #filePath, line: UInt = #line) -> Run {
+        let bytes = Array(src.utf8)
+        let plain = run(bytes, path: "t.lua", params: nil)
+        let ir = run(bytes, path: "t.lua", params: params(.ir, hotness: hotness, settings))
+        let nat = run(bytes, path: "t.lua", params: params(.native, hotness: hotness, settings))
+        let want = String(decoding: plain.stdout, as: UTF8.self)
+        XCTAssertFalse(want.isEmpty, "the program printed nothing", file: file, line: line)
+        XCTAssertEqual(String(decoding: ir.stdout, as: UTF8.self), want, "ir: stdout", file: file, line: line)
+        XCTAssertEqual(String(decoding: nat.stdout, as: UTF8.self), want, "native: stdout", file: file, line: line)
+        XCTAssertEqual(ir.status, plain.status, "ir: status", file: file, line: line)
+        XCTAssertEqual(nat.status, plain.status, "native: status", file: file, line: line)
+        XCTAssertEqual(ir.errorReport, plain.errorReport, "ir: error report", file: file, line: line)
+        XCTAssertEqual(nat.errorReport, plain.errorReport, "native: error report", file: file, line: line)
+        XCTAssertEqual(nat.logLines, ir.logLines, "the backends' JIT logs differ", file: file, line: line)
+        XCTAssertEqual(nat.refused, [], "traces the native backend refused", file: file, line: line)
+        if let a = ir.stats, let n = nat.stats {
+            XCTAssertEqual(n.tracesMade, a.tracesMade, "traces", file: file, line: line)
+            XCTAssertEqual(n.sideTraces, a.sideTraces, "side traces", file: file, line: line)
+            XCTAssertEqual(n.traceEntries, a.traceEntries, "trace entries", file: file, line: line)
+        }
+        return nat
     }
 }

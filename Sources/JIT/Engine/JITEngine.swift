@@ -87,6 +87,8 @@ public final class JITEngine: LoopHook, RecordHook {
     /// > 0 while a trace runs.
     @exclusivity(unchecked) var inTrace = 0
     var counters: [LoopKey: Int] = [:]
+    /// Short loops whose unrolled iterations exited too often (RecordUnroll.swift).
+    var noUnroll: Set<LoopKey> = []
     var abortCounts: [LoopKey: Int] = [:]
     /// Recordings of a root loop that ended because the recorded iteration was its last (retried).
     var loopLeftRetries: [LoopKey: Int] = [:]
@@ -578,7 +580,7 @@ public final class JITEngine: LoopHook, RecordHook {
                     return true
                 }
                 tj_vm_state.tag = savedState
-                if case .end = result, case .interpreter = t.link { return true }
+                if case .end = result, case .interpreter = t.link, t.endLoop == nil { return true }
                 if let next = followUp(t, result, snap) { t = next; base = vm.jitCurrentFrame().base; continue }
                 return true
             }
@@ -617,6 +619,7 @@ public final class JITEngine: LoopHook, RecordHook {
     /// side trace), or nil to return to the interpreter (maybe recording a side trace first).
     func followUp(_ t: Trace, _ result: TraceExit, _ snap: Int) -> Trace? {
         if case .end = result, case .trace(let next) = t.link, let nt = trace(next) { return nt }
+        if case .end = result, let key = t.endLoop { return arrivedAtHeader(key) }
         guard case .exit = result else { return nil }
         // The GC check's exit: collect here, where the interpreter state is whole again (the
         // interpreter would only do it at its next allocation, and until then every entry of the
@@ -627,9 +630,29 @@ public final class JITEngine: LoopHook, RecordHook {
         if let side = s.sideTrace, let st = trace(side) { return st }
         if s.exitCount >= params.hotexit && s.sideAborts < params.tryside && recorder == nil
             && sideCount(of: t) < params.maxside && !isGCExit(t, snap) {
+            if let k = s.unrolledLoop, noUnroll.insert(k).inserted {
+                let at = ProtoRef(bitPattern: k.proto).map { location($0, k.pc) } ?? "?"
+                log?("[TRACE --- \(at) -- short loop no longer unrolled (hot exit \(t.id)/\(snap))]")
+            }
             let nf = vm.jitCurrentFrame()
             startRecording(parent: (t.id, snap), frame: nf, pc: nf.pc, key: nil)
         }
+        return nil
+    }
+
+    /// A trace ended in the interpreter at the header of a loop without a trace (`endLoop`): the
+    /// interpreter resumes there without taking the back-edge whose hook would count it, so this
+    /// counts as the loop's arrival (a trace that goes round an outer loop ends at its header
+    /// every time: counters would never see that loop, RecordUnroll.swift). Its trace, if made
+    /// since, or nil (maybe recording it from here).
+    func arrivedAtHeader(_ key: LoopKey) -> Trace? {
+        if let tid = rootTraces[key], let t = trace(tid) { return t }
+        guard recorder == nil, !blacklist.contains(key) else { return nil }
+        let f = vm.jitCurrentFrame()
+        let p = f.closure.pointee.proto.unsafelyUnwrapped
+        guard LoopKey(p, f.pc - p.pointee.code.unsafelyUnwrapped) == key else { return nil }
+        if !isHot(key, bytes(for: p), threshold: params.hotloop) { return nil }
+        startRecording(parent: nil, frame: f, pc: f.pc, key: key)
         return nil
     }
 

@@ -47,6 +47,8 @@ public struct JITParams: Sendable, Equatable {
     public var maxinline = 8
     /// Back-edges of inner loops without a trace of their own that one recording unrolls.
     public var loopunroll = 15
+    public var unrollshort = 15
+    public var unrollins = 400
     /// Most side traces per root trace.
     public var maxside = 100
     /// Failed side-trace recordings per exit before the exit is left to the interpreter.
@@ -129,6 +131,8 @@ public struct JITParams: Sendable, Equatable {
         int("maxsnap", \.maxsnap, min: 2, "most snapshots in one trace"),
         int("maxinline", \.maxinline, "deepest inlined Lua call inside a trace"),
         int("loopunroll", \.loopunroll, "back-edges of inner loops without a trace that one recording unrolls"),
+        int("unrollshort", \.unrollshort, "largest trip count of a numeric for loop (constant start and step) unrolled into the trace entering it; 0: never"),
+        int("unrollins", \.unrollins, "most IR instructions a short loop's unrolled iterations may come to"),
         int("maxside", \.maxside, "most side traces per root trace"),
         int("tryside", \.tryside, min: 1, "failed side-trace recordings from one exit before it is left alone"),
         int("maxtrace", \.maxtrace, min: 1, "most traces at once (one more flushes them all)"),

@@ -113,6 +113,8 @@ public struct Snapshot: Equatable, Sendable {
     public var sideTrace: Int?
     /// Side-trace attempts that aborted.
     public var sideAborts: Int = 0
+    /// The short loop this snapshot lies in an unrolled iteration of (RecordUnroll.swift).
+    var unrolledLoop: LoopKey?
 
     public init(ref: Int32, pc: Int32, entries: [SnapEntry], frames: [SnapFrame], topSlot: Int32) {
         self.ref = ref

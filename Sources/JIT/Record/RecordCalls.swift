@@ -96,6 +96,7 @@ extension Recorder {
         }
         try checkWindow(frame.baseSlot + Int32(p.pointee.framesize))
         frames.append(frame)
+        callsInlined += 1
         baseSlot = frame.baseSlot
     }
 
@@ -113,6 +114,7 @@ extension Recorder {
         ensureSnapshot()
         let funcSlot = baseSlot + Int32(curProto.pointee.framesize)
         try checkWindow(funcSlot + 1 + Int32(p.pointee.framesize))
+        callsInlined += 1
         frames.append(RecFrame(funcSlot: funcSlot, closure: f, closureRef: const(mm), returnPC: Int32(curPC + 1),
                                nresults: 1, cont: cont, mmStart: IRRef(trace.ins.count)))
         baseSlot = funcSlot + 1

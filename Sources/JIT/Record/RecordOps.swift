@@ -347,7 +347,11 @@ extension Recorder {
             let enter = stepV > 0 ? value(a).number <= value(a + 1).number : value(a).number >= value(a + 1).number
             stepSignGuard(st, stepV)
             if stepV > 0 { guardIns(enter ? .LE : .NLE, i0, lim) } else { guardIns(enter ? .LE : .NLE, lim, i0) }
-            if enter { set(a + 3, i0) }
+            if enter {
+                set(a + 3, i0)
+                freshLoops[FreshLoop(level: frames.count - retDepth, key: LoopKey(curProto, curPC + 1))] =
+                    FreshLoopStart(index: value(a).number, ins: trace.ins.count, calls: callsInlined)
+            }
         case .FORLOOP:
             let stepV = value(a + 2).number
             let idxV = value(a).number + stepV
@@ -363,6 +367,8 @@ extension Recorder {
             if cont {
                 set(a, ni)
                 set(a + 3, ni)
+            } else {
+                leftLoop(header: curPC + 1 + (d - 0x8000))
             }
         case .ITERL:
             let x = try get(a)

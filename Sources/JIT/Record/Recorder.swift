@@ -100,6 +100,18 @@ final class Recorder {
     var done = false
     /// Back-edges of inner loops recorded through (see loopHeader).
     var unrolled = 0
+    /// Numeric for loops whose FORPREP this trace recorded (activations that began in the trace),
+    /// keyed by frame level and loop header, with the index they started at: only those may be
+    /// unrolled as short loops.
+    var freshLoops: [FreshLoop: FreshLoopStart] = [:]
+    /// Short loops being unrolled, innermost last (snapshots in them name the innermost).
+    var activeUnrolled: [FreshLoop] = []
+    /// Lua calls (and metamethods) inlined so far.
+    var callsInlined = 0
+    /// Loop headers without a trace this (side) trace has recorded through.
+    var crossedHeaders: Set<LoopKey> = []
+    /// Whether a short loop was unrolled (RecordUnroll.swift).
+    var unrolledShort = false
     /// Trace slots read or written through open upvalues (UGET/USET of a local of a trace frame).
     var upvalueSlots: Set<Int32> = []
     /// A side trace's slots whose types its parent's exit fixes (JITEngine.inheritedTypes): their
@@ -183,6 +195,8 @@ final class Recorder {
         if trace.parent == nil && f.depth == depth0 && retDepth == 0 && frames.isEmpty && pc == startPC {
             return close(link: .loop)
         }
+        let level = f.depth - depth0
+        if unrollsShortLoop(p, idx, level: level) { return .continueRecording }
         if let n = engine.rootTraces[LoopKey(p, idx)], engine.trace(n) != nil {
             return close(link: .trace(n))
         }
@@ -199,6 +213,14 @@ final class Recorder {
             trace.endLoop = LoopKey(p, idx)
             return close(link: .interpreter)
         }
+        // A trace that unrolled a short loop and comes round an outer loop a second time ends at
+        // its header: that loop gets a root trace of its own (with the short loop unrolled in
+        // it), and this trace's end is relinked to it.
+        if unrolledShort && crossedHeaders.contains(LoopKey(p, idx)) && (trace.parent != nil || trace.isFunctionTrace) {
+            trace.endLoop = LoopKey(p, idx)
+            return close(link: .interpreter)
+        }
+        crossedHeaders.insert(LoopKey(p, idx))
         if trace.parent != nil || blacklisted {
             unrolled += 1
             if unrolled <= engine.params.loopunroll { return .continueRecording }
@@ -387,6 +409,7 @@ final class Recorder {
         var snap = Snapshot(ref: Int32(trace.ins.count), pc: Int32(curPC), entries: entries, frames: fr, topSlot: top)
         snap.multresTop = multTop
         snap.baseClosure = baseClosureRef
+        snap.unrolledLoop = activeUnrolled.last?.key
         if !force, let last = trace.snapshots.last, last.ref == snap.ref, last.pc == snap.pc, last.entries == snap.entries,
            last.frames == snap.frames, last.multresTop == snap.multresTop {
             return
