@@ -31,7 +31,7 @@ extension LuaVM {
             ("status", { vm, a in
                 let c = a[0]
                 guard c.isThread else { throw vm.argError(1, "status", "coroutine expected") }
-                a.base[0] = try vm.heap.string(vm.statusName(c.thread))
+                a.base[0] = vm.statusValue(c.thread)
                 return 1
             }),
             ("running", { vm, a in
@@ -51,7 +51,21 @@ extension LuaVM {
                 return try vm.resume(c.thread, a, firstArg: 0, wrap: true)
             }
             let wrappedID = Int(wrapped.nativeFunction.pointee.builtin)
+            wrapAuxID = wrappedID
             let co = tableGet(globals, internString("coroutine"))
+            if co.isTable {
+                let r = tableGet(co.table, internString("resume"))
+                if r.isNativeFunction { resumeID = Int(r.nativeFunction.pointee.builtin) }
+                let y = tableGet(co.table, internString("yield"))
+                if y.isNativeFunction { yieldID = Int(y.nativeFunction.pointee.builtin) }
+            }
+            var names = [Value]()
+            for n in ["suspended", "running", "normal", "dead"] {
+                let s = try heap.string(n)
+                heap.fix(s)
+                names.append(s)
+            }
+            coStatusNames = (names[0], names[1], names[2], names[3])
             let wrap = try makeBuiltin("wrap") { vm, a in
                 let f = a[0]
                 guard f.isFunction else { throw vm.typeArgError(a, 0, "wrap", "function") }
@@ -86,6 +100,17 @@ extension LuaVM {
         }
     }
 
+    /// coroutine.status's answer as a (fixed, interned) string value.
+    @inline(__always) func statusValue(_ L: ThreadRef) -> Value {
+        if L == currentThread { return coStatusNames.1 }
+        switch Int(L.pointee.status) {
+        case TJ_CO_SUSPENDED: return coStatusNames.0
+        case TJ_CO_RUNNING: return coStatusNames.1
+        case TJ_CO_NORMAL: return coStatusNames.2
+        default: return coStatusNames.3
+        }
+    }
+
     func yieldNative(_ a: NativeArgs) throws -> Int {
         let co = coState(a.L)
         if co.pointee.swiftCalls > 0 || co.pointee.isMain {
@@ -116,7 +141,6 @@ extension LuaVM {
             throw runtimeError("stack overflow", ci: nil)
         }
         let prev = currentThread
-        let prevCo = coState(prev)
         prev.pointee.status = UInt8(TJ_CO_NORMAL)
         L.pointee.status = UInt8(TJ_CO_RUNNING)
         currentThread = L
@@ -127,7 +151,6 @@ extension LuaVM {
             currentThread = prev
             tj_vm_state.thread = prev
             prev.pointee.status = UInt8(TJ_CO_RUNNING)
-            _ = prevCo
         }
         var finished = false
         var resultBase = stack0

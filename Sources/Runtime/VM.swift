@@ -81,6 +81,13 @@ public final class LuaVM {
     @exclusivity(unchecked) var nativeFns: UnsafeMutablePointer<Unmanaged<NativeBox>>? = nil
     @exclusivity(unchecked) var nativeCap = 0
     @exclusivity(unchecked) var swiftDepth = 0
+    /// Builtin ids of coroutine.resume, the functions coroutine.wrap makes, and coroutine.yield:
+    /// callNative calls these directly instead of through their boxed closures (-1: not registered).
+    @exclusivity(unchecked) var resumeID = -1
+    @exclusivity(unchecked) var wrapAuxID = -1
+    @exclusivity(unchecked) var yieldID = -1
+    /// coroutine.status's answers, interned and fixed once: "suspended", "running", "normal", "dead".
+    @exclusivity(unchecked) var coStatusNames: (Value, Value, Value, Value) = (.nil, .nil, .nil, .nil)
     @exclusivity(unchecked) public var loopHook: LoopHook?
     /// The trace recorder, called before every instruction while `jitRecording` is set.
     @exclusivity(unchecked) public var recordHook: RecordHook?
