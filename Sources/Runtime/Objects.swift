@@ -238,7 +238,7 @@ extension Heap {
     // regions are kept (at most spareLimit of them, spareResidentLimit bytes touched in all) and
     // handed out again for the same size. A region is zeroed up to the extent its owner may have
     // written before it is kept, so a reused stack holds no stale references (0 reads as 0.0).
-    static let spareLimit = 256
+    static let spareLimit = 1024
     static let spareDirtyLimit = 256 * 1024
     static let spareResidentLimit = 16 << 20
 
@@ -260,13 +260,13 @@ extension Heap {
     }
 
     /// Gives back a region from mmap (or takeSpareMapping) whose first `dirty` bytes may have been
-    /// written: kept for reuse (zeroed) when small enough, else unmapped.
-    func releaseMapping(_ base: UnsafeMutableRawPointer, bytes: Int, dirty: Int) {
+    /// written: kept for reuse (zeroed, unless `clear` is false) when small enough, else unmapped.
+    func releaseMapping(_ base: UnsafeMutableRawPointer, bytes: Int, dirty: Int, clear: Bool = true) {
         let d = min(max(dirty, 0), bytes)
         let kept = (d + 4095) & ~4095
         if d <= Heap.spareDirtyLimit && st.pointee.spareCount < Heap.spareLimit
             && st.pointee.spareResident + kept <= Heap.spareResidentLimit {
-            if d > 0 { memset(base, 0, d) }
+            if d > 0 && clear { memset(base, 0, d) }
             st.pointee.spare[st.pointee.spareCount] = SpareMapping(base: base, bytes: bytes, dirty: kept)
             st.pointee.spareCount &+= 1
             st.pointee.spareResident &+= kept

@@ -174,9 +174,11 @@ public final class LuaVM {
             let hw = (addr(co.pointee.highWater) &- UInt(bitPattern: s)) / 8
             if hw > UInt(L.pointee.top) { L.pointee.top = UInt32(truncatingIfNeeded: min(hw, UInt(L.pointee.stacksize))) }
         }
-        // Call records are always written before they are read: no clearing.
+        // Call records are always written before they are read: no clearing (their first page
+        // counts as resident).
         heap.releaseMapping(Heap.pageStart(UnsafeMutableRawPointer(co.pointee.cis)),
-                            bytes: (co.pointee.ciCap + LuaVM.colorRecords) * MemoryLayout<CallInfo>.stride, dirty: 0)
+                            bytes: (co.pointee.ciCap + LuaVM.colorRecords) * MemoryLayout<CallInfo>.stride,
+                            dirty: 4096, clear: false)
         co.deinitialize(count: 1)
         co.deallocate()
         L.pointee.interp = nil
