@@ -9,7 +9,7 @@ extension LuaVM {
     @inline(__always) func rawSetStr(_ t: TableRef, _ s: StringRef, _ v: Value) throws { try t.set(str: s, v, heap) }
     @inline(__always) func metamethod(_ mt: TableRef, _ e: MetaEvent) -> Value { heap.metamethod(mt, e) }
 
-    func newTable(narray: Int, nhash: Int) throws -> TableRef {
+    @inline(__always) func newTable(narray: Int, nhash: Int) throws -> TableRef {
         try heap.newTable(narray: narray, nhash: nhash)
     }
 

@@ -663,7 +663,18 @@ public final class Heap {
             let next = o.pointee.gcnext
             if o.pointee.marked & UInt8(TJ_MARK_BLACK | TJ_MARK_FIXED) == 0 {
                 if let p = prev { p.pointee.gcnext = next } else { head = next }
-                freeObject(o)
+                if o.pointee.gct == GCT.table {
+                    // The commonest garbage, freed here without a call (as freeObject does).
+                    let t = TableRef(OpaquePointer(o))
+                    st.pointee.objectCount &-= 1
+                    o.pointee.gct = Heap.freedType
+                    if t.hasHash || (t.pointee.asize > 0 && !Heap.arrayIsInline(t, t.arrayValues)) {
+                        freeTableParts(t)
+                    }
+                    freeRaw(UnsafeMutableRawPointer(o), Heap.tableBlockSize(t))
+                } else {
+                    freeObject(o)
+                }
             } else {
                 o.pointee.marked &= ~UInt8(TJ_MARK_BLACK)
                 prev = o
