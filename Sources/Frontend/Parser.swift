@@ -420,7 +420,8 @@ final class Parser {
             if v.isMultRet {
                 try f.setReturns(&v, -1)
                 try flushList(treg, na, -1)
-                na -= 1
+                // The array-size hint keeps the call's slot: it gives at least one value as a rule,
+                // and a table built as `{ f(x), g(x) }` then needs no array resize in SETLIST.
             } else {
                 if v.kind != .void { try f.exp2nextreg(&v) }
                 try flushList(treg, na, pending)

@@ -111,10 +111,10 @@ extension LuaVM {
     }
 
     /// Ensures room for n results at a.base.
-    func ensureResults(_ a: NativeArgs, _ n: Int) throws {
+    @inline(__always) func ensureResults(_ a: NativeArgs, _ n: Int) throws {
         let co = coState(a.L)
-        if a.base + n + InterpLimits.stackMargin > co.pointee.stackLimit {
-            throw runtimeError("stack overflow", ci: nil)
+        if addr(a.base + n + InterpLimits.stackMargin) > addr(co.pointee.stackLimit) {
+            throw resultsOverflow()
         }
         let top = a.base + n
         if addr(top) > addr(co.pointee.highWater) { co.pointee.highWater = top }
@@ -123,6 +123,8 @@ extension LuaVM {
         let ci = co.pointee.cis + (co.pointee.ciCount - 1)
         if ci.pointee.closure == nil && top > ci.pointee.top { ci.pointee.top = top }
     }
+
+    @inline(never) func resultsOverflow() -> LuaError { runtimeError("stack overflow", ci: nil) }
 
     // MARK: tostring
 

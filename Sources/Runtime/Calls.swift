@@ -85,7 +85,17 @@ extension LuaVM {
         if addr(reach) > addr(co.pointee.highWater) { co.pointee.highWater = reach }
         L.pointee.top = UInt32(truncatingIfNeeded: top - stackBase(L))
         let nargsv = NativeArgs(L: L, fn: cf, base: args, count: nargs)
-        let n = try nativeFns.unsafelyUnwrapped[id]._withUnsafeGuaranteedRef { try $0.fn(self, nargsv) }
+        let n: Int
+        // The coroutine switches skip their boxed closures (and the closures' thunks).
+        if id == resumeID && nargs > 0 && args.pointee.isThread {
+            n = try resume(args.pointee.thread, nargsv, firstArg: 1, wrap: false)
+        } else if id == wrapAuxID {
+            n = try resume(cf.upvalues[0].thread, nargsv, firstArg: 0, wrap: true)
+        } else if id == yieldID {
+            n = try yieldNative(nargsv)
+        } else {
+            n = try nativeFns.unsafelyUnwrapped[id]._withUnsafeGuaranteedRef { try $0.fn(self, nargsv) }
+        }
         if n < 0 { return -1 }
         co.pointee.ciCount -= 1
         // Results are at args[0 ..< n]: move them to fn.

@@ -31,7 +31,7 @@ extension LuaVM {
             ("status", { vm, a in
                 let c = a[0]
                 guard c.isThread else { throw vm.argError(1, "status", "coroutine expected") }
-                a.base[0] = try vm.heap.string(vm.statusName(c.thread))
+                a.base[0] = vm.statusValue(c.thread)
                 return 1
             }),
             ("running", { vm, a in
@@ -51,7 +51,21 @@ extension LuaVM {
                 return try vm.resume(c.thread, a, firstArg: 0, wrap: true)
             }
             let wrappedID = Int(wrapped.nativeFunction.pointee.builtin)
+            wrapAuxID = wrappedID
             let co = tableGet(globals, internString("coroutine"))
+            if co.isTable {
+                let r = tableGet(co.table, internString("resume"))
+                if r.isNativeFunction { resumeID = Int(r.nativeFunction.pointee.builtin) }
+                let y = tableGet(co.table, internString("yield"))
+                if y.isNativeFunction { yieldID = Int(y.nativeFunction.pointee.builtin) }
+            }
+            var names = [Value]()
+            for n in ["suspended", "running", "normal", "dead"] {
+                let s = try heap.string(n)
+                heap.fix(s)
+                names.append(s)
+            }
+            coStatusNames = (names[0], names[1], names[2], names[3])
             let wrap = try makeBuiltin("wrap") { vm, a in
                 let f = a[0]
                 guard f.isFunction else { throw vm.typeArgError(a, 0, "wrap", "function") }
@@ -86,6 +100,17 @@ extension LuaVM {
         }
     }
 
+    /// coroutine.status's answer as a (fixed, interned) string value.
+    @inline(__always) func statusValue(_ L: ThreadRef) -> Value {
+        if L == currentThread { return coStatusNames.1 }
+        switch Int(L.pointee.status) {
+        case TJ_CO_SUSPENDED: return coStatusNames.0
+        case TJ_CO_RUNNING: return coStatusNames.1
+        case TJ_CO_NORMAL: return coStatusNames.2
+        default: return coStatusNames.3
+        }
+    }
+
     func yieldNative(_ a: NativeArgs) throws -> Int {
         let co = coState(a.L)
         if co.pointee.swiftCalls > 0 || co.pointee.isMain {
@@ -116,7 +141,6 @@ extension LuaVM {
             throw runtimeError("stack overflow", ci: nil)
         }
         let prev = currentThread
-        let prevCo = coState(prev)
         prev.pointee.status = UInt8(TJ_CO_NORMAL)
         L.pointee.status = UInt8(TJ_CO_RUNNING)
         currentThread = L
@@ -127,7 +151,6 @@ extension LuaVM {
             currentThread = prev
             tj_vm_state.thread = prev
             prev.pointee.status = UInt8(TJ_CO_RUNNING)
-            _ = prevCo
         }
         var finished = false
         var resultBase = stack0
@@ -160,6 +183,7 @@ extension LuaVM {
                 let yci = co.pointee.cis + (co.pointee.ciCount - 1)
                 let fn = yci.pointee.fn
                 let wanted = Int(yci.pointee.nresults)
+                let byTailCall = yci.pointee.flags & CIFlag.tail != 0
                 var n = nargs
                 if wanted >= 0 {
                     for i in 0..<wanted { fn[i] = i < nargs ? a.base[firstArg + i] : .nil }
@@ -175,9 +199,10 @@ extension LuaVM {
                     var ci = co.pointee.cis + (co.pointee.ciCount - 1)
                     var mtop = fn + n
                     var done = false
-                    // A yield reached by TAILCALL: return its results from the calling frame now.
-                    if let cl = ci.pointee.closure, ci.pointee.pc > cl.pointee.proto.unsafelyUnwrapped.pointee.code.unsafelyUnwrapped,
-                       UInt8(truncatingIfNeeded: ci.pointee.pc[-1]) == Opcode.TAILCALL.rawValue {
+                    // A yield reached by TAILCALL (its record is flagged tail): return its results
+                    // from the calling frame now. (The flag, not the caller's instruction before
+                    // its pc: that load missed the cache at a ninth of resume's samples.)
+                    if byTailCall && ci.pointee.closure != nil {
                         let base0 = ci.pointee.fn
                         done = try finishReturn(L, co, &ci, src: fn, count: n, mtop: &mtop)
                         if done { finished = true; resultBase = base0; nres = co.pointee.nres }

@@ -9,14 +9,22 @@ extension LuaVM {
     @inline(__always) func rawSetStr(_ t: TableRef, _ s: StringRef, _ v: Value) throws { try t.set(str: s, v, heap) }
     @inline(__always) func metamethod(_ mt: TableRef, _ e: MetaEvent) -> Value { heap.metamethod(mt, e) }
 
-    func newTable(narray: Int, nhash: Int) throws -> TableRef {
+    @inline(__always) func newTable(narray: Int, nhash: Int) throws -> TableRef {
         try heap.newTable(narray: narray, nhash: nhash)
     }
 
     /// SETLIST: raw stores of n values at integer keys start, start+1, ...
     func setList(_ t: TableRef, _ p: UnsafeMutablePointer<Value>, _ n: Int, start: Int) throws {
+        if n <= 0 { return }
+        if start < 1 {  // only from malformed bytecode: plain stores
+            for i in 0..<n { try t.set(int: start + i, p[i], heap) }
+            return
+        }
         if start + n - 1 > Int(t.pointee.asize) { try heap.reserveArray(t, start + n - 1) }
-        for i in 0..<n { try t.set(int: start + i, p[i], heap) }
+        // Keys start ..< start + n are now all inside the array part (start >= 1).
+        let arr = t.arrayValues + (start - 1)
+        var i = 0
+        while i < n { arr[i] = p[i]; i &+= 1 }
     }
 
     /// An interned string value for messages (allocation failure gives nil; "not enough memory"

@@ -86,6 +86,10 @@ public enum HeapError: Error, Equatable, CustomStringConvertible {
     @usableFromInline var scratch: UnsafeMutablePointer<UInt8>? = nil
     @usableFromInline var scratchSize: Int = 0
     @usableFromInline var gcNanoseconds: Int = 0
+    /// Kept mmap'd regions (Heap.takeSpareMapping), `spareCount` of them, `spareResident` bytes.
+    @usableFromInline var spare: UnsafeMutablePointer<SpareMapping>
+    @usableFromInline var spareCount: Int = 0
+    @usableFromInline var spareResident: Int = 0
 
     init() {
         strmask = 255
@@ -98,7 +102,15 @@ public enum HeapError: Error, Equatable, CustomStringConvertible {
         seed = tj_random_seed() | 1
         freeLists = .allocate(capacity: Heap.smallLimit / 16 + 1)
         freeLists.initialize(repeating: nil, count: Heap.smallLimit / 16 + 1)
+        spare = .allocate(capacity: Heap.spareLimit)
     }
+}
+
+/// A kept mmap'd region: `dirty` bytes of it (rounded to pages) are resident, all zero.
+@usableFromInline struct SpareMapping {
+    var base: UnsafeMutableRawPointer
+    var bytes: Int
+    var dirty: Int
 }
 
 /// Metamethod events, in the order of TJ_MM_* (the bit numbers of a table's `nomm` cache).
@@ -162,6 +174,8 @@ public final class Heap {
 
     deinit {
         freeAll()
+        releaseSpareMappings()
+        st.pointee.spare.deallocate()
         releaseFreeLists()
         st.pointee.freeLists.deallocate()
         st.pointee.scratch?.deallocate()
@@ -649,7 +663,18 @@ public final class Heap {
             let next = o.pointee.gcnext
             if o.pointee.marked & UInt8(TJ_MARK_BLACK | TJ_MARK_FIXED) == 0 {
                 if let p = prev { p.pointee.gcnext = next } else { head = next }
-                freeObject(o)
+                if o.pointee.gct == GCT.table {
+                    // The commonest garbage, freed here without a call (as freeObject does).
+                    let t = TableRef(OpaquePointer(o))
+                    st.pointee.objectCount &-= 1
+                    o.pointee.gct = Heap.freedType
+                    if t.hasHash || (t.pointee.asize > 0 && !Heap.arrayIsInline(t, t.arrayValues)) {
+                        freeTableParts(t)
+                    }
+                    freeRaw(UnsafeMutableRawPointer(o), Heap.tableBlockSize(t))
+                } else {
+                    freeObject(o)
+                }
             } else {
                 o.pointee.marked &= ~UInt8(TJ_MARK_BLACK)
                 prev = o

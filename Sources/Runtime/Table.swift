@@ -380,9 +380,14 @@ extension Heap {
         t.pointee.colo = UInt8(colo)
         t.pointee.nomm = 0
         if colo > 0 {
-            let a = raw + MemoryLayout<tj_table>.size
-            memset(a, 0xFF, colo * 8)
-            t.pointee.array = a.assumingMemoryBound(to: UInt64.self)
+            let a = (raw + MemoryLayout<tj_table>.size).assumingMemoryBound(to: UInt64.self)
+            if colo <= 8 {
+                var i = 0
+                while i < colo { a[i] = Value.nil.bits; i &+= 1 }
+            } else {
+                memset(a, 0xFF, colo * 8)
+            }
+            t.pointee.array = a
         } else {
             t.pointee.array = tj_empty_array_ptr()
         }

@@ -81,6 +81,13 @@ public final class LuaVM {
     @exclusivity(unchecked) var nativeFns: UnsafeMutablePointer<Unmanaged<NativeBox>>? = nil
     @exclusivity(unchecked) var nativeCap = 0
     @exclusivity(unchecked) var swiftDepth = 0
+    /// Builtin ids of coroutine.resume, the functions coroutine.wrap makes, and coroutine.yield:
+    /// callNative calls these directly instead of through their boxed closures (-1: not registered).
+    @exclusivity(unchecked) var resumeID = -1
+    @exclusivity(unchecked) var wrapAuxID = -1
+    @exclusivity(unchecked) var yieldID = -1
+    /// coroutine.status's answers, interned and fixed once: "suspended", "running", "normal", "dead".
+    @exclusivity(unchecked) var coStatusNames: (Value, Value, Value, Value) = (.nil, .nil, .nil, .nil)
     @exclusivity(unchecked) public var loopHook: LoopHook?
     /// The trace recorder, called before every instruction while `jitRecording` is set.
     @exclusivity(unchecked) public var recordHook: RecordHook?
@@ -115,7 +122,8 @@ public final class LuaVM {
         currentThread = mainThread
         heap.rootMarker = { [unowned self] h in self.markRoots(h) }
         heap.threadMarker = { h, th in LuaVM.markThread(h, th) }
-        heap.threadFinalizer = { th in LuaVM.freeThreadState(th) }
+        // The heap owns its finalizer, and runs it from its own deinit too: no retain.
+        heap.threadFinalizer = { [unowned(unsafe) h = heap] th in LuaVM.freeThreadState(th, h) }
         if let s = try? heap.intern("not enough memory") {
             heap.fix(GCRef(OpaquePointer(s)))
             oomMessage = Value(s)
@@ -130,7 +138,7 @@ public final class LuaVM {
             for i in 0..<builtins.count { t[i].release() }
             t.deallocate()
         }
-        LuaVM.freeThreadState(mainThread)
+        LuaVM.freeThreadState(mainThread, heap)
         scratchBuffer?.deallocate()
     }
 
@@ -142,7 +150,8 @@ public final class LuaVM {
     static func makeThread(_ heap: Heap, slots: Int, isMain: Bool) throws -> ThreadRef {
         let L = try heap.newThread(stackSize: slots)
         let frames = isMain ? InterpLimits.maxFrames : InterpLimits.maxFrames / 2
-        let cisMap = reserveMemory(bytes: (frames + LuaVM.colorRecords) * MemoryLayout<CallInfo>.stride)
+        let cisBytes = (frames + LuaVM.colorRecords) * MemoryLayout<CallInfo>.stride
+        let cisMap = heap.takeSpareMapping(bytes: cisBytes) ?? reserveMemory(bytes: cisBytes)
         guard let cisMap else { throw HeapError.outOfMemory }
         let cisRaw = cisMap + Heap.nextColor() * 64   // see Heap.colorSlots
         let co = UnsafeMutablePointer<CoState>.allocate(capacity: 1)
@@ -156,11 +165,20 @@ public final class LuaVM {
         return L
     }
 
-    static func freeThreadState(_ L: ThreadRef) {
+    static func freeThreadState(_ L: ThreadRef, _ heap: Heap) {
         guard let raw = L.pointee.interp else { return }
         let co = raw.assumingMemoryBound(to: CoState.self)
-        releaseMemory(Heap.pageStart(UnsafeMutableRawPointer(co.pointee.cis)),
-                      bytes: (co.pointee.ciCap + LuaVM.colorRecords) * MemoryLayout<CallInfo>.stride)
+        // The stack may hold values up to the high-water mark: raise `top` over them, so the
+        // heap clears them before it reuses the stack (Heap.freeThreadStack).
+        if let s = L.pointee.stack {
+            let hw = (addr(co.pointee.highWater) &- UInt(bitPattern: s)) / 8
+            if hw > UInt(L.pointee.top) { L.pointee.top = UInt32(truncatingIfNeeded: min(hw, UInt(L.pointee.stacksize))) }
+        }
+        // Call records are always written before they are read: no clearing (their first page
+        // counts as resident).
+        heap.releaseMapping(Heap.pageStart(UnsafeMutableRawPointer(co.pointee.cis)),
+                            bytes: (co.pointee.ciCap + LuaVM.colorRecords) * MemoryLayout<CallInfo>.stride,
+                            dirty: 4096, clear: false)
         co.deinitialize(count: 1)
         co.deallocate()
         L.pointee.interp = nil

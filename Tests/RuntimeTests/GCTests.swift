@@ -189,6 +189,33 @@ final class GCTests: XCTestCase {
         XCTAssertEqual(s[1].number, 9) // open: writes go to the stack
     }
 
+    func testFreedThreadStacksAreReusedClean() throws {
+        let heap = Heap()
+        for _ in 0..<3 {
+            for _ in 0..<10 {
+                let th = try heap.newThread(stackSize: 1024)
+                let s = th.stackValues
+                // Fresh from mmap or reused: every slot reads as 0 (the double 0.0), never a stale
+                // reference, wherever the cache colouring puts slot 0 this time.
+                let m = Heap.pageStart(UnsafeMutableRawPointer(s)).assumingMemoryBound(to: Value.self)
+                var bad = 0
+                for i in 0..<(s - m + 600) where m[i].bits != 0 { bad += 1 }
+                XCTAssertEqual(bad, 0)
+                let t = try heap.newTable()
+                for i in 0..<500 { s[i] = Value(t) }
+                th.pointee.top = 500
+            }
+            heap.collect()   // no roots: threads and tables are freed, the stacks kept
+            XCTAssertGreaterThan(heap.st.pointee.spareCount, 0)
+        }
+        // A kept stack is handed out again for the same size only.
+        let before = heap.st.pointee.spareCount
+        _ = try heap.newThread(stackSize: 2048)
+        XCTAssertEqual(heap.st.pointee.spareCount, before)
+        _ = try heap.newThread(stackSize: 1024)
+        XCTAssertEqual(heap.st.pointee.spareCount, before - 1)
+    }
+
     func testMemoryCeilingLeavesHeapUsable() throws {
         let heap = Heap(maxMemory: 2 * 1024 * 1024)
         let root = try heap.newTable()
