@@ -156,9 +156,14 @@ extension LuaVM {
         return try withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * PatternLimits.maxCaptures) { caps in
             let anchor = lp > 0 && pp[0] == 94
             var m = LuaMatcher(s: sp, sLen: ls, p: pp + (anchor ? 1 : 0), pLen: lp - (anchor ? 1 : 0), caps: caps.baseAddress!)
+            let first = anchor ? PatternStart() : PatternStart(m.p, m.pLen)
             var s1 = start
             do {
                 while true {
+                    if first.kind != .none {
+                        s1 = first.next(sp, s1, ls)
+                        if s1 >= ls { break }
+                    }
                     m.level = 0
                     let e = try m.match(s1, 0)
                     if e != -1 {
@@ -196,8 +201,13 @@ extension LuaVM {
         var src = Int(uv[2].number)
         return try withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * PatternLimits.maxCaptures) { caps in
             var m = LuaMatcher(s: s.bytePtr, sLen: ls, p: p.bytePtr, pLen: p.count, caps: caps.baseAddress!)
+            let first = PatternStart(m.p, m.pLen)
             do {
                 while src <= ls {
+                    if first.kind != .none {
+                        src = first.next(m.s, src, ls)
+                        if src >= ls { break }
+                    }
                     m.level = 0
                     let e = try m.match(src, 0)
                     if e != -1 {
@@ -236,10 +246,18 @@ extension LuaVM {
         let count: Int = try withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * PatternLimits.maxCaptures) { caps in
             let anchor = lp > 0 && pp[0] == 94
             var m = LuaMatcher(s: sp, sLen: ls, p: pp + (anchor ? 1 : 0), pLen: lp - (anchor ? 1 : 0), caps: caps.baseAddress!)
+            let first = anchor ? PatternStart() : PatternStart(m.p, m.pLen)
             var si = 0
             var n = 0
             do {
                 while n < maxN {
+                    if first.kind != .none {
+                        // Copy the stretch where no match can begin in one go.
+                        let j = first.next(sp, si, ls)
+                        out.append(sp + si, j - si)
+                        si = j
+                        if si >= ls { break }
+                    }
                     m.level = 0
                     let e = try m.match(si, 0)
                     if e != -1 {
