@@ -265,7 +265,11 @@ extension LuaVM {
             ("next", { vm, a in
                 let t = try vm.checkTable(a, 0, "next")
                 do {
-                    if let (k, v) = try t.next(a[1]) {
+                    var hint = vm.nextHintTable == t ? vm.nextHintCursor : 0
+                    let r = try t.next(a[1], hint: &hint)
+                    vm.nextHintTable = t
+                    vm.nextHintCursor = hint
+                    if let (k, v) = r {
                         a.base[0] = k; a.base[1] = v
                         return 2
                     }

@@ -274,4 +274,109 @@ end
 """#
         XCTAssertEqual(run(src), expected)
     }
+
+    /// Scans that skip start positions by the pattern's first class (PatternStart): literals, classes,
+    /// sets with ranges/negation/%z, leading captures, errors that must still (or must not) be raised.
+    func testPatternStartFilter() {
+        let src = #"""
+print(string.gsub("a\"b\\c\nd", '[%c"\\]', function(c) return "<" .. c:byte() .. ">" end))
+print(string.gsub("hello world", "o", "0"), string.gsub("hello", "z", "y"), string.gsub("aaa", "a", "b", 2))
+print(string.find("xx\"yy", '["\\]'), string.find("abc", "[^ab]"), string.find("abc", "%u"), string.find("aBc", "%u"))
+print(string.find("x 12 y", "%d+"), string.find("x 12 y", "(%d)(%d)"), string.find("x 12 y", "()%d()"))
+print(string.match("key=val", "(%a+)=(%a+)"), string.match("abc", "(((b)))"), string.find("a.b", "%."))
+print(string.gsub("one two  three", "(%a)(%a*)", function(a, b) return a:upper() .. b end))
+print(string.gsub("abc", "[a-b]", "%0%0"), string.gsub("a-z", "[%-z]", "_"), string.gsub("]x]", "[]]", "!"))
+print(string.find("abc", "c$"), string.find("a$c", "$c"), string.find("abc", "b", 10), string.find("", "a"))
+print(string.gsub("^a^", "^", "x"), string.gsub("x^a", "%^a", "y"), string.gsub("hello", "l+", "L"))
+for w in string.gmatch("the quick  brown fox", "%a+") do io.write(w, ",") end print()
+for a, b in string.gmatch("k1=v1;k2=v2", "(%w+)=(%w+)") do io.write(a, b, ";") end print()
+for w in string.gmatch("^a^b", "^%a") do io.write(w, ",") end print()
+for p in string.gmatch("abab", "()b") do io.write(p, ",") end print()
+print(pcall(string.gsub, "zzz", "a%", "x"), pcall(string.find, "zzz", "a(%1)"))
+print(pcall(string.gsub, "zzz", "[a", "x"), pcall(string.find, "aaa", "a)"))
+print(pcall(string.find, "xyz", "x)"), pcall(string.gsub, "aba", "b(", "x"))
+print(string.gsub("\0a\0b", "%z", "0"), string.gsub("a\0b", "[%z]", "-"), string.find("a\200b", "[\128-\255]"))
+print(string.gsub("ab12", "%W", "."), string.gsub("a b\tc", "%S+", "w"), string.find("xyz", "[xyz]+", 2))
+print(string.gsub("abc", "%a?", "-"), string.gsub("abc", "b*", "-"), string.gsub("abc", "x-", "-"))
+print(string.gsub("hello world", "%s", "", 0), string.find("hello", "l", -2), string.match("2024-01-02", "(%d+)-(%d+)"))
+local t = {} for i = 1, 40 do t[i] = "(" end
+print(pcall(string.find, "b", table.concat(t) .. "a"))
+"""#
+        let expected = #"""
+a<34>b<92>c<10>d	3
+hell0 w0rld	hello	bba	2
+3	3	nil	2	2
+3	3	3	3	3	4
+key	b	2	2
+One Two  Three	3
+aabbc	a__	!x!	2
+3	2	nil	nil
+x^a^	xy	heLo	1
+the,quick,brown,fox,
+k1v1;k2v2;
+^a,^b,
+2,4,
+true	true	nil
+false	true	nil
+true	true	axa	1
+0a0b	a-b	2	2
+ab12	w w	w	2	3
+----	-a--c-	-a-b-c-	4
+hello world	4	2024	01
+false	too many captures
+
+"""#
+        XCTAssertEqual(run(src), expected)
+    }
+
+    /// next() with the VM's cursor hint: clearing and updating during pairs, nested and interleaved
+    /// traversals, explicit next calls, bad keys, a collection between steps.
+    func testNextCursorHint() {
+        let src = #"""
+local t = {}
+for i = 1, 10 do t[i] = i end
+for i = 1, 20 do t["k" .. i] = i end
+t[0] = 0; t[-0.5] = 1; t[true] = 2
+local n, s = 0, 0
+for k, v in pairs(t) do n = n + 1; s = s + v; t[k] = nil end
+print(n, s, next(t))
+local u = {a = 1, b = 2, c = 3, d = 4, 10, 20}
+local cnt = 0
+for k1 in pairs(u) do for k2 in pairs(u) do cnt = cnt + 1 end end
+print(cnt)
+local a, b = {x = 1, y = 2, z = 3}, {p = 1, q = 2}
+local ka, kb, steps = nil, nil, 0
+repeat
+  ka = next(a, ka); kb = next(b, kb); steps = steps + 1
+until ka == nil and kb == nil
+print(steps)
+local k1 = next(u)
+local k2 = next(u, k1)
+print(next(u, k1) == k2, select('#', next(u, k2)))
+print(pcall(next, u, "nope"), pcall(next, {}, 1))
+local w = {}
+for i = 1, 100 do w["x" .. i] = i end
+local seen = 0
+for k, v in pairs(w) do seen = seen + 1; w[k] = v * 2 end
+local sum = 0 for _, v in pairs(w) do sum = sum + v end
+print(seen, sum)
+collectgarbage()
+local g = {}
+for i = 1, 50 do g["g" .. i] = i end
+local c2 = 0
+for k in pairs(g) do g[k] = nil; collectgarbage(); c2 = c2 + 1 end
+print(c2, next(g))
+"""#
+        let expected = #"""
+33	268	nil
+36
+12
+true	2
+false	false	invalid key to 'next'
+100	10100
+50	nil
+
+"""#
+        XCTAssertEqual(run(src), expected)
+    }
 }
