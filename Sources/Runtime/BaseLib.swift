@@ -160,6 +160,15 @@ extension LuaVM {
     // MARK: the base library
 
     func registerBuiltins() {
+        // type()'s answers, interned once (pinned) and indexed by LuaType.
+        var typeNames: [Value] = []
+        var tag: UInt8 = 0
+        while let t = LuaType(rawValue: tag) {
+            let v = internString(t.name)
+            pinned.append(v)
+            typeNames.append(v)
+            tag += 1
+        }
         // pcall and xpcall first: their builtin ids are fixed (BuiltinID).
         registerLibrary(nil, [
             ("pcall", { vm, a in try vm.pcallNative(a, xpcall: false) }),
@@ -196,7 +205,7 @@ extension LuaVM {
             }),
             ("type", { vm, a in
                 try vm.checkAny(a, 0, "type")
-                a.base[0] = try vm.heap.string(a.base[0].typeName)
+                a.base[0] = typeNames[Int(a.base[0].kind.rawValue)]
                 return 1
             }),
             ("tostring", { vm, a in
