@@ -38,6 +38,7 @@ extension LuaVM {
                 if i < 1 { i = 1 }
                 if j > l { j = l }
                 if i > j { a.base[0] = try vm.libEmptyString(); return 1 }
+                if i == 1 && j == l { a.base[0] = Value(s); return 1 }  // the whole string: itself
                 a.base[0] = try vm.libStringValue(s.bytePtr + (i - 1), j - i + 1)
                 return 1
             }),
@@ -280,7 +281,8 @@ extension LuaVM {
             if si < ls { out.append(sp + si, ls - si) }
             return n
         }
-        a.base[0] = try libStringValue(out.p, out.count)
+        // No replacement: the result has the subject's bytes, so it is the subject (interned).
+        a.base[0] = count == 0 ? Value(s) : try libStringValue(out.p, out.count)
         a.base[1] = Value(Double(count))
         return 2
     }
