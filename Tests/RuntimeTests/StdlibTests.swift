@@ -379,4 +379,37 @@ false	false	invalid key to 'next'
 """#
         XCTAssertEqual(run(src), expected)
     }
+
+    /// Library calls that answer without building a string: type() (pre-interned names),
+    /// gsub with no match and sub of the whole string (the subject itself), table.concat through
+    /// the heap's scratch buffer (numbers, separators, ranges, bad values).
+    func testLibraryStringShortcuts() {
+        let src = #"""
+print(type(nil), type(true), type(1), type("s"), type({}), type(print), type(coroutine.create(function() end)), type(io.stdout))
+print(pcall(type))
+print(table.concat({1, 2.5, "x", -0.0, 1e100, 2^53}, ","), table.concat({}, "x"), table.concat({"a"}, "x"))
+print(table.concat({"a", "b", "c"}, ", ", 2, 3), table.concat({"a", "b"}, "-", 3, 2), table.concat({"a", "b", "c"}, nil, 2))
+print(pcall(table.concat, {"a", {}, "c"}), pcall(table.concat, {"a", "b"}, ",", 1, 3))
+print(table.concat({1, 2, 3}, 0), table.concat({[1] = "x", [2] = "y"}, "\0"):len(), #table.concat({("ab"):rep(1000), 1/3}, ("-"):rep(100)))
+local parts = {} for i = 1, 300 do parts[i] = i % 7 == 0 and i / 7 or tostring(i) end
+local big = table.concat(parts, "; ") print(#big, big:sub(1, 20), big:sub(-12))
+print(string.gsub("hello", "z", "y"), string.gsub(12345, "9", "x"), string.gsub("", "a", "b"), string.gsub("abc", "", "-", 0))
+print(string.sub("hello", 1, -1), string.sub(42, 1), string.sub("hello", 1, 5), string.sub("hello", 0, 100), string.sub("", 1, -1))
+print(rawequal(string.sub("hello", 1), "hello"), ("x"):rep(3):sub(1, 3) == "xxx")
+"""#
+        let expected = #"""
+nil	boolean	number	string	table	function	thread	userdata
+false	bad argument #1 to '?' (value expected)
+1,2.5,x,-0,1e+100,9.007199254741e+15		a
+b, c		bc
+false	false	invalid value (nil) at index 3 in table for 'concat'
+10203	3	2116
+1354	1; 2; 3; 4; 5; 6; 1;	98; 299; 300
+hello	12345		abc	0
+hello	42	hello	hello	
+true	true
+
+"""#
+        XCTAssertEqual(run(src), expected)
+    }
 }
