@@ -412,4 +412,35 @@ true	true
 """#
         XCTAssertEqual(run(src), expected)
     }
+
+    /// Float conversions through tj_format_double (repeated flags: LuaJIT accepts any number; more
+    /// than 26 used to overflow the spec buffer and trap), ties, widths and precisions at their
+    /// limits; byte and find results without the results check.
+    func testFormatFloatsAndNumberResults() {
+        let src = #"""
+print(string.format("%-------------------------------------------5.1f|%+++++ 08.3e|%#g|%5.0f", 1.5, -2.25, 1, 2.5))
+print(string.format("%.14g %.14g %.14g %.14g %g %g", 0.1, 1/3, -0.0, 1e300, 0/0, -1/0))
+print(string.format("%99.99f", 1):len(), string.format("%.99f", 1e308):len(), string.format("%a %A", 1, 0.5))
+print(string.format("%.2f %.0f %.1f %.3f", 2.675, 0.5, 0.25, 1.0005), string.format("%10.4E|%-10.2G|", 12345.6789, 0.000012345))
+print(string.format("%5.1f %s %d %5.2f", 3.14159, "x", 7, -0.005), string.format("%F", 1.5))
+print(string.byte("hello", 1, -1)) print(string.byte("a"), string.byte("abc", 2, 3), string.byte("", 1), string.byte("abc", 10))
+local s = string.rep("x", 300) local t = {string.byte(s, 1, -1)} print(#t, t[1], t[300])
+print(select('#', string.byte(s, 1, 100)), select('#', string.byte(s, 1, 41)), select('#', string.byte(s, 1, 40)))
+print(string.find("abc", "b()"), string.find("hello", "l+"), string.find("a.b", ".", 1, true), string.find("key=v", "(%w+)=(%w+)"))
+"""#
+        let expected = #"""
+1.5  |-2.250e+00|1.00000|    3
+0.1 0.33333333333333 -0 1e+300 nan -inf
+101	409	0x1p+0 0X1P-1
+2.67 1 0.3 1.000	1.2346E+04|1.2E-05   |
+  3.1 x 7 -0.01	1.500000
+104	101	108	108	111
+97	98	nil
+300	120	120
+100	41	40
+2	3	2	1	5	key	v
+
+"""#
+        XCTAssertEqual(run(src), expected)
+    }
 }
