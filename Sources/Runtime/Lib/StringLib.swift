@@ -66,7 +66,9 @@ extension LuaVM {
                 if j > l { j = l }
                 if i > j { return 0 }
                 let n = j - i + 1
-                try vm.ensureResults(a, n)
+                // Numbers need no GC rooting, and callNative keeps 40 slots past the arguments
+                // in the stack: only longer results need the stack checked and the top raised.
+                if n > 40 { try vm.ensureResults(a, n) }
                 let src = s.bytePtr + (i - 1)
                 var k = 0
                 while k < n { a.base[k] = Value(Double(src[k])); k += 1 }
@@ -170,7 +172,7 @@ extension LuaVM {
                     if e != -1 {
                         if find {
                             let nc = m.level
-                            try ensureResults(a, nc + 2)
+                            if nc > 0 { try ensureResults(a, nc + 2) }  // two numbers fit (see byte)
                             a.base[0] = Value(Double(s1 + 1))
                             a.base[1] = Value(Double(e))
                             var i = 0
