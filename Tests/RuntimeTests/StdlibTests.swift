@@ -443,4 +443,25 @@ print(string.find("abc", "b()"), string.find("hello", "l+"), string.find("a.b", 
 """#
         XCTAssertEqual(run(src), expected)
     }
+
+    /// `*` and `+` runs counted with the class decoded once (runLength): literals, `.`, `%` classes,
+    /// sets short and past the 8-byte switch to a ByteSet, negated sets, %z, backtracking after a run.
+    func testPatternRunLengths() {
+        let src = #"""
+print(string.match("aaaaaaaaaaaaaaaaaaaab", "a*b"), string.match("   \t\n  x", "^[ \t\r\n]*()"), string.match("abcdefghijklmnop123", "[a-p]*"))
+print(string.match('msg="hello world, this is long"', 'msg="([^"]*)"'), string.match("1234567890123x", "%d*"), string.match("....x", "%.*"))
+print(string.match("xxxxxxxxxxxxxxxx", "[x]*x"), string.match("abababababababab!", "[ab]+!"), string.match("", "[%a]*"), string.match("AAAAAAAAAAbbbb", "%u*()"))
+print(string.match("\0\0\0\0\0\0\0\0\0\0a", "%z*()"), string.match("zzzzzzzzzzzzzz", "[^a]*"), string.find("hello there", "[%s]*t"))
+print(string.gsub("one  two   three    four", "%s+", " "), string.match("aaaaaaaaaaaaaaaaaaaaaaaaa", "a*a*a*a"), string.match(string.rep("ab", 20), "[%a]*b"))
+"""#
+        let expected = #"""
+aaaaaaaaaaaaaaaaaaaab	8	abcdefghijklmnop
+hello world, this is long	1234567890123	....
+xxxxxxxxxxxxxxxx	abababababababab!		11
+11	zzzzzzzzzzzzzz	6	7
+one two three four	aaaaaaaaaaaaaaaaaaaaaaaaa	abababababababababababababababababababab
+
+"""#
+        XCTAssertEqual(run(src), expected)
+    }
 }

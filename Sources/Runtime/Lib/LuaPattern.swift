@@ -192,14 +192,43 @@ struct LuaMatcher {
     }
 
     mutating func maxExpand(_ si: Int, _ pi: Int, _ ep: Int) throws -> Int {
-        var i = 0
-        while si + i < sLen && singleMatch(s[si + i], pi, ep) { i += 1 }
+        var i = runLength(si, pi, ep)
         while i >= 0 {
             let r = try match(si + i, ep + 1)
             if r != -1 { return r }
             i -= 1
         }
         return -1
+    }
+
+    /// How many bytes from `si` on match the single-character class [pi, ep): singleMatch in a
+    /// loop, with the class decoded once (`.` the rest, a literal by compares, a `%` class or a set
+    /// run long enough by a ByteSet).
+    @inline(__always) func runLength(_ si: Int, _ pi: Int, _ ep: Int) -> Int {
+        let limit = sLen - si
+        if limit <= 0 { return 0 }
+        var i = 0
+        switch p[pi] {
+        case 46:  // .
+            return limit
+        case 37:  // %
+            let cl = p[pi + 1]
+            let set = ByteSet.ofClass(cl)
+            while i < limit && set.contains(s[si + i]) { i += 1 }
+        case 91:  // [ : short runs test the set as written; past 8 bytes it pays to build it
+            while i < limit && matchBracket(s[si + i], pi, ep - 1) {
+                i += 1
+                if i == 8 {
+                    let set = ByteSet.ofBracket(p, pi, ep - 1)
+                    while i < limit && set.contains(s[si + i]) { i += 1 }
+                    break
+                }
+            }
+        default:
+            let c = p[pi]
+            while i < limit && s[si + i] == c { i += 1 }
+        }
+        return i
     }
 
     mutating func minExpand(_ sInit: Int, _ pi: Int, _ ep: Int) throws -> Int {
@@ -345,6 +374,32 @@ struct ByteSet {
         return s
     }
 
+    /// The bytes the set p[pi] == '[' ... p[ec] == ']' matches: the same walk as matchBracket.
+    static func ofBracket(_ p: UnsafePointer<UInt8>, _ pi: Int, _ ec: Int) -> ByteSet {
+        var set = ByteSet()
+        var sig = true
+        var i = pi + 1
+        if p[i] == 94 { sig = false; i += 1 }
+        while i < ec {
+            if p[i] == 37 {
+                i += 1
+                set.formUnion(ByteSet.ofClass(p[i]))
+                i += 1
+            } else if i + 2 < ec && p[i + 1] == 45 {
+                if p[i] <= p[i + 2] {
+                    var b = p[i]
+                    while true { set.insert(b); if b == p[i + 2] { break }; b += 1 }
+                }
+                i += 3
+            } else {
+                set.insert(p[i])
+                i += 1
+            }
+        }
+        if !sig { set.invert() }
+        return set
+    }
+
     /// For every letter 'A'...'z' (index c - 65): the bytes `%c` matches (matchClass, precomputed).
     private static let classSets: [ByteSet] = (65...122).map { cl in
         var s = ByteSet()
@@ -404,28 +459,8 @@ struct PatternStart {
                 literal = cl
                 kind = .literal
             }
-        } else if c == 91 {  // [ : the same walk as matchBracket over [pi, ep - 1]
-            let ec = ep - 1
-            var sig = true
-            var i = pi + 1
-            if p[i] == 94 { sig = false; i += 1 }
-            while i < ec {
-                if p[i] == 37 {
-                    i += 1
-                    set.formUnion(ByteSet.ofClass(p[i]))
-                    i += 1
-                } else if i + 2 < ec && p[i + 1] == 45 {
-                    if p[i] <= p[i + 2] {
-                        var b = p[i]
-                        while true { set.insert(b); if b == p[i + 2] { break }; b += 1 }
-                    }
-                    i += 3
-                } else {
-                    set.insert(p[i])
-                    i += 1
-                }
-            }
-            if !sig { set.invert() }
+        } else if c == 91 {  // [
+            set = ByteSet.ofBracket(p, pi, ep - 1)
             kind = .set
         } else {
             literal = c
