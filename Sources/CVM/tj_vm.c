@@ -51,6 +51,11 @@ int tj_num2str(double d, char *buf)
   return snprintf(buf, TJ_NUMBUF, "%.14g", d);
 }
 
+int tj_format_double(char *buf, size_t size, const char *spec, double d)
+{
+  return snprintf(buf, size, spec, d);
+}
+
 static int tj_isspace(unsigned char c)
 {
   return c == ' ' || (c >= '\t' && c <= '\r');

@@ -162,6 +162,15 @@ extension LuaVM {
     // MARK: the base library
 
     func registerBuiltins() {
+        // type()'s answers, interned once (pinned) and indexed by LuaType.
+        var typeNames: [Value] = []
+        var tag: UInt8 = 0
+        while let t = LuaType(rawValue: tag) {
+            let v = internString(t.name)
+            pinned.append(v)
+            typeNames.append(v)
+            tag += 1
+        }
         // pcall and xpcall first: their builtin ids are fixed (BuiltinID).
         registerLibrary(nil, [
             ("pcall", { vm, a in try vm.pcallNative(a, xpcall: false) }),
@@ -198,7 +207,7 @@ extension LuaVM {
             }),
             ("type", { vm, a in
                 try vm.checkAny(a, 0, "type")
-                a.base[0] = try vm.heap.string(a.base[0].typeName)
+                a.base[0] = typeNames[Int(a.base[0].kind.rawValue)]
                 return 1
             }),
             ("tostring", { vm, a in
@@ -267,7 +276,11 @@ extension LuaVM {
             ("next", { vm, a in
                 let t = try vm.checkTable(a, 0, "next")
                 do {
-                    if let (k, v) = try t.next(a[1]) {
+                    var hint = vm.nextHintTable == t ? vm.nextHintCursor : 0
+                    let r = try t.next(a[1], hint: &hint)
+                    vm.nextHintTable = t
+                    vm.nextHintCursor = hint
+                    if let (k, v) = r {
                         a.base[0] = k; a.base[1] = v
                         return 2
                     }

@@ -307,6 +307,28 @@ extension UnsafeMutablePointer where Pointee == tj_table {
         return nextEntry(from: &i)
     }
 
+    /// next(t, k) given `hint`, a guess at iterationIndex(k) (a pairs loop passes the cursor the
+    /// previous call returned, just after k): used when the slot before it holds k, else k is looked
+    /// up. Leaves the new cursor in `hint`.
+    @inline(__always) public func next(_ k: Value, hint: inout Int) throws -> (key: Value, value: Value)? {
+        var i = hint
+        if !cursorFollows(k, i) { i = try iterationIndex(k) }
+        let r = nextEntry(from: &i)
+        hint = i
+        return r
+    }
+
+    /// Is `i` the cursor just after the live key `k` (what iterationIndex(k) would return)?
+    @inline(__always) func cursorFollows(_ k: Value, _ i: Int) -> Bool {
+        if k.isNil || i <= 0 { return false }
+        let a = Int(pointee.asize)
+        if i <= a { return k.isNumber && k.number == Double(i) }
+        if !hasHash || i - a > Int(pointee.hmask) + 1 { return false }
+        var kb = k.bits
+        if k.isNumber && k.number == 0 { kb = 0 }
+        return nodes[i - a - 1].key == kb
+    }
+
     /// The cursor just after key `k` (0 for nil): array slots are 0..<asize, then nodes.
     public func iterationIndex(_ k: Value) throws -> Int {
         if k.isNil { return 0 }

@@ -110,6 +110,11 @@ public final class LuaVM {
     var oomMessage = Value.nil
     var tostringName = Value.nil
     var tostringBuiltin = Value.nil
+    /// The table the last `next` call traversed and the cursor it stopped at: a pairs loop asks for
+    /// the key just returned, so the next call can usually skip the key lookup (Table.next(_:hint:)
+    /// checks the hint; a stale one, even for a freed table, only costs the lookup).
+    var nextHintTable: TableRef? = nil
+    var nextHintCursor = 0
 
     public init(options: VMOptions = VMOptions()) {
         self.options = options

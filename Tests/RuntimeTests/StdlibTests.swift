@@ -274,4 +274,194 @@ end
 """#
         XCTAssertEqual(run(src), expected)
     }
+
+    /// Scans that skip start positions by the pattern's first class (PatternStart): literals, classes,
+    /// sets with ranges/negation/%z, leading captures, errors that must still (or must not) be raised.
+    func testPatternStartFilter() {
+        let src = #"""
+print(string.gsub("a\"b\\c\nd", '[%c"\\]', function(c) return "<" .. c:byte() .. ">" end))
+print(string.gsub("hello world", "o", "0"), string.gsub("hello", "z", "y"), string.gsub("aaa", "a", "b", 2))
+print(string.find("xx\"yy", '["\\]'), string.find("abc", "[^ab]"), string.find("abc", "%u"), string.find("aBc", "%u"))
+print(string.find("x 12 y", "%d+"), string.find("x 12 y", "(%d)(%d)"), string.find("x 12 y", "()%d()"))
+print(string.match("key=val", "(%a+)=(%a+)"), string.match("abc", "(((b)))"), string.find("a.b", "%."))
+print(string.gsub("one two  three", "(%a)(%a*)", function(a, b) return a:upper() .. b end))
+print(string.gsub("abc", "[a-b]", "%0%0"), string.gsub("a-z", "[%-z]", "_"), string.gsub("]x]", "[]]", "!"))
+print(string.find("abc", "c$"), string.find("a$c", "$c"), string.find("abc", "b", 10), string.find("", "a"))
+print(string.gsub("^a^", "^", "x"), string.gsub("x^a", "%^a", "y"), string.gsub("hello", "l+", "L"))
+for w in string.gmatch("the quick  brown fox", "%a+") do io.write(w, ",") end print()
+for a, b in string.gmatch("k1=v1;k2=v2", "(%w+)=(%w+)") do io.write(a, b, ";") end print()
+for w in string.gmatch("^a^b", "^%a") do io.write(w, ",") end print()
+for p in string.gmatch("abab", "()b") do io.write(p, ",") end print()
+print(pcall(string.gsub, "zzz", "a%", "x"), pcall(string.find, "zzz", "a(%1)"))
+print(pcall(string.gsub, "zzz", "[a", "x"), pcall(string.find, "aaa", "a)"))
+print(pcall(string.find, "xyz", "x)"), pcall(string.gsub, "aba", "b(", "x"))
+print(string.gsub("\0a\0b", "%z", "0"), string.gsub("a\0b", "[%z]", "-"), string.find("a\200b", "[\128-\255]"))
+print(string.gsub("ab12", "%W", "."), string.gsub("a b\tc", "%S+", "w"), string.find("xyz", "[xyz]+", 2))
+print(string.gsub("abc", "%a?", "-"), string.gsub("abc", "b*", "-"), string.gsub("abc", "x-", "-"))
+print(string.gsub("hello world", "%s", "", 0), string.find("hello", "l", -2), string.match("2024-01-02", "(%d+)-(%d+)"))
+local t = {} for i = 1, 40 do t[i] = "(" end
+print(pcall(string.find, "b", table.concat(t) .. "a"))
+"""#
+        let expected = #"""
+a<34>b<92>c<10>d	3
+hell0 w0rld	hello	bba	2
+3	3	nil	2	2
+3	3	3	3	3	4
+key	b	2	2
+One Two  Three	3
+aabbc	a__	!x!	2
+3	2	nil	nil
+x^a^	xy	heLo	1
+the,quick,brown,fox,
+k1v1;k2v2;
+^a,^b,
+2,4,
+true	true	nil
+false	true	nil
+true	true	axa	1
+0a0b	a-b	2	2
+ab12	w w	w	2	3
+----	-a--c-	-a-b-c-	4
+hello world	4	2024	01
+false	too many captures
+
+"""#
+        XCTAssertEqual(run(src), expected)
+    }
+
+    /// next() with the VM's cursor hint: clearing and updating during pairs, nested and interleaved
+    /// traversals, explicit next calls, bad keys, a collection between steps.
+    func testNextCursorHint() {
+        let src = #"""
+local t = {}
+for i = 1, 10 do t[i] = i end
+for i = 1, 20 do t["k" .. i] = i end
+t[0] = 0; t[-0.5] = 1; t[true] = 2
+local n, s = 0, 0
+for k, v in pairs(t) do n = n + 1; s = s + v; t[k] = nil end
+print(n, s, next(t))
+local u = {a = 1, b = 2, c = 3, d = 4, 10, 20}
+local cnt = 0
+for k1 in pairs(u) do for k2 in pairs(u) do cnt = cnt + 1 end end
+print(cnt)
+local a, b = {x = 1, y = 2, z = 3}, {p = 1, q = 2}
+local ka, kb, steps = nil, nil, 0
+repeat
+  ka = next(a, ka); kb = next(b, kb); steps = steps + 1
+until ka == nil and kb == nil
+print(steps)
+local k1 = next(u)
+local k2 = next(u, k1)
+print(next(u, k1) == k2, select('#', next(u, k2)))
+print(pcall(next, u, "nope"), pcall(next, {}, 1))
+local w = {}
+for i = 1, 100 do w["x" .. i] = i end
+local seen = 0
+for k, v in pairs(w) do seen = seen + 1; w[k] = v * 2 end
+local sum = 0 for _, v in pairs(w) do sum = sum + v end
+print(seen, sum)
+collectgarbage()
+local g = {}
+for i = 1, 50 do g["g" .. i] = i end
+local c2 = 0
+for k in pairs(g) do g[k] = nil; collectgarbage(); c2 = c2 + 1 end
+print(c2, next(g))
+"""#
+        let expected = #"""
+33	268	nil
+36
+12
+true	2
+false	false	invalid key to 'next'
+100	10100
+50	nil
+
+"""#
+        XCTAssertEqual(run(src), expected)
+    }
+
+    /// Library calls that answer without building a string: type() (pre-interned names),
+    /// gsub with no match and sub of the whole string (the subject itself), table.concat through
+    /// the heap's scratch buffer (numbers, separators, ranges, bad values).
+    func testLibraryStringShortcuts() {
+        let src = #"""
+print(type(nil), type(true), type(1), type("s"), type({}), type(print), type(coroutine.create(function() end)), type(io.stdout))
+print(pcall(type))
+print(table.concat({1, 2.5, "x", -0.0, 1e100, 2^53}, ","), table.concat({}, "x"), table.concat({"a"}, "x"))
+print(table.concat({"a", "b", "c"}, ", ", 2, 3), table.concat({"a", "b"}, "-", 3, 2), table.concat({"a", "b", "c"}, nil, 2))
+print(pcall(table.concat, {"a", {}, "c"}), pcall(table.concat, {"a", "b"}, ",", 1, 3))
+print(table.concat({1, 2, 3}, 0), table.concat({[1] = "x", [2] = "y"}, "\0"):len(), #table.concat({("ab"):rep(1000), 1/3}, ("-"):rep(100)))
+local parts = {} for i = 1, 300 do parts[i] = i % 7 == 0 and i / 7 or tostring(i) end
+local big = table.concat(parts, "; ") print(#big, big:sub(1, 20), big:sub(-12))
+print(string.gsub("hello", "z", "y"), string.gsub(12345, "9", "x"), string.gsub("", "a", "b"), string.gsub("abc", "", "-", 0))
+print(string.sub("hello", 1, -1), string.sub(42, 1), string.sub("hello", 1, 5), string.sub("hello", 0, 100), string.sub("", 1, -1))
+print(rawequal(string.sub("hello", 1), "hello"), ("x"):rep(3):sub(1, 3) == "xxx")
+"""#
+        let expected = #"""
+nil	boolean	number	string	table	function	thread	userdata
+false	bad argument #1 to '?' (value expected)
+1,2.5,x,-0,1e+100,9.007199254741e+15		a
+b, c		bc
+false	false	invalid value (nil) at index 3 in table for 'concat'
+10203	3	2116
+1354	1; 2; 3; 4; 5; 6; 1;	98; 299; 300
+hello	12345		abc	0
+hello	42	hello	hello	
+true	true
+
+"""#
+        XCTAssertEqual(run(src), expected)
+    }
+
+    /// Float conversions through tj_format_double (repeated flags: LuaJIT accepts any number; more
+    /// than 26 used to overflow the spec buffer and trap), ties, widths and precisions at their
+    /// limits; byte and find results without the results check.
+    func testFormatFloatsAndNumberResults() {
+        let src = #"""
+print(string.format("%-------------------------------------------5.1f|%+++++ 08.3e|%#g|%5.0f", 1.5, -2.25, 1, 2.5))
+print(string.format("%.14g %.14g %.14g %.14g %g %g", 0.1, 1/3, -0.0, 1e300, 0/0, -1/0))
+print(string.format("%99.99f", 1):len(), string.format("%.99f", 1e308):len(), string.format("%a %A", 1, 0.5))
+print(string.format("%.2f %.0f %.1f %.3f", 2.675, 0.5, 0.25, 1.0005), string.format("%10.4E|%-10.2G|", 12345.6789, 0.000012345))
+print(string.format("%5.1f %s %d %5.2f", 3.14159, "x", 7, -0.005), string.format("%F", 1.5))
+print(string.byte("hello", 1, -1)) print(string.byte("a"), string.byte("abc", 2, 3), string.byte("", 1), string.byte("abc", 10))
+local s = string.rep("x", 300) local t = {string.byte(s, 1, -1)} print(#t, t[1], t[300])
+print(select('#', string.byte(s, 1, 100)), select('#', string.byte(s, 1, 41)), select('#', string.byte(s, 1, 40)))
+print(string.find("abc", "b()"), string.find("hello", "l+"), string.find("a.b", ".", 1, true), string.find("key=v", "(%w+)=(%w+)"))
+"""#
+        let expected = #"""
+1.5  |-2.250e+00|1.00000|    3
+0.1 0.33333333333333 -0 1e+300 nan -inf
+101	409	0x1p+0 0X1P-1
+2.67 1 0.3 1.000	1.2346E+04|1.2E-05   |
+  3.1 x 7 -0.01	1.500000
+104	101	108	108	111
+97	98	nil
+300	120	120
+100	41	40
+2	3	2	1	5	key	v
+
+"""#
+        XCTAssertEqual(run(src), expected)
+    }
+
+    /// `*` and `+` runs counted with the class decoded once (runLength): literals, `.`, `%` classes,
+    /// sets short and past the 8-byte switch to a ByteSet, negated sets, %z, backtracking after a run.
+    func testPatternRunLengths() {
+        let src = #"""
+print(string.match("aaaaaaaaaaaaaaaaaaaab", "a*b"), string.match("   \t\n  x", "^[ \t\r\n]*()"), string.match("abcdefghijklmnop123", "[a-p]*"))
+print(string.match('msg="hello world, this is long"', 'msg="([^"]*)"'), string.match("1234567890123x", "%d*"), string.match("....x", "%.*"))
+print(string.match("xxxxxxxxxxxxxxxx", "[x]*x"), string.match("abababababababab!", "[ab]+!"), string.match("", "[%a]*"), string.match("AAAAAAAAAAbbbb", "%u*()"))
+print(string.match("\0\0\0\0\0\0\0\0\0\0a", "%z*()"), string.match("zzzzzzzzzzzzzz", "[^a]*"), string.find("hello there", "[%s]*t"))
+print(string.gsub("one  two   three    four", "%s+", " "), string.match("aaaaaaaaaaaaaaaaaaaaaaaaa", "a*a*a*a"), string.match(string.rep("ab", 20), "[%a]*b"))
+"""#
+        let expected = #"""
+aaaaaaaaaaaaaaaaaaaab	8	abcdefghijklmnop
+hello world, this is long	1234567890123	....
+xxxxxxxxxxxxxxxx	abababababababab!		11
+11	zzzzzzzzzzzzzz	6	7
+one two three four	aaaaaaaaaaaaaaaaaaaaaaaaa	abababababababababababababababababababab
+
+"""#
+        XCTAssertEqual(run(src), expected)
+    }
 }

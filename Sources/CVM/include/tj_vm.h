@@ -266,6 +266,10 @@ uint64_t tj_random_seed(void);
 #define TJ_NUMBUF 32
 int tj_num2str(double d, char *buf);
 
+/* snprintf(buf, size, spec, d) for a spec with one double conversion (string.format's float
+** specs; Swift's withVaList allocates per call). */
+int tj_format_double(char *buf, size_t size, const char *spec, double d);
+
 /* Lua 5.1 string -> number (luaO_str2d, as LuaJIT accepts it): optional whitespace, a decimal or
 ** hexadecimal ("0x") number as strtod reads it, optional whitespace, nothing else; len bytes at s
 ** (an embedded NUL fails). Returns 1 and stores *out on success, 0 otherwise. */

@@ -192,14 +192,43 @@ struct LuaMatcher {
     }
 
     mutating func maxExpand(_ si: Int, _ pi: Int, _ ep: Int) throws -> Int {
-        var i = 0
-        while si + i < sLen && singleMatch(s[si + i], pi, ep) { i += 1 }
+        var i = runLength(si, pi, ep)
         while i >= 0 {
             let r = try match(si + i, ep + 1)
             if r != -1 { return r }
             i -= 1
         }
         return -1
+    }
+
+    /// How many bytes from `si` on match the single-character class [pi, ep): singleMatch in a
+    /// loop, with the class decoded once (`.` the rest, a literal by compares, a `%` class or a set
+    /// run long enough by a ByteSet).
+    @inline(__always) func runLength(_ si: Int, _ pi: Int, _ ep: Int) -> Int {
+        let limit = sLen - si
+        if limit <= 0 { return 0 }
+        var i = 0
+        switch p[pi] {
+        case 46:  // .
+            return limit
+        case 37:  // %
+            let cl = p[pi + 1]
+            let set = ByteSet.ofClass(cl)
+            while i < limit && set.contains(s[si + i]) { i += 1 }
+        case 91:  // [ : short runs test the set as written; past 8 bytes it pays to build it
+            while i < limit && matchBracket(s[si + i], pi, ep - 1) {
+                i += 1
+                if i == 8 {
+                    let set = ByteSet.ofBracket(p, pi, ep - 1)
+                    while i < limit && set.contains(s[si + i]) { i += 1 }
+                    break
+                }
+            }
+        default:
+            let c = p[pi]
+            while i < limit && s[si + i] == c { i += 1 }
+        }
+        return i
     }
 
     mutating func minExpand(_ sInit: Int, _ pi: Int, _ ep: Int) throws -> Int {
@@ -304,4 +333,154 @@ func plainFind(_ hay: UnsafePointer<UInt8>, _ hayLen: Int, _ needle: UnsafePoint
         i = idx + 1
     }
     return -1
+}
+
+// MARK: start filter
+
+/// A set of bytes (256 bits).
+struct ByteSet {
+    var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
+
+    @inline(__always) func contains(_ c: UInt8) -> Bool {
+        let w: UInt64
+        switch c >> 6 {
+        case 0: w = w0
+        case 1: w = w1
+        case 2: w = w2
+        default: w = w3
+        }
+        return (w >> UInt64(c & 63)) & 1 != 0
+    }
+
+    mutating func insert(_ c: UInt8) {
+        let bit: UInt64 = 1 << UInt64(c & 63)
+        switch c >> 6 {
+        case 0: w0 |= bit
+        case 1: w1 |= bit
+        case 2: w2 |= bit
+        default: w3 |= bit
+        }
+    }
+
+    mutating func formUnion(_ o: ByteSet) { w0 |= o.w0; w1 |= o.w1; w2 |= o.w2; w3 |= o.w3 }
+    mutating func invert() { w0 = ~w0; w1 = ~w1; w2 = ~w2; w3 = ~w3 }
+
+    /// The bytes `%cl` matches (for a class letter), or just `cl` (any other byte).
+    static func ofClass(_ cl: UInt8) -> ByteSet {
+        let l = cl | 32
+        if l >= 97 && l <= 122 { return classSets[Int(cl &- 65)] }
+        var s = ByteSet()
+        s.insert(cl)
+        return s
+    }
+
+    /// The bytes the set p[pi] == '[' ... p[ec] == ']' matches: the same walk as matchBracket.
+    static func ofBracket(_ p: UnsafePointer<UInt8>, _ pi: Int, _ ec: Int) -> ByteSet {
+        var set = ByteSet()
+        var sig = true
+        var i = pi + 1
+        if p[i] == 94 { sig = false; i += 1 }
+        while i < ec {
+            if p[i] == 37 {
+                i += 1
+                set.formUnion(ByteSet.ofClass(p[i]))
+                i += 1
+            } else if i + 2 < ec && p[i + 1] == 45 {
+                if p[i] <= p[i + 2] {
+                    var b = p[i]
+                    while true { set.insert(b); if b == p[i + 2] { break }; b += 1 }
+                }
+                i += 3
+            } else {
+                set.insert(p[i])
+                i += 1
+            }
+        }
+        if !sig { set.invert() }
+        return set
+    }
+
+    /// For every letter 'A'...'z' (index c - 65): the bytes `%c` matches (matchClass, precomputed).
+    private static let classSets: [ByteSet] = (65...122).map { cl in
+        var s = ByteSet()
+        for c in 0...255 where LuaMatcher.matchClass(UInt8(c), UInt8(cl)) { s.insert(UInt8(c)) }
+        return s
+    }
+}
+
+/// Where a match of a pattern can begin, worked out once per find/match/gmatch/gsub call so the
+/// scan over start positions skips, without entering the matcher, every position where the
+/// pattern's first single-character class fails.
+///
+/// It only applies when that class must consume a byte: it is not followed by `?`, `*` or `-`, and
+/// only captures `(`, `()` precede it (they consume nothing). At a skipped position `match` would
+/// have returned -1 from its first step without reaching anything that could throw, so skipping
+/// changes no result and no error. Patterns starting otherwise (`%b`, `%f`, back-references, `$`,
+/// `.`, malformed classes) get no filter and are scanned position by position as before.
+struct PatternStart {
+    enum Kind { case none, literal, set }
+    var kind = Kind.none
+    var literal: UInt8 = 0
+    var set = ByteSet()
+
+    /// No filter (anchored patterns: there is only one start position).
+    init() {}
+
+    /// `p` is the pattern after any `^` anchor.
+    init(_ p: UnsafePointer<UInt8>, _ pLen: Int) {
+        var pi = 0
+        var opens = 0
+        while pi < pLen && p[pi] == 40 {  // (
+            opens += 1
+            pi += (pi + 1 < pLen && p[pi + 1] == 41) ? 2 : 1
+        }
+        // Past 31 leading captures the matcher may throw "too many captures": keep its scan.
+        if opens >= PatternLimits.maxCaptures - 1 || pi >= pLen { return }
+        let c = p[pi]
+        if c == 41 || c == 46 || (c == 36 && pi + 1 == pLen) { return }  // ) . $(at end)
+        if c == 37 {  // %
+            if pi + 1 >= pLen { return }
+            let n = p[pi + 1]
+            if n == 98 || n == 102 || luaIsDigit(n) { return }  // %b %f %1
+        }
+        let m = LuaMatcher(s: p, sLen: 0, p: p, pLen: pLen, caps: UnsafeMutablePointer(bitPattern: 8)!)
+        guard let ep = try? m.classEnd(pi) else { return }
+        if ep < pLen {
+            let q = p[ep]
+            if q == 63 || q == 42 || q == 45 { return }  // ? * -
+        }
+        if c == 37 {
+            let cl = p[pi + 1]
+            let l = cl | 32
+            if l >= 97 && l <= 122 {
+                set = ByteSet.ofClass(cl)
+                kind = .set
+            } else {
+                literal = cl
+                kind = .literal
+            }
+        } else if c == 91 {  // [
+            set = ByteSet.ofBracket(p, pi, ep - 1)
+            kind = .set
+        } else {
+            literal = c
+            kind = .literal
+        }
+    }
+
+    /// The first position in [i, n) where a match can begin, or n if there is none.
+    @inline(__always) func next(_ s: UnsafePointer<UInt8>, _ i: Int, _ n: Int) -> Int {
+        if i >= n { return n }
+        switch kind {
+        case .none:
+            return i
+        case .literal:
+            guard let q = memchr(s + i, Int32(literal), n - i) else { return n }
+            return UnsafePointer<UInt8>(q.assumingMemoryBound(to: UInt8.self)) - s
+        case .set:
+            var j = i
+            while j < n && !set.contains(s[j]) { j += 1 }
+            return j
+        }
+    }
 }

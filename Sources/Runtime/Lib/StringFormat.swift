@@ -10,12 +10,42 @@
 //   s          tostring (with __tostring), precision truncates, width pads; any length, any bytes
 //   q          a Lua-readable quoted string (control bytes as \ddd-style escapes)
 //   %          a percent sign
-// Numbers go through vsnprintf into a stack buffer (every spec is at most 99 wide and 99 precise,
+// Numbers go through snprintf (tj_format_double) into a stack buffer (every spec is at most 99 wide and 99 precise,
 // so 512 bytes always suffice).
 import CVM
 import Glibc
 
 extension LuaVM {
+    /// Appends d formatted by the C spec: f[0] == '%', flags f[1 ..< flagsEnd] (repeats dropped: the
+    /// flags are a set, and LuaJIT accepts any number), width/precision f[flagsEnd ..< specEnd], then
+    /// conv. At most 512 bytes come out (widths and precisions are at most 99).
+    private func formatDouble(_ out: inout ByteBuffer, _ d: Double, _ f: UnsafePointer<UInt8>, _ flagsEnd: Int,
+                              _ specEnd: Int, _ conv: UInt8) -> Int {
+        // One stack block: [0, 32) the NUL-terminated spec (at most 1 + 5 + 6 + 2 bytes), [32, 544)
+        // the output.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 544) { block in
+            let spec = block.baseAddress!
+            spec[0] = 37
+            var k = 1
+            var q = 1
+            while q < flagsEnd {
+                var seen = false
+                var r = 1
+                while r < k { if spec[r] == f[q] { seen = true }; r += 1 }
+                if !seen { spec[k] = f[q]; k += 1 }
+                q += 1
+            }
+            while q < specEnd { spec[k] = f[q]; k += 1; q += 1 }
+            spec[k] = conv; spec[k + 1] = 0
+            let buf = spec + 32
+            let len = Int(spec.withMemoryRebound(to: CChar.self, capacity: 32) { sp in
+                buf.withMemoryRebound(to: CChar.self, capacity: 512) { tj_format_double($0, 512, sp, d) }
+            })
+            out.append(buf, len)
+            return len
+        }
+    }
+
     func stringFormat(_ a: NativeArgs) throws -> Int {
         let fmtS = try libString(a, 0)
         let f = fmtS.bytePtr
@@ -24,8 +54,6 @@ extension LuaVM {
         defer { out.free() }
         var arg = 0
         var i = 0
-        var spec: [CChar] = []  // allocated on the first float conversion
-        var tmp: [CChar] = []
         while i < n {
             let c = f[i]
             if c != 37 { out.append(c); i += 1; continue }
@@ -79,26 +107,14 @@ extension LuaVM {
                               nflags: flagsEnd - specStart - 1, width: width, precision: precision)
             case 101, 69, 102, 70, 103, 71, 97, 65:  // e E f F g G a A
                 var d = try formatNumber(a, arg)
-                if spec.isEmpty {
-                    spec = [CChar](repeating: 0, count: 32)
-                    tmp = [CChar](repeating: 0, count: 512)
-                }
-                // The C spec, e.g. "%-05.2f".
-                var k = 0
-                var q = specStart
-                while q < j { spec[k] = CChar(bitPattern: f[q]); k += 1; q += 1 }
                 var tie = false
                 if d.isNaN { d = Double.nan } else { tie = formatIsTie(d, conv: conv, precision: precision) }
-                spec[k] = CChar(bitPattern: conv); spec[k + 1] = 0
                 // glibc's printf rounds in the current rounding mode: for an exact tie, rounding
                 // toward the sign's infinity is rounding away from zero, as LuaJIT does.
                 let savedMode = tie ? fegetround() : 0
                 if tie { fesetround(d < 0 ? FE_DOWNWARD : FE_UPWARD) }
-                let len = withVaList([d]) { vsnprintf(&tmp, 512, spec, $0) }
+                _ = formatDouble(&out, d, f + specStart, flagsEnd - specStart, j - specStart, conv)
                 if tie { fesetround(savedMode) }
-                tmp.withUnsafeBufferPointer { b in
-                    b.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: 512) { out.append($0, Int(len)) }
-                }
             case 99:  // c
                 let ch = UInt8(truncatingIfNeeded: luaNumToInt32(try formatNumber(a, arg)))
                 var one = ch

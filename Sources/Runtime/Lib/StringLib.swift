@@ -38,6 +38,7 @@ extension LuaVM {
                 if i < 1 { i = 1 }
                 if j > l { j = l }
                 if i > j { a.base[0] = try vm.libEmptyString(); return 1 }
+                if i == 1 && j == l { a.base[0] = Value(s); return 1 }  // the whole string: itself
                 a.base[0] = try vm.libStringValue(s.bytePtr + (i - 1), j - i + 1)
                 return 1
             }),
@@ -65,7 +66,9 @@ extension LuaVM {
                 if j > l { j = l }
                 if i > j { return 0 }
                 let n = j - i + 1
-                try vm.ensureResults(a, n)
+                // Numbers need no GC rooting, and callNative keeps 40 slots past the arguments
+                // in the stack: only longer results need the stack checked and the top raised.
+                if n > 40 { try vm.ensureResults(a, n) }
                 let src = s.bytePtr + (i - 1)
                 var k = 0
                 while k < n { a.base[k] = Value(Double(src[k])); k += 1 }
@@ -156,15 +159,20 @@ extension LuaVM {
         return try withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * PatternLimits.maxCaptures) { caps in
             let anchor = lp > 0 && pp[0] == 94
             var m = LuaMatcher(s: sp, sLen: ls, p: pp + (anchor ? 1 : 0), pLen: lp - (anchor ? 1 : 0), caps: caps.baseAddress!)
+            let first = anchor ? PatternStart() : PatternStart(m.p, m.pLen)
             var s1 = start
             do {
                 while true {
+                    if first.kind != .none {
+                        s1 = first.next(sp, s1, ls)
+                        if s1 >= ls { break }
+                    }
                     m.level = 0
                     let e = try m.match(s1, 0)
                     if e != -1 {
                         if find {
                             let nc = m.level
-                            try ensureResults(a, nc + 2)
+                            if nc > 0 { try ensureResults(a, nc + 2) }  // two numbers fit (see byte)
                             a.base[0] = Value(Double(s1 + 1))
                             a.base[1] = Value(Double(e))
                             var i = 0
@@ -196,8 +204,13 @@ extension LuaVM {
         var src = Int(uv[2].number)
         return try withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * PatternLimits.maxCaptures) { caps in
             var m = LuaMatcher(s: s.bytePtr, sLen: ls, p: p.bytePtr, pLen: p.count, caps: caps.baseAddress!)
+            let first = PatternStart(m.p, m.pLen)
             do {
                 while src <= ls {
+                    if first.kind != .none {
+                        src = first.next(m.s, src, ls)
+                        if src >= ls { break }
+                    }
                     m.level = 0
                     let e = try m.match(src, 0)
                     if e != -1 {
@@ -236,10 +249,18 @@ extension LuaVM {
         let count: Int = try withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * PatternLimits.maxCaptures) { caps in
             let anchor = lp > 0 && pp[0] == 94
             var m = LuaMatcher(s: sp, sLen: ls, p: pp + (anchor ? 1 : 0), pLen: lp - (anchor ? 1 : 0), caps: caps.baseAddress!)
+            let first = anchor ? PatternStart() : PatternStart(m.p, m.pLen)
             var si = 0
             var n = 0
             do {
                 while n < maxN {
+                    if first.kind != .none {
+                        // Copy the stretch where no match can begin in one go.
+                        let j = first.next(sp, si, ls)
+                        out.append(sp + si, j - si)
+                        si = j
+                        if si >= ls { break }
+                    }
                     m.level = 0
                     let e = try m.match(si, 0)
                     if e != -1 {
@@ -262,7 +283,8 @@ extension LuaVM {
             if si < ls { out.append(sp + si, ls - si) }
             return n
         }
-        a.base[0] = try libStringValue(out.p, out.count)
+        // No replacement: the result has the subject's bytes, so it is the subject (interned).
+        a.base[0] = count == 0 ? Value(s) : try libStringValue(out.p, out.count)
         a.base[1] = Value(Double(count))
         return 2
     }

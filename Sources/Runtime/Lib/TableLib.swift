@@ -112,32 +112,43 @@ extension LuaVM {
         let sep = try libOptString(a, 1)
         let i = try libOptInt(a, 2, 1)
         let j = a[3].isNil ? t.length() : try libInt(a, 3)
-        var b = ByteBuffer(capacity: 64)
-        defer { b.free() }
-        if i <= j {
-            var k = i
-            while true {
-                let v = t.get(int: k)
-                if v.isString {
-                    b.append(v.string)
-                } else if v.isNumber {
-                    var tmp = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-                    let n = withUnsafeMutableBytes(of: &tmp) { raw -> Int in
-                        let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                        let n = NumberText.format(v.number, into: p)
-                        b.append(p, n)
-                        return n
-                    }
-                    _ = n
-                } else {
-                    throw runtimeError("invalid value (\(v.typeName)) at index \(k) in table for 'concat'", ci: nil)
-                }
-                if k == j { break }
-                if let sep { b.append(sep.bytePtr, sep.count) }
-                k += 1
+        if i > j { a.base[0] = try libEmptyString(); return 1 }
+        // Pass 1: check the values (the first bad one raises, as before) and bound the length
+        // (a number takes at most TJ_NUMBUF bytes); pass 2 copies into the heap's scratch buffer
+        // (safe: raw gets call no Lua code that could reuse it).
+        let sl = sep?.count ?? 0
+        var total = 0
+        var k = i
+        while true {
+            let v = t.get(int: k)
+            if v.isString {
+                total += v.string.count
+            } else if v.isNumber {
+                total += Int(TJ_NUMBUF)
+            } else {
+                throw runtimeError("invalid value (\(v.typeName)) at index \(k) in table for 'concat'", ci: nil)
             }
+            if k == j { break }
+            total += sl
+            k += 1
         }
-        a.base[0] = try libStringValue(b.p, b.count)
+        let buf = heap.scratch(total)
+        var n = 0
+        k = i
+        while true {
+            let v = t.get(int: k)
+            if v.isString {
+                let s = v.string
+                memcpy(buf + n, s.bytes, s.count)
+                n += s.count
+            } else {
+                n += NumberText.format(v.number, into: buf + n)
+            }
+            if k == j { break }
+            if let sep { memcpy(buf + n, sep.bytes, sl); n += sl }
+            k += 1
+        }
+        a.base[0] = try libStringValue(buf, n)
         return 1
     }
 
