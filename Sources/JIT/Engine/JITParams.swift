@@ -37,8 +37,11 @@ public struct JITParams: Sendable, Equatable {
     /// Counter and sample hotness: fewest IR instructions of a function trace that hands back to
     /// the interpreter (`return`, `tail call`, `-> interpreter`); shorter ones abort.
     public var minfuncins = 40
-    /// Exits of one guard before a side trace is recorded from it.
+    /// Counter and eager hotness: exits of one guard before a side trace is recorded from it.
     public var hotexit = 10
+    /// Sampling mode: sampled exit events of one guard (each counts once, after decay) before a side
+    /// trace is recorded from it.
+    public var hotexitsamples = 2
     /// Longest trace, in IR instructions.
     public var maxrecord = 4000
     /// Most snapshots per trace.
@@ -124,7 +127,8 @@ public struct JITParams: Sendable, Equatable {
         int("hotcall", \.hotcall, min: 1, "counter mode: calls of a function before its entry is hot"),
         int("hotfuncsamples", \.hotfuncsamples, min: 1, "sample mode: samples in a function outside its loops (after decay) before its entry is hot"),
         int("minfuncins", \.minfuncins, "counter/sample mode: fewest IR instructions of a function trace that ends in the interpreter (shorter ones abort)"),
-        int("hotexit", \.hotexit, min: 1, "exits through one guard before a side trace is recorded from it"),
+        int("hotexit", \.hotexit, min: 1, "counter/eager mode: exits through one guard before a side trace is recorded from it"),
+        int("hotexitsamples", \.hotexitsamples, min: 2, "sample mode: sampled takings of one exit (one credit each, after decay) before it grows a side trace"),
         int("maxrecord", \.maxrecord, min: 10, "longest trace, in IR instructions"),
         int("maxsnap", \.maxsnap, min: 2, "most snapshots in one trace"),
         int("maxinline", \.maxinline, "deepest inlined Lua call inside a trace"),
