@@ -210,12 +210,18 @@ public final class SampledLoopHeat {
     /// `sampleHz`: the sampler's rate (the length of one period); `loopMap(protoId)` gives a
     /// prototype's loop map, or nil while it is unknown (asked again later: a prototype becomes
     /// known when the interpreter first reaches one of its loops or calls it from Lua).
+    /// Sampling periods per half-life of exit credit (0: exit credit never decays).
+    public let exitHalfLifePeriods: Int
+
+    /// `exitHalfLifeMilliseconds`: the half-life of exit credit (nil: the loops'; 0: none).
     public init(threshold: Int, sampleHz: Int, halfLifeMilliseconds: Int, functionThreshold: Int = 0,
-                exitThreshold: Int = 0, loopMap: @escaping (UInt32) -> LoopMap?) {
+                exitThreshold: Int = 0, exitHalfLifeMilliseconds: Int? = nil, loopMap: @escaping (UInt32) -> LoopMap?) {
         self.threshold = max(threshold, 1)
         self.functionThreshold = max(functionThreshold, 0)
         self.exitThreshold = max(exitThreshold, 0)
         self.halfLifePeriods = max(1, max(sampleHz, 1) * max(halfLifeMilliseconds, 1) / 1000)
+        let exitMs = exitHalfLifeMilliseconds ?? halfLifeMilliseconds
+        self.exitHalfLifePeriods = exitMs <= 0 ? 0 : max(1, max(sampleHz, 1) * exitMs / 1000)
         self.loopMap = loopMap
     }
 
@@ -231,13 +237,17 @@ public final class SampledLoopHeat {
     /// The current credit of a side exit (after decay), for tests.
     public func credit(ofExit id: ExitID) -> Int {
         guard let h = exitHeat[id] else { return 0 }
-        return decayed(h.credit, since: h.epoch)
+        return decayed(h.credit, since: h.epoch, exitHalfLifePeriods)
     }
 
-    @inline(__always) private func decayed(_ credit: Int, since epoch: Int) -> Int {
-        let shift = clock / halfLifePeriods - epoch
+    @inline(__always) private func decayed(_ credit: Int, since epoch: Int, _ periods: Int? = nil) -> Int {
+        let p = periods ?? halfLifePeriods
+        if p == 0 { return credit }
+        let shift = clock / p - epoch
         return shift >= Int.bitWidth - 1 ? 0 : credit >> shift
     }
+
+    private var exitEpoch: Int { exitHalfLifePeriods == 0 ? 0 : clock / exitHalfLifePeriods }
 
     /// Credits one sample; returns the loop reported hot because of it, if any.
     @discardableResult
@@ -284,11 +294,11 @@ public final class SampledLoopHeat {
         exitEvents &+= 1
         let c = credit(ofExit: id) + 1
         if c >= exitThreshold {
-            exitHeat[id] = (0, clock / halfLifePeriods)
+            exitHeat[id] = (0, exitEpoch)
             exitReports &+= 1
             onHotExit?(id)
         } else {
-            exitHeat[id] = (c, clock / halfLifePeriods)
+            exitHeat[id] = (c, exitEpoch)
         }
     }
 

@@ -8,7 +8,8 @@
 // the engine publishes the last exit it restored (`tj_vm_state.last_exit`) until a trace is
 // entered again, the heat credits each sampled exit event once (`hotexitsamples`), and a hot exit
 // is marked with `JITEngine.markExitHot` (thread-safe: the engine applies the mark at its next
-// exit and records a side trace from that exit when it is taken next).
+// exit and records a side trace from that exit when it is taken next, once it has been taken
+// `hotexit` times).
 import Foundation
 import JIT
 import Profiler
@@ -27,7 +28,8 @@ public final class SampleHotness {
         // coroutine resume) would take Swift's slow refcount path: coroutines.lua ran 2x slower.
         heat = SampledLoopHeat(threshold: p.hotsamples, sampleHz: sampleHz, halfLifeMilliseconds: p.decayms,
                                functionThreshold: p.functraces ? p.hotfuncsamples : 0,
-                               exitThreshold: p.hotexitsamples) { id in
+                               exitThreshold: p.sampledExits ? p.hotexitsamples : 0,
+                               exitHalfLifeMilliseconds: p.exitdecayms) { id in
             engine.prototype(id: id).map { LoopMap(code: $0.code) }
         }
         heat.onHot = { id, pc in engine.markHot(protoID: id.proto, pc: pc) }

@@ -218,11 +218,14 @@ final class JITHotnessTests: XCTestCase {
     }
 
     /// A loop that leaves its trace once and is followed by a long interpretation (no trace is
-    /// entered meanwhile: recursion, with function traces off) must not make that exit hot, though
-    /// every sample of that time carries it: one exit event earns one credit. The loop then runs
-    /// once more, so a wrong mark would show as a side trace.
+    /// entered meanwhile: recursion, with function traces off) must not grow a side trace from
+    /// that exit, though every sample of that time carries it. Two rules each keep it cold: one
+    /// exit event earns one credit (with `hotexitsamples` 2 it never gets hot), and an exit must
+    /// also have been taken `hotexit` times (with `hotexitsamples` 1 the sampler marks it, but
+    /// two takings are not ten). The loop runs once more after, so a wrong mark would show as a
+    /// side trace.
     func testOneTimeLoopExitFollowedByLongInterpretationMakesNoSideTrace() throws {
-        let r = runSampled("""
+        let src = """
             local s, rounds = 0, 0
             local function work(n) for i = 1, n do s = (s + i * 3) % 1000003 end end
             while jit_traces() == 0 and rounds < 2000 do work(20000) rounds = rounds + 1 end
@@ -230,16 +233,49 @@ final class JITHotnessTests: XCTestCase {
             local f = fib(27)
             work(10)
             assert(f == 196418)
-            """, ["functraces=0"])
+            """
+        for n in [2, 1] {
+            let r = runSampled(src, ["functraces=0", "hotexitsamples=\(n)", "hotexit=10"])
+            XCTAssertTrue(r.sampled, "the sampler did not start")
+            XCTAssertEqual(r.status, 0)
+            XCTAssertGreaterThan(r.engine.stats.tracesMade, 0, "the loop got no trace")
+            XCTAssertGreaterThan(r.engine.stats.exits, 0)
+            // the interpretation after the exit was sampled many times over the threshold...
+            XCTAssertGreaterThan(r.heat.exitWeight, 8, "too few samples after the exit")
+            // ...and still made nothing hot enough for a side trace
+            if n == 2 {
+                XCTAssertEqual(r.heat.exitReports, 0, "\(r.log)")
+                XCTAssertEqual(r.engine.stats.exitsHotBySamples, 0, "\(r.log)")
+            } else {
+                XCTAssertGreaterThan(r.heat.exitReports, 0, "one sampled event is hot at 1: the count must hold it back")
+            }
+            XCTAssertEqual(r.engine.stats.sideTraces, 0, "hotexitsamples=\(n): \(r.log)")
+            XCTAssertFalse(r.log.contains { $0.contains(" (1/") }, "\(r.log)")
+        }
+    }
+
+    /// `hotexitsamples=0` keeps sample hotness for loops but counts exits (`hotexit`), as before
+    /// exits were sampled: no exit event is published or credited, and side traces still grow.
+    func testHotExitSamplesZeroCountsExitsUnderSampleHotness() throws {
+        let r = runSampled("""
+            local s, rounds = 0, 0
+            while jit_sides() == 0 and rounds < 2000 do
+              for i = 1, 20000 do
+                if i % 4 == 0 then s = s + i else s = s - 1 end
+              end
+              rounds = rounds + 1
+            end
+            """, ["hotexitsamples=0", "hotexit=5"])
         XCTAssertTrue(r.sampled, "the sampler did not start")
         XCTAssertEqual(r.status, 0)
-        XCTAssertGreaterThan(r.engine.stats.tracesMade, 0, "the loop got no trace")
-        XCTAssertGreaterThan(r.engine.stats.exits, 0)
-        // the interpretation after the exit was sampled many times over the threshold...
-        XCTAssertGreaterThan(r.heat.exitWeight, 4 * r.engine.params.hotexitsamples, "too few samples after the exit")
-        // ...and still made nothing hot
-        XCTAssertEqual(r.heat.exitReports, 0, "\(r.log)")
-        XCTAssertEqual(r.engine.stats.exitsHotBySamples, 0, "\(r.log)")
-        XCTAssertEqual(r.engine.stats.sideTraces, 0, "\(r.log)")
+        XCTAssertGreaterThan(r.engine.stats.sideTraces, 0, "\(r.log)")
+        XCTAssertEqual(r.engine.stats.exitsHotBySamples, 0)
+        XCTAssertEqual(r.heat.exitEvents, 0)
+        XCTAssertEqual(r.heat.exitWeight, 0)
+        XCTAssertEqual(r.engine.exitSeq, 0)
+        var p = JITParams()
+        XCTAssertThrowsError(try p.set("hotexitsamples=-1"))
+        XCTAssertNoThrow(try p.set("hotexitsamples=3"))
+        XCTAssertEqual(p.hotexitsamples, 3)
     }
 }

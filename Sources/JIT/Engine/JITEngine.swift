@@ -121,7 +121,7 @@ public final class JITEngine: LoopHook, RecordHook {
     var pendingHotExits: [(epoch: UInt32, trace: Int, snap: Int)] = []
     let hotExitsPending = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
     /// Exit events published so far (`tj_vm_state.last_exit`'s sequence number).
-    @exclusivity(unchecked) var exitSeq: UInt64 = 0
+    @exclusivity(unchecked) public private(set) var exitSeq: UInt64 = 0
 
     public init(vm: LuaVM, params: JITParams) {
         self.vm = vm
@@ -627,7 +627,7 @@ public final class JITEngine: LoopHook, RecordHook {
                 }
                 base = code.exitBase ?? base
                 lastExitMultres = t.snapshots[snap].multresTop != nil
-                if case .exit = result, params.hotness == .sample { publishExit(t, snap) }
+                if case .exit = result, params.sampledExits { publishExit(t, snap) }
                 do {
                     try ExitRestore.restore(vm, t, snap: snap, base: base, slotsWritten: code.exitSlotsWritten) {
                         code.exitValue($0)
@@ -657,7 +657,7 @@ public final class JITEngine: LoopHook, RecordHook {
             }
             base = irInterp.exitBase ?? base
             lastExitMultres = t.snapshots[snap].multresTop != nil
-            if case .exit = result, params.hotness == .sample { publishExit(t, snap) }
+            if case .exit = result, params.sampledExits { publishExit(t, snap) }
             do {
                 try ExitRestore.restore(vm, t, snap: snap, base: base) { self.irInterp.value($0, in: t) }
             } catch {
@@ -682,12 +682,12 @@ public final class JITEngine: LoopHook, RecordHook {
         // trace would exit at the same check).
         if isGCExit(t, snap) && !lastExitMultres { vm.heap.checkGC() }
         t.snapshots[snap].exitCount += 1
-        let sampled = params.hotness == .sample
+        let sampled = params.sampledExits
         if sampled && hotExitsPending.pointee != 0 { applyHotExitMarks() }
         let s = t.snapshots[snap]
         if let side = s.sideTrace, let st = trace(side) { return st }
-        // Hot: marked by the sampler (sample hotness), or `hotexit` takings (counter, eager).
-        if (sampled ? s.hotBySamples : s.exitCount >= params.hotexit) && s.sideAborts < params.tryside
+        // Hot: taken `hotexit` times and, under sample hotness, marked by the sampler.
+        if (!sampled || s.hotBySamples) && s.exitCount >= params.hotexit && s.sideAborts < params.tryside
             && recorder == nil && sideCount(of: t) < params.maxside && !isGCExit(t, snap) {
             t.snapshots[snap].hotBySamples = false     // used up: the sampler marks it again if it stays hot
             let nf = vm.jitCurrentFrame()
