@@ -238,6 +238,17 @@ final class HotnessTests: XCTestCase {
         }
         XCTAssertEqual(hot.count, 5)
         XCTAssertEqual(hot.first, ExitID(epoch: 5, trace: 1, snap: 3))
+        // exit credit with its own half-life: 0 never decays, so two takings far apart add up
+        let keep = SampledLoopHeat(threshold: 2, sampleHz: 1000, halfLifeMilliseconds: 50, exitThreshold: 2,
+                                   exitHalfLifeMilliseconds: 0) { _ in LoopMap(code: HotnessTests.code()) }
+        XCTAssertEqual(keep.exitHalfLifePeriods, 0)
+        var kept = 0
+        keep.onHotExit = { _ in kept += 1 }
+        keep.observe(exitSample(1, 3, seq: 1))
+        keep.observe(RawSample(state: UInt32(TJ_VMSTATE_TRACE), lua: []), weight: 100_000)
+        XCTAssertEqual(keep.credit(ofExit: ExitID(epoch: 5, trace: 1, snap: 3)), 1)
+        keep.observe(exitSample(1, 3, seq: 2))
+        XCTAssertEqual(kept, 1)
         let off = SampledLoopHeat(threshold: 2, sampleHz: 1000, halfLifeMilliseconds: 50) { _ in LoopMap(code: HotnessTests.code()) }
         off.onHotExit = { _ in XCTFail("exits are off") }
         for seq in UInt64(1)..<UInt64(10) { off.observe(exitSample(1, 3, seq: seq)) }
