@@ -146,11 +146,13 @@ int tj_walk_lua_frames(const tj_vmstate_t *vm, const tj_frame_layout *layout, tj
   int n = 0;
   s->n_lua = 0;
   s->code_epoch = 0;
+  s->last_exit = 0;
   if (!vm) return 0;
   uint32_t tag = vm->tag;
   s->state = tag;
   s->aux = tag == TJ_VMSTATE_TRACE ? vm->trace : tag == TJ_VMSTATE_LIBRARY ? vm->libfunc : 0;
   s->code_epoch = vm->code_epoch;
+  s->last_exit = vm->last_exit;
   if (max > TJ_MAX_LUA_FRAMES) max = TJ_MAX_LUA_FRAMES;
   if (max <= 0) return 0;
   const tj_proto *running = vm->proto;

@@ -72,6 +72,34 @@ public struct LoopID: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "proto#\(proto)@\(header)" }
 }
 
+/// A side exit as sample hotness names it: the snapshot `snap` of trace `trace` in the JIT's code
+/// generation `epoch` (`tj_vm_state.code_epoch`; trace ids are reused after a flush, so a mark
+/// from another generation names nothing).
+public struct ExitID: Hashable, Sendable, CustomStringConvertible {
+    public var epoch: UInt32
+    public var trace: Int
+    public var snap: Int
+    public init(epoch: UInt32, trace: Int, snap: Int) {
+        self.epoch = epoch
+        self.trace = trace
+        self.snap = snap
+    }
+    public var description: String { "exit \(trace)/\(snap)@\(epoch)" }
+
+    /// `tj_vm_state.last_exit` for the `seq`th exit event through (trace, snap) (`tj_exit_pack`;
+    /// 0 when they do not fit: such an exit is never credited).
+    public static func pack(trace: Int, snap: Int, seq: UInt64) -> UInt64 {
+        tj_exit_pack(Int64(trace), Int64(snap), seq)
+    }
+
+    /// The exit a packed `last_exit` names (nil for 0).
+    public static func unpack(_ v: UInt64, epoch: UInt32) -> ExitID? {
+        let t = tj_exit_trace(v)
+        guard t != 0 else { return nil }
+        return ExitID(epoch: epoch, trace: Int(t), snap: Int(tj_exit_snap(v)))
+    }
+}
+
 /// Credits samples to loops; reports each loop once when its credit reaches `threshold`.
 /// Not thread-safe: feed it from one thread (the sampler's drain thread, or a test).
 public final class HotLoopDetector {
@@ -134,6 +162,14 @@ public final class HotLoopDetector {
 ///   reports) and its credit starts over from 0: a loop the JIT could not trace (recording
 ///   aborted) or that the interpreter keeps running is reported again after another `threshold`
 ///   samples, which paces retries like LuaJIT's hotcount backoff does.
+/// Side exits (`exitThreshold` > 0) get hot the same way, by the time they cost. A sample that
+/// carries an exit event (`RawSample.lastExit`: the JIT publishes the last exit it restored until
+/// a trace is entered again) lies in that exit's handling (state TRACE) or in the interpretation
+/// after it (INTERP), time a side trace would take over. Each exit event earns at most one period
+/// of credit, however many samples land in it: a loop that exits for good and is followed by
+/// seconds of interpretation (no trace entered again) is one event, never a hot exit, while an
+/// exit taken often is sampled in many short events. Credit decays with the loops' clock; at
+/// `exitThreshold` the exit is reported (`onHotExit`) and starts over.
 /// Not thread-safe: feed it from one thread. Read the counters after sampling stopped.
 public final class SampledLoopHeat {
     public let threshold: Int
@@ -158,14 +194,34 @@ public final class SampledLoopHeat {
     /// samples credit nothing. A function is a `LoopID` with `header` -1, reported with pc 0.
     public let functionThreshold: Int
 
+    /// Sampled exit events (after decay) that make a side exit hot; 0: exits credit nothing.
+    public let exitThreshold: Int
+    /// Called with the exit each time it gets hot.
+    public var onHotExit: ((ExitID) -> Void)?
+    private var exitHeat: [ExitID: (credit: Int, epoch: Int)] = [:]
+    /// The packed exit event credited last (its later samples credit nothing).
+    private var lastExitEvent: UInt64 = 0
+    /// Weight of the samples that carried an exit event (INTERP or TRACE), credited or not.
+    public private(set) var exitWeight = 0
+    /// Exit events credited (one each), and times an exit was reported hot.
+    public private(set) var exitEvents = 0
+    public private(set) var exitReports = 0
+
     /// `sampleHz`: the sampler's rate (the length of one period); `loopMap(protoId)` gives a
     /// prototype's loop map, or nil while it is unknown (asked again later: a prototype becomes
     /// known when the interpreter first reaches one of its loops or calls it from Lua).
+    /// Sampling periods per half-life of exit credit (0: exit credit never decays).
+    public let exitHalfLifePeriods: Int
+
+    /// `exitHalfLifeMilliseconds`: the half-life of exit credit (nil: the loops'; 0: none).
     public init(threshold: Int, sampleHz: Int, halfLifeMilliseconds: Int, functionThreshold: Int = 0,
-                loopMap: @escaping (UInt32) -> LoopMap?) {
+                exitThreshold: Int = 0, exitHalfLifeMilliseconds: Int? = nil, loopMap: @escaping (UInt32) -> LoopMap?) {
         self.threshold = max(threshold, 1)
         self.functionThreshold = max(functionThreshold, 0)
+        self.exitThreshold = max(exitThreshold, 0)
         self.halfLifePeriods = max(1, max(sampleHz, 1) * max(halfLifeMilliseconds, 1) / 1000)
+        let exitMs = exitHalfLifeMilliseconds ?? halfLifeMilliseconds
+        self.exitHalfLifePeriods = exitMs <= 0 ? 0 : max(1, max(sampleHz, 1) * exitMs / 1000)
         self.loopMap = loopMap
     }
 
@@ -175,9 +231,23 @@ public final class SampledLoopHeat {
     /// The current credit of a loop (after decay), for tests.
     public func credit(of id: LoopID) -> Int {
         guard let h = heat[id] else { return 0 }
-        let shift = clock / halfLifePeriods - h.epoch
-        return shift >= Int.bitWidth - 1 ? 0 : h.credit >> shift
+        return decayed(h.credit, since: h.epoch)
     }
+
+    /// The current credit of a side exit (after decay), for tests.
+    public func credit(ofExit id: ExitID) -> Int {
+        guard let h = exitHeat[id] else { return 0 }
+        return decayed(h.credit, since: h.epoch, exitHalfLifePeriods)
+    }
+
+    @inline(__always) private func decayed(_ credit: Int, since epoch: Int, _ periods: Int? = nil) -> Int {
+        let p = periods ?? halfLifePeriods
+        if p == 0 { return credit }
+        let shift = clock / p - epoch
+        return shift >= Int.bitWidth - 1 ? 0 : credit >> shift
+    }
+
+    private var exitEpoch: Int { exitHalfLifePeriods == 0 ? 0 : clock / exitHalfLifePeriods }
 
     /// Credits one sample; returns the loop reported hot because of it, if any.
     @discardableResult
@@ -187,6 +257,14 @@ public final class SampledLoopHeat {
         samples &+= 1
         totalWeight &+= w
         if s.state == UInt32(TJ_VMSTATE_TRACE) { traceWeight &+= w }
+        if s.lastExit != 0 && exitThreshold > 0
+            && (s.state == UInt32(TJ_VMSTATE_INTERP) || s.state == UInt32(TJ_VMSTATE_TRACE)) {
+            exitWeight &+= w
+            if s.lastExit != lastExitEvent {
+                lastExitEvent = s.lastExit
+                if let id = ExitID.unpack(s.lastExit, epoch: s.codeEpoch) { creditExit(id) }
+            }
+        }
         guard s.state == UInt32(TJ_VMSTATE_INTERP), let top = s.lua.first else { return nil }
         interpretedWeight &+= w
         let proto = UInt32(truncatingIfNeeded: top >> 32), pc = Int(UInt32(truncatingIfNeeded: top))
@@ -209,6 +287,19 @@ public final class SampledLoopHeat {
         }
         heat[id] = (c, clock / halfLifePeriods)
         return nil
+    }
+
+    /// One exit event: one period of credit (its sample's weight counts once, at most 1).
+    private func creditExit(_ id: ExitID) {
+        exitEvents &+= 1
+        let c = credit(ofExit: id) + 1
+        if c >= exitThreshold {
+            exitHeat[id] = (0, exitEpoch)
+            exitReports &+= 1
+            onHotExit?(id)
+        } else {
+            exitHeat[id] = (c, exitEpoch)
+        }
     }
 
     private func loops(of proto: UInt32) -> (map: LoopMap, hookPC: [Int: Int])? {

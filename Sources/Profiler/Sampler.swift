@@ -48,15 +48,19 @@ public struct RawSample: Hashable, Sendable {
     /// The JIT code generation at the sample (`tj_vm_state.code_epoch`): addresses in `native`
     /// that lie in JIT code are looked up in that generation's code map (0: none published).
     public var codeEpoch: UInt32
+    /// The side exit whose cost the sample lies in (`tj_vm_state.last_exit`, packed as
+    /// `ExitID.unpack` reads it; 0: none). Only sample hotness reads it: profiles keep 0.
+    public var lastExit: UInt64
 
     public init(state: UInt32, aux: UInt32 = 0, flags: UInt32 = 0, lua: [UInt64], native: [UInt64] = [],
-                codeEpoch: UInt32 = 0) {
+                codeEpoch: UInt32 = 0, lastExit: UInt64 = 0) {
         self.state = state
         self.aux = aux
         self.flags = flags
         self.lua = lua
         self.native = native
         self.codeEpoch = codeEpoch
+        self.lastExit = lastExit
     }
 
     public static func luaFrame(proto: UInt32, pc: UInt32) -> UInt64 { UInt64(proto) << 32 | UInt64(pc) }
@@ -96,9 +100,11 @@ struct SampleAggregator {
     /// false: records only go to the observer (counted, not kept).
     var keep = true
 
-    mutating func add(_ s: RawSample, weight: Int) {
-        observer?(s, weight)
+    mutating func add(_ s0: RawSample, weight: Int) {
+        observer?(s0, weight)
         guard keep else { return }
+        var s = s0
+        s.lastExit = 0      // hotness only: it would split the profile's records for nothing
         if let i = index[s] {
             profile.weights[i] += weight
             profile.counts[i] += 1
@@ -125,7 +131,8 @@ struct SampleAggregator {
             lua.reserveCapacity(nl)
             for i in 0..<nl { lua.append(RawSample.luaFrame(proto: luaP[i].proto_id, pc: luaP[i].pc)) }
             let native = Array(UnsafeBufferPointer(start: natP, count: nn))
-            add(RawSample(state: b.state, aux: b.aux, flags: b.flags, lua: lua, native: native, codeEpoch: b.code_epoch),
+            add(RawSample(state: b.state, aux: b.aux, flags: b.flags, lua: lua, native: native, codeEpoch: b.code_epoch,
+                                lastExit: b.last_exit),
                 weight: Int(max(b.weight, 1)))
         }
     }

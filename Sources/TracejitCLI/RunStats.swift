@@ -56,6 +56,7 @@ final class RunStats {
             fields.append("\"aborts\": \(j.aborts)")
             fields.append("\"trace_entries\": \(j.traceEntries)")
             fields.append("\"exits\": \(j.exits)")
+            if jit?.params.sampledExits == true { fields.append("\"exits_hot_by_samples\": \(j.exitsHotBySamples)") }
             fields.append("\"compile_seconds\": \(Double(j.compileNanos) / 1e9)")
             if let f = j.firstTraceNanos { fields.append("\"first_trace_seconds\": \(Double(f) / 1e9)") }
         }

@@ -4,8 +4,12 @@
 // interpreted samples to the innermost loop around the running pc; a loop that gets hot is marked
 // with `JITEngine.markHot` (thread-safe: it sets the loop's JIT byte, and the interpreter starts
 // recording the next time it reaches that header). Loop maps come from the engine's prototype
-// registry (prototypes whose loops the interpreter has reached). Side exits stay counter-based:
-// the engine counts each guard's exits (`hotexit`).
+// registry (prototypes whose loops the interpreter has reached). Side exits get hot the same way:
+// the engine publishes the last exit it restored (`tj_vm_state.last_exit`) until a trace is
+// entered again, the heat credits each sampled exit event once (`hotexitsamples`), and a hot exit
+// is marked with `JITEngine.markExitHot` (thread-safe: the engine applies the mark at its next
+// exit and records a side trace from that exit when it is taken next, once it has been taken
+// `hotexit` times).
 import Foundation
 import JIT
 import Profiler
@@ -23,10 +27,13 @@ public final class SampleHotness {
         // give the engine a side table, and every retain of it (the interpreter takes one per
         // coroutine resume) would take Swift's slow refcount path: coroutines.lua ran 2x slower.
         heat = SampledLoopHeat(threshold: p.hotsamples, sampleHz: sampleHz, halfLifeMilliseconds: p.decayms,
-                               functionThreshold: p.functraces ? p.hotfuncsamples : 0) { id in
+                               functionThreshold: p.functraces ? p.hotfuncsamples : 0,
+                               exitThreshold: p.sampledExits ? p.hotexitsamples : 0,
+                               exitHalfLifeMilliseconds: p.exitdecayms) { id in
             engine.prototype(id: id).map { LoopMap(code: $0.code) }
         }
         heat.onHot = { id, pc in engine.markHot(protoID: id.proto, pc: pc) }
+        heat.onHotExit = { e in engine.markExitHot(epoch: e.epoch, trace: e.trace, snap: e.snap) }
     }
 
     /// The sampler's per-record callback (drain thread).

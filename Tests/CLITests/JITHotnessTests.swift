@@ -155,4 +155,127 @@ final class JITHotnessTests: XCTestCase {
         XCTAssertNotNil(json?["jit_sample_share"] as? Double)
         XCTAssertNotNil(json?["first_trace_seconds"] as? Double)
     }
+
+    // MARK: hot side exits by sampling
+
+    /// An engine in sample hotness with natives the programs poll (`jit_traces()`,
+    /// `jit_sides()`), its log captured; the program runs under the real hotness sampler.
+    func runSampled(_ src: String, backend: JITBackend = .native, _ settings: [String] = [])
+        -> (status: Int32, engine: JITEngine, heat: SampledLoopHeat, log: [String], sampled: Bool) {
+        let vm = LuaVM()
+        var params = JITParams()
+        params.hotness = .sample
+        params.backend = backend
+        for s in settings { try! params.set(s) }
+        let engine = JITEngine(vm: vm, params: params)
+        if backend == .native { engine.nativeCompiler = NativeBackend(budgetKB: params.maxmcode) }
+        engine.attach()
+        defer { engine.detach() }
+        var log: [String] = []
+        engine.log = { log.append($0) }
+        vm.registerLibrary(nil, [("jit_traces", { [unowned engine] _, a in
+            a.base[0] = Value(Double(engine.stats.tracesMade))
+            return 1
+        }), ("jit_sides", { [unowned engine] _, a in
+            a.base[0] = Value(Double(engine.stats.sideTraces))
+            return 1
+        })])
+        let hotness = SampleHotness(engine: engine, sampleHz: params.samplerate)
+        var sampled = false
+        let status = withHotnessSampler(vm, hotness) { ok in
+            sampled = ok
+            return vm.runMainChunk(bytes: Array(src.utf8), chunkName: "=exits")
+        }
+        return (status, engine, hotness.heat, log, sampled)
+    }
+
+    /// A hot loop whose branch goes one way 3 times in 4 gets a trace for that way; the other way
+    /// exits the trace at every 4th iteration. Under sample hotness (native backend) the sampler
+    /// must find that exit hot and the engine grow a side trace from it (no counter does: in this
+    /// mode `hotexit` is not used). The program polls the side-trace count between rounds, so it
+    /// stops soon after the first, or after a bounded number of rounds if none ever comes.
+    func testSampleHotnessGrowsASideTraceFromAHotExit() throws {
+        let r = runSampled("""
+            local s, rounds = 0, 0
+            while jit_sides() == 0 and rounds < 2000 do
+              for i = 1, 20000 do
+                if i % 4 == 0 then s = s + i else s = s - 1 end
+              end
+              rounds = rounds + 1
+            end
+            local per = -15000
+            for i = 4, 20000, 4 do per = per + i end
+            assert(s == per * rounds, "computed " .. s .. ", expected " .. per * rounds)
+            """)
+        XCTAssertTrue(r.sampled, "the sampler did not start")
+        XCTAssertEqual(r.status, 0)
+        XCTAssertGreaterThan(r.engine.stats.traceEntries, 0)
+        XCTAssertGreaterThan(r.heat.exitReports, 0, "no exit was reported hot")
+        XCTAssertGreaterThan(r.engine.stats.exitsHotBySamples, 0, "no exit was marked hot")
+        XCTAssertGreaterThan(r.engine.stats.sideTraces, 0, "no side trace: \(r.log)")
+        XCTAssertTrue(r.log.contains { $0.hasPrefix("[EXIT ") && $0.contains(" hot by samples at exits:4]") }, "\(r.log)")
+        XCTAssertTrue(r.log.contains { $0.contains(" (1/") }, "\(r.log)")
+    }
+
+    /// A loop that leaves its trace once and is followed by a long interpretation (no trace is
+    /// entered meanwhile: recursion, with function traces off) must not grow a side trace from
+    /// that exit, though every sample of that time carries it. Two rules each keep it cold: one
+    /// exit event earns one credit (with `hotexitsamples` 2 it never gets hot), and an exit must
+    /// also have been taken `hotexit` times (with `hotexitsamples` 1 the sampler marks it, but
+    /// two takings are not ten). The loop runs once more after, so a wrong mark would show as a
+    /// side trace.
+    func testOneTimeLoopExitFollowedByLongInterpretationMakesNoSideTrace() throws {
+        let src = """
+            local s, rounds = 0, 0
+            local function work(n) for i = 1, n do s = (s + i * 3) % 1000003 end end
+            while jit_traces() == 0 and rounds < 2000 do work(20000) rounds = rounds + 1 end
+            local function fib(n) if n < 2 then return n end return fib(n - 1) + fib(n - 2) end
+            local f = fib(27)
+            work(10)
+            assert(f == 196418)
+            """
+        for n in [2, 1] {
+            let r = runSampled(src, ["functraces=0", "hotexitsamples=\(n)", "hotexit=10"])
+            XCTAssertTrue(r.sampled, "the sampler did not start")
+            XCTAssertEqual(r.status, 0)
+            XCTAssertGreaterThan(r.engine.stats.tracesMade, 0, "the loop got no trace")
+            XCTAssertGreaterThan(r.engine.stats.exits, 0)
+            // the interpretation after the exit was sampled many times over the threshold...
+            XCTAssertGreaterThan(r.heat.exitWeight, 8, "too few samples after the exit")
+            // ...and still made nothing hot enough for a side trace
+            if n == 2 {
+                XCTAssertEqual(r.heat.exitReports, 0, "\(r.log)")
+                XCTAssertEqual(r.engine.stats.exitsHotBySamples, 0, "\(r.log)")
+            } else {
+                XCTAssertGreaterThan(r.heat.exitReports, 0, "one sampled event is hot at 1: the count must hold it back")
+            }
+            XCTAssertEqual(r.engine.stats.sideTraces, 0, "hotexitsamples=\(n): \(r.log)")
+            XCTAssertFalse(r.log.contains { $0.contains(" (1/") }, "\(r.log)")
+        }
+    }
+
+    /// `hotexitsamples=0` keeps sample hotness for loops but counts exits (`hotexit`), as before
+    /// exits were sampled: no exit event is published or credited, and side traces still grow.
+    func testHotExitSamplesZeroCountsExitsUnderSampleHotness() throws {
+        let r = runSampled("""
+            local s, rounds = 0, 0
+            while jit_sides() == 0 and rounds < 2000 do
+              for i = 1, 20000 do
+                if i % 4 == 0 then s = s + i else s = s - 1 end
+              end
+              rounds = rounds + 1
+            end
+            """, ["hotexitsamples=0", "hotexit=5"])
+        XCTAssertTrue(r.sampled, "the sampler did not start")
+        XCTAssertEqual(r.status, 0)
+        XCTAssertGreaterThan(r.engine.stats.sideTraces, 0, "\(r.log)")
+        XCTAssertEqual(r.engine.stats.exitsHotBySamples, 0)
+        XCTAssertEqual(r.heat.exitEvents, 0)
+        XCTAssertEqual(r.heat.exitWeight, 0)
+        XCTAssertEqual(r.engine.exitSeq, 0)
+        var p = JITParams()
+        XCTAssertThrowsError(try p.set("hotexitsamples=-1"))
+        XCTAssertNoThrow(try p.set("hotexitsamples=3"))
+        XCTAssertEqual(p.hotexitsamples, 3)
+    }
 }

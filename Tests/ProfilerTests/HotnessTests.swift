@@ -163,4 +163,96 @@ final class HotnessTests: XCTestCase {
         XCTAssertEqual(slow.reports, 0)
         XCTAssertEqual(slow.credit(of: loop), 0)
     }
+
+    // MARK: side exits
+
+    func exitSample(_ trace: Int, _ snap: Int, seq: UInt64, state: UInt32 = UInt32(TJ_VMSTATE_INTERP),
+                    epoch: UInt32 = 5, pc: UInt32 = 7) -> RawSample {
+        RawSample(state: state, lua: [RawSample.luaFrame(proto: 1, pc: pc)], codeEpoch: epoch,
+                  lastExit: ExitID.pack(trace: trace, snap: snap, seq: seq))
+    }
+
+    func testExitPackingRoundTripsAndRefusesWhatDoesNotFit() {
+        let v = ExitID.pack(trace: 12, snap: 300, seq: 77)
+        XCTAssertEqual(ExitID.unpack(v, epoch: 9), ExitID(epoch: 9, trace: 12, snap: 300))
+        XCTAssertNotEqual(v, ExitID.pack(trace: 12, snap: 300, seq: 78))   // another taking
+        XCTAssertEqual(ExitID.unpack(ExitID.pack(trace: 12, snap: 300, seq: 1 << 40), epoch: 1)?.snap, 300)  // seq wraps
+        XCTAssertEqual(ExitID.pack(trace: 0, snap: 1, seq: 1), 0)
+        XCTAssertEqual(ExitID.pack(trace: 1 << 24, snap: 1, seq: 1), 0)
+        XCTAssertEqual(ExitID.pack(trace: 1, snap: 1 << 16, seq: 1), 0)
+        XCTAssertEqual(ExitID.pack(trace: 1, snap: -1, seq: 1), 0)
+        XCTAssertNil(ExitID.unpack(0, epoch: 1))
+    }
+
+    /// Each exit event (one taking) earns one credit however many samples land in it; distinct
+    /// takings add up to `exitThreshold`, which reports the exit (with its code epoch) and starts
+    /// over. Samples in the exit's handling (TRACE) count; GC time does not.
+    func testExitCreditIsOnePerEventAndReportsAtTheThreshold() {
+        var hot: [ExitID] = []
+        let h = SampledLoopHeat(threshold: 100, sampleHz: 1000, halfLifeMilliseconds: 100, exitThreshold: 3) { _ in
+            LoopMap(code: HotnessTests.code())
+        }
+        h.onHotExit = { hot.append($0) }
+        let id = ExitID(epoch: 5, trace: 2, snap: 4)
+        for _ in 0..<50 { h.observe(exitSample(2, 4, seq: 1)) }           // one long event
+        XCTAssertEqual(h.credit(ofExit: id), 1)
+        XCTAssertEqual(h.exitEvents, 1)
+        XCTAssertEqual(h.exitWeight, 50)
+        h.observe(exitSample(2, 4, seq: 2, state: UInt32(TJ_VMSTATE_GC)))   // GC: no credit
+        XCTAssertEqual(h.credit(ofExit: id), 1)
+        h.observe(exitSample(2, 4, seq: 3, state: UInt32(TJ_VMSTATE_TRACE)), weight: 9)  // restoring it: one credit
+        XCTAssertEqual(h.credit(ofExit: id), 2)
+        h.observe(exitSample(2, 5, seq: 4))                                  // another exit
+        XCTAssertEqual(h.credit(ofExit: ExitID(epoch: 5, trace: 2, snap: 5)), 1)
+        XCTAssertEqual(hot.count, 0)
+        h.observe(exitSample(2, 4, seq: 5))
+        XCTAssertEqual(hot, [id])
+        XCTAssertEqual(h.credit(ofExit: id), 0)                              // starts over
+        XCTAssertEqual(h.exitReports, 1)
+        // the same ids in another code generation (after a flush) are another exit
+        h.observe(exitSample(2, 4, seq: 6, epoch: 6))
+        XCTAssertEqual(h.credit(ofExit: ExitID(epoch: 6, trace: 2, snap: 4)), 1)
+        XCTAssertEqual(h.credit(ofExit: id), 0)
+        // samples without an exit event credit no exit (and loops as before)
+        h.observe(RawSample(state: UInt32(TJ_VMSTATE_INTERP), lua: [RawSample.luaFrame(proto: 1, pc: 3)]))
+        XCTAssertEqual(h.exitEvents, 5)
+    }
+
+    /// A loop that exits for good followed by long interpretation is one event: never hot. The
+    /// same time spread over many short takings is. Without an exit threshold nothing is credited.
+    func testOneLongExitEventNeverMakesItHotButManyShortOnesDo() {
+        let h = SampledLoopHeat(threshold: 2, sampleHz: 1000, halfLifeMilliseconds: 50, exitThreshold: 2) { _ in
+            LoopMap(code: HotnessTests.code())
+        }
+        var hot: [ExitID] = []
+        h.onHotExit = { hot.append($0) }
+        for _ in 0..<5000 { h.observe(exitSample(1, 3, seq: 41)) }          // 5 s after one exit
+        XCTAssertEqual(hot.count, 0)
+        XCTAssertEqual(h.exitEvents, 1)
+        h.observe(exitSample(1, 3, seq: 42, state: UInt32(TJ_VMSTATE_GC)), weight: 200)  // time passes
+        h.observe(exitSample(1, 3, seq: 43))                                 // a taking much later: decayed
+        XCTAssertEqual(hot.count, 0)
+        for seq in UInt64(100)..<UInt64(110) {                               // frequent takings
+            h.observe(exitSample(1, 3, seq: seq))
+            h.observe(RawSample(state: UInt32(TJ_VMSTATE_TRACE), lua: []))   // the trace runs between them
+        }
+        XCTAssertEqual(hot.count, 5)
+        XCTAssertEqual(hot.first, ExitID(epoch: 5, trace: 1, snap: 3))
+        // exit credit with its own half-life: 0 never decays, so two takings far apart add up
+        let keep = SampledLoopHeat(threshold: 2, sampleHz: 1000, halfLifeMilliseconds: 50, exitThreshold: 2,
+                                   exitHalfLifeMilliseconds: 0) { _ in LoopMap(code: HotnessTests.code()) }
+        XCTAssertEqual(keep.exitHalfLifePeriods, 0)
+        var kept = 0
+        keep.onHotExit = { _ in kept += 1 }
+        keep.observe(exitSample(1, 3, seq: 1))
+        keep.observe(RawSample(state: UInt32(TJ_VMSTATE_TRACE), lua: []), weight: 100_000)
+        XCTAssertEqual(keep.credit(ofExit: ExitID(epoch: 5, trace: 1, snap: 3)), 1)
+        keep.observe(exitSample(1, 3, seq: 2))
+        XCTAssertEqual(kept, 1)
+        let off = SampledLoopHeat(threshold: 2, sampleHz: 1000, halfLifeMilliseconds: 50) { _ in LoopMap(code: HotnessTests.code()) }
+        off.onHotExit = { _ in XCTFail("exits are off") }
+        for seq in UInt64(1)..<UInt64(10) { off.observe(exitSample(1, 3, seq: seq)) }
+        XCTAssertEqual(off.exitEvents, 0)
+        XCTAssertEqual(off.exitWeight, 0)
+    }
 }

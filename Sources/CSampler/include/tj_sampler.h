@@ -66,6 +66,7 @@ typedef struct tj_sample {
   uint16_t n_native;  /* valid entries in native[] */
   uint32_t code_epoch; /* tj_vm_state.code_epoch at the sample (names JIT addresses in native[]) */
   uint64_t cpu_ns;    /* the sampled thread's CPU time at the sample (0 when not read: perf timer) */
+  uint64_t last_exit; /* tj_vm_state.last_exit at the sample (the JIT's sample hotness for exits) */
   tj_lua_frame lua[TJ_MAX_LUA_FRAMES];   /* innermost first */
   uint64_t native[TJ_MAX_NATIVE_FRAMES]; /* innermost first: [0] = interrupted pc, then return addresses */
 } tj_sample;
@@ -73,7 +74,7 @@ typedef struct tj_sample {
 /* The pc value recorded when a frame's pc is out of its prototype's code (torn state). */
 #define TJ_PC_UNKNOWN 0xFFFFFFFFu
 
-/* Fills s->state/aux/code_epoch from the VM state and walks its Lua frames into s->lua (innermost first, at
+/* Fills s->state/aux/code_epoch/last_exit from the VM state and walks its Lua frames into s->lua (innermost first, at
  * most `max`) from the running coroutine's call records as `layout` describes them, the running
  * frame's pc from vm->pc (only the running frame, from vm->proto/pc, when layout is NULL or not
  * valid). Sets

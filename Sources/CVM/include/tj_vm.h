@@ -241,7 +241,27 @@ typedef struct tj_vmstate_s {
   volatile uint32_t code_epoch;       /* JIT code generation: changes whenever installed trace code
                                          is dropped (a flush), so a sampled address inside JIT code
                                          is looked up in the code map of its own generation */
+  volatile uint64_t last_exit;        /* the side exit the interpreter came back from, while its
+                                         cost lasts (TJ_EXIT_* packing below; 0: none). The JIT
+                                         sets it when it restores an exit and clears it when a trace
+                                         is entered, a recording starts or the traces are flushed,
+                                         so a sample with it set lies in the exit's handling (tag
+                                         TRACE) or in the interpretation after it (tag INTERP). */
 } tj_vmstate_t;
+
+/* last_exit packing: trace id, snapshot index and an exit-event sequence number (it tells two
+** takings of the same exit apart; wraps). One 64-bit store, so the handler never sees half. */
+#define TJ_EXIT_TRACE_BITS 24
+#define TJ_EXIT_SNAP_BITS  16
+#define TJ_EXIT_SEQ_SHIFT  (TJ_EXIT_TRACE_BITS + TJ_EXIT_SNAP_BITS)
+
+/* The packed exit event; 0 (never credited) when the trace id or snapshot does not fit. */
+static inline uint64_t tj_exit_pack(int64_t trace, int64_t snap, uint64_t seq) {
+  if (trace <= 0 || trace >= (1LL << TJ_EXIT_TRACE_BITS) || snap < 0 || snap >= (1LL << TJ_EXIT_SNAP_BITS)) return 0;
+  return (uint64_t)trace | (uint64_t)snap << TJ_EXIT_TRACE_BITS | seq << TJ_EXIT_SEQ_SHIFT;
+}
+static inline uint32_t tj_exit_trace(uint64_t e) { return (uint32_t)(e & ((1ull << TJ_EXIT_TRACE_BITS) - 1)); }
+static inline uint32_t tj_exit_snap(uint64_t e) { return (uint32_t)(e >> TJ_EXIT_TRACE_BITS & ((1ull << TJ_EXIT_SNAP_BITS) - 1)); }
 
 extern tj_vmstate_t tj_vm_state;
 

@@ -30,6 +30,8 @@ public struct JITStats: Sendable {
     public var traceEntries = 0
     /// Guard exits (and trace ends) back to the interpreter or into linked traces.
     public var exits = 0
+    /// Exits sample hotness marked hot (marks that still named a live exit without a side trace).
+    public var exitsHotBySamples = 0
     /// Wall time spent recording and compiling, in nanoseconds.
     public var compileNanos: UInt64 = 0
     /// Process CPU time from the engine's creation to the end of the first trace's recording, in
@@ -116,6 +118,12 @@ public final class JITEngine: LoopHook, RecordHook {
     var protosByID: [UInt32: Proto] = [:]
     /// Process CPU time at creation (for `stats.firstTraceNanos`).
     let createdCPUNanos = JITEngine.processCPUNanos()
+    /// Exits the sampler marked hot, waiting for the VM thread (under `bytesLock`), and a flag
+    /// saying there are some (read without the lock at exits: one load).
+    var pendingHotExits: [(epoch: UInt32, trace: Int, snap: Int)] = []
+    let hotExitsPending = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+    /// Exit events published so far (`tj_vm_state.last_exit`'s sequence number).
+    @exclusivity(unchecked) public private(set) var exitSeq: UInt64 = 0
 
     public init(vm: LuaVM, params: JITParams) {
         self.vm = vm
@@ -123,11 +131,13 @@ public final class JITEngine: LoopHook, RecordHook {
         self.params = params
         self.irInterp = IRInterpreter(vm: vm)
         pthread_mutex_init(&bytesLock, nil)
+        hotExitsPending.initialize(to: 0)
     }
 
     deinit {
         detach()
         for (_, b) in bytesByProto { b.deallocate() }
+        hotExitsPending.deallocate()
     }
 
     /// Installs the hooks.
@@ -174,6 +184,45 @@ public final class JITEngine: LoopHook, RecordHook {
             pendingHot.insert(LoopIDKey(proto: protoID, pc: pc))
         }
         pthread_mutex_unlock(&bytesLock)
+    }
+
+    /// Marks side exit `snap` of trace `trace` hot (the sampler's drain thread calls this;
+    /// thread-safe): the engine records a side trace from it the next time it is taken. `epoch`
+    /// is the code generation the exit was sampled in (`tj_vm_state.code_epoch`): trace ids are
+    /// reused after a flush, so a mark from an older generation is dropped.
+    public func markExitHot(epoch: UInt32, trace: Int, snap: Int) {
+        pthread_mutex_lock(&bytesLock)
+        if pendingHotExits.count < 4096 { pendingHotExits.append((epoch, trace, snap)) }
+        hotExitsPending.pointee = 1
+        pthread_mutex_unlock(&bytesLock)
+    }
+
+    /// Moves the sampler's exit marks onto their snapshots (VM thread); returns how many named a
+    /// live exit of the current code generation.
+    @inline(never) @discardableResult
+    func applyHotExitMarks() -> Int {
+        pthread_mutex_lock(&bytesLock)
+        let marks = pendingHotExits
+        pendingHotExits = []
+        hotExitsPending.pointee = 0
+        pthread_mutex_unlock(&bytesLock)
+        var applied = 0
+        for m in marks where m.epoch == codeMap.epoch {
+            guard let t = trace(m.trace), m.snap >= 0, m.snap < t.snapshots.count,
+                  t.snapshots[m.snap].sideTrace == nil, !t.snapshots[m.snap].hotBySamples, !isGCExit(t, m.snap) else { continue }
+            t.snapshots[m.snap].hotBySamples = true
+            applied += 1
+            stats.exitsHotBySamples += 1
+            log?("[EXIT \(t.id)/\(m.snap) hot by samples at \(exitLocation(t, m.snap))]")
+        }
+        return applied
+    }
+
+    /// Publishes exit `snap` of `t` as the one whose cost the interpreter is now paying (sample
+    /// hotness; cleared at the next trace entry, recording start or flush).
+    @inline(__always) func publishExit(_ t: Trace, _ snap: Int) {
+        exitSeq &+= 1
+        tj_vm_state.last_exit = tj_exit_pack(Int64(t.id), Int64(snap), exitSeq)
     }
 
     /// The bytecode prototype of a prototype id whose loops the interpreter has reached (nil
@@ -303,6 +352,7 @@ public final class JITEngine: LoopHook, RecordHook {
 
     func startRecording(parent: (trace: Int, exit: Int)?, frame f: JITFrame, pc: UnsafePointer<UInt32>, key: LoopKey?) {
         if !vm.jitTopFrameIsPlainLua { return }
+        tj_vm_state.last_exit = 0   // what follows is the recording's time, not the last exit's
         if liveTraces.count >= params.maxtrace {
             flush(reason: "trace limit")
             if parent != nil { return }    // its parent is gone
@@ -492,13 +542,19 @@ public final class JITEngine: LoopHook, RecordHook {
         all.sort { $0.count != $1.count ? $0.count > $1.count : ($0.t.id, $0.snap) < ($1.t.id, $1.snap) }
         return all.prefix(top).map { e in
             let s = e.t.snapshots[e.snap]
-            let p = s.frames.last?.proto
-                ?? (s.baseClosure == noRef ? e.t.startProto : ExitRestore.closure(e.t, s.baseClosure).pointee.proto.unsafelyUnwrapped)
             var then = ""
             if let st = s.sideTrace { then = " -> side trace \(st)" }
             else if s.sideAborts > 0 { then = " (side trace aborted \(s.sideAborts)x)" }
-            return "[EXIT \(e.t.id)/\(e.snap) \(e.count)x at \(location(p, Int(s.pc)))\(then)]"
+            return "[EXIT \(e.t.id)/\(e.snap) \(e.count)x at \(exitLocation(e.t, e.snap))\(then)]"
         }
+    }
+
+    /// "file.lua:12": where the interpreter resumes after exit `snap` of `t`.
+    func exitLocation(_ t: Trace, _ snap: Int) -> String {
+        let s = t.snapshots[snap]
+        let p = s.frames.last?.proto
+            ?? (s.baseClosure == noRef ? t.startProto : ExitRestore.closure(t, s.baseClosure).pointee.proto.unsafelyUnwrapped)
+        return location(p, Int(s.pc))
     }
 
     /// "file.lua:12" for a pc of a prototype.
@@ -552,6 +608,7 @@ public final class JITEngine: LoopHook, RecordHook {
         }
         while true {
             t.entries += 1
+            tj_vm_state.last_exit = 0
             tj_vm_state.trace = UInt32(t.id)
             tj_vm_state.tag = UInt32(TJ_VMSTATE_TRACE)
             let result: TraceExit
@@ -572,6 +629,7 @@ public final class JITEngine: LoopHook, RecordHook {
                 }
                 base = code.exitBase ?? base
                 lastExitMultres = t.snapshots[snap].multresTop != nil
+                if case .exit = result, params.sampledExits { publishExit(t, snap) }
                 do {
                     try ExitRestore.restore(vm, t, snap: snap, base: base, slotsWritten: code.exitSlotsWritten) {
                         code.exitValue($0)
@@ -601,6 +659,7 @@ public final class JITEngine: LoopHook, RecordHook {
             }
             base = irInterp.exitBase ?? base
             lastExitMultres = t.snapshots[snap].multresTop != nil
+            if case .exit = result, params.sampledExits { publishExit(t, snap) }
             do {
                 try ExitRestore.restore(vm, t, snap: snap, base: base) { self.irInterp.value($0, in: t) }
             } catch {
@@ -626,10 +685,14 @@ public final class JITEngine: LoopHook, RecordHook {
         // trace would exit at the same check).
         if isGCExit(t, snap) && !lastExitMultres { vm.heap.checkGC() }
         t.snapshots[snap].exitCount += 1
+        let sampled = params.sampledExits
+        if sampled && hotExitsPending.pointee != 0 { applyHotExitMarks() }
         let s = t.snapshots[snap]
         if let side = s.sideTrace, let st = trace(side) { return st }
-        if s.exitCount >= params.hotexit && s.sideAborts < params.tryside && recorder == nil
-            && sideCount(of: t) < params.maxside && !isGCExit(t, snap) {
+        // Hot: taken `hotexit` times and, under sample hotness, marked by the sampler.
+        if (!sampled || s.hotBySamples) && s.exitCount >= params.hotexit && s.sideAborts < params.tryside
+            && recorder == nil && sideCount(of: t) < params.maxside && !isGCExit(t, snap) {
+            t.snapshots[snap].hotBySamples = false     // used up: the sampler marks it again if it stays hot
             if let k = s.unrolledLoop, noUnroll.insert(k).inserted {
                 let at = ProtoRef(bitPattern: k.proto).map { location($0, k.pc) } ?? "?"
                 log?("[TRACE --- \(at) -- short loop no longer unrolled (hot exit \(t.id)/\(snap))]")
@@ -679,6 +742,7 @@ public final class JITEngine: LoopHook, RecordHook {
     /// Drops every trace (trace or code limits); loops may be recorded again.
     public func flush(reason: String) {
         if let r = recorder { r.abort("flush") }
+        tj_vm_state.last_exit = 0   // its trace id may be reused
         traces = [nil]
         rootTraces = [:]
         sideTracesPerRoot = [:]

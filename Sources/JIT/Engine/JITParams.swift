@@ -37,8 +37,18 @@ public struct JITParams: Sendable, Equatable {
     /// Counter and sample hotness: fewest IR instructions of a function trace that hands back to
     /// the interpreter (`return`, `tail call`, `-> interpreter`); shorter ones abort.
     public var minfuncins = 40
-    /// Exits of one guard before a side trace is recorded from it.
+    /// Exits of one guard before a side trace is recorded from it (under sample hotness the
+    /// sampler must also have found the exit hot, unless `hotexitsamples` is 0).
     public var hotexit = 10
+    /// Sampling mode: sampled exit events of one guard (each counts once, after decay) that make it
+    /// hot (a side trace also needs `hotexit` takings); 0: exits are only counted, as in counter mode.
+    public var hotexitsamples = 1
+    /// Sampling mode: an exit's sample credit halves every this many ms of CPU time (0: never).
+    public var exitdecayms = 50
+
+    /// Whether side exits get hot by samples (sample hotness with `hotexitsamples` > 0) rather
+    /// than by counting takings.
+    public var sampledExits: Bool { hotness == .sample && hotexitsamples > 0 }
     /// Longest trace, in IR instructions.
     public var maxrecord = 4000
     /// Most snapshots per trace.
@@ -126,7 +136,14 @@ public struct JITParams: Sendable, Equatable {
         int("hotcall", \.hotcall, min: 1, "counter mode: calls of a function before its entry is hot"),
         int("hotfuncsamples", \.hotfuncsamples, min: 1, "sample mode: samples in a function outside its loops (after decay) before its entry is hot"),
         int("minfuncins", \.minfuncins, "counter/sample mode: fewest IR instructions of a function trace that ends in the interpreter (shorter ones abort)"),
-        int("hotexit", \.hotexit, min: 1, "exits through one guard before a side trace is recorded from it"),
+        int("hotexit", \.hotexit, min: 1, "exits through one guard before a side trace is recorded from it (sample mode: and the sampler found it hot)"),
+        Entry(name: "hotexitsamples", meaning: "sample mode: sampled takings of one exit (one credit each, after decay) before it grows a side trace; 0: count takings (hotexit)",
+              get: { String($0.hotexitsamples) }, set: { p, s in
+                  guard let v = Int(s), v >= 0 else { return false }
+                  p.hotexitsamples = v
+                  return true
+              }),
+        int("exitdecayms", \.exitdecayms, "sample mode: an exit's sample credit halves every this many ms of CPU time (0: never)"),
         int("maxrecord", \.maxrecord, min: 10, "longest trace, in IR instructions"),
         int("maxsnap", \.maxsnap, min: 2, "most snapshots in one trace"),
         int("maxinline", \.maxinline, "deepest inlined Lua call inside a trace"),

@@ -115,6 +115,9 @@ public struct Snapshot: Equatable, Sendable {
     public var sideAborts: Int = 0
     /// The short loop this snapshot lies in an unrolled iteration of (RecordUnroll.swift).
     var unrolledLoop: LoopKey?
+    /// Sample hotness marked this exit hot (JITEngine.markExitHot): a side trace is recorded at
+    /// its next taking (the mark is used up then).
+    public var hotBySamples = false
 
     public init(ref: Int32, pc: Int32, entries: [SnapEntry], frames: [SnapFrame], topSlot: Int32) {
         self.ref = ref
