@@ -176,4 +176,38 @@ final class UnrollTests: XCTestCase {
         XCTAssertEqual(String(decoding: r.stdout, as: UTF8.self), "510\t240\n")
         run(src, hotness: .eager)
     }
+
+    /// A loop left by `break` is no longer the loop its trace is in: a hot exit after it (in the
+    /// outer loop's body, peeled by the loop optimization) does not stop its unrolling; a hot exit
+    /// inside its unrolled copies in the peeled body does.
+    func testExitAfterBreakIsNotInTheUnrolledLoop() {
+        let after = run("""
+        local function f(t, k)
+          local n = 0
+          for i = 1, 4 do
+            if t[i] == 0 then break end
+            n = n + 1
+          end
+          if k % 2 == 0 then n = n + 10 end
+          return n
+        end
+        local t = {1, 1, 0, 1}
+        local s = 0
+        for k = 1, 300 do s = s + f(t, k) end
+        print(s)
+        """)
+        XCTAssertTrue(after.logLines.contains { $0.hasPrefix("[TRACE   3 (2/") }, "\(after.logLines)")
+        XCTAssertFalse(after.logLines.contains { $0.contains("short loop no longer unrolled") }, "\(after.logLines)")
+        let inside = run("""
+        local t = {1, 2, 3, 4}
+        local s = 0
+        for k = 1, 300 do
+          for i = 1, 4 do
+            if t[i] == k % 5 then s = s + i end
+          end
+        end
+        print(s)
+        """)
+        XCTAssertTrue(inside.logLines.contains { $0.contains("short loop no longer unrolled") }, "\(inside.logLines)")
+    }
 }
