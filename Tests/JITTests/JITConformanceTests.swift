@@ -234,7 +234,7 @@ final class JITConformanceTests: XCTestCase {
         let corpusKnown = Self.corpusKnownFailures()
         var failures: [String] = []
         var made = 0, sides = 0
-        for area in ["base", "bit", "coro", "errors", "lang", "math", "meta", "os_io", "programs", "string", "table"] {
+        for area in ["base", "bit", "coro", "errors", "jit", "lang", "math", "meta", "os_io", "programs", "string", "table"] {
             for path in Self.programs(area: area) where corpusKnown[path] == nil && Self.notRunUnderTheJIT[path] == nil {
                 let r = JITTestSupport.run(JITTestSupport.readBytes(path) ?? [], path: path, params: p)
                 if let problem = Self.problem(path, r), Self.jitKnownFailures["native \(path)"] == nil {
@@ -253,6 +253,7 @@ final class JITConformanceTests: XCTestCase {
     func testBit() { checkArea("bit") }
     func testCoro() { checkArea("coro") }
     func testErrors() { checkArea("errors") }
+    func testJIT() { checkArea("jit") }
     func testLang() { checkArea("lang") }
     func testMath() { checkArea("math") }
     func testMeta() { checkArea("meta") }
@@ -269,6 +270,6 @@ final class JITConformanceTests: XCTestCase {
             return FileManager.default.fileExists(atPath: JITTestSupport.root.appendingPathComponent("Tests/conformance/" + d).path,
                                                   isDirectory: &isDir) && isDir.boolValue
         }
-        XCTAssertEqual(Set(areas), ["base", "bit", "coro", "errors", "lang", "math", "meta", "os_io", "programs", "string", "table"])
+        XCTAssertEqual(Set(areas), ["base", "bit", "coro", "errors", "jit", "lang", "math", "meta", "os_io", "programs", "string", "table"])
     }
 }

@@ -121,4 +121,93 @@ final class UnrollTests: XCTestCase {
         print(s)
         """, hotness: .eager)
     }
+
+    /// A side trace from the loop exit of a vararg function stops at its `return s, ...` (a vararg
+    /// frame is not popped by a trace): the stop keeps the multiple results' top, else the
+    /// interpreter's RET with B=0 returned nothing (`select` got no value, `#{h(k)}` counted 0).
+    /// Found with short loops unrolled (the side trace comes first then); also without them.
+    func testSideTraceStopsAtVarargReturnWithItsResults() {
+        let src = """
+        local function g(...) return select("#", ...) end
+        local function f(...)
+          local s = 0
+          for i = 1, 3 do s = s + i end
+          return g(...)
+        end
+        local function h(...)
+          local s = 0
+          for i = 1, 3 do s = s + i end
+          return s, ...
+        end
+        local acc = 0
+        for k = 1, 30 do
+          for r = 1, 2 do acc = acc + f(k, r, k) + select("#", h(r, k)) + #{h(k)} end
+        end
+        print(acc)
+        """
+        for settings in [[], ["unrollshort=0"]] {
+            let r = run(src, settings)
+            XCTAssertGreaterThan(r.stats?.sideTraces ?? 0, 0, "\(settings): \(r.logLines)")
+            run(src, hotness: .eager, settings)
+        }
+    }
+
+    /// Limits that are NaN, infinite or huge, forward and backward, with breaks: the unrolling
+    /// rule needs a finite limit and the copies keep their loop tests. (Not in the conformance
+    /// corpus: LuaJIT 2.1 with its JIT on prints a different first number; `luajit -joff` agrees.)
+    func testNaNAndInfiniteLimits() {
+        let src = """
+        local nan = 0/0
+        local lims = {3, nan, 1e308, -1e308, 2, math.huge, -math.huge}
+        local s, c = 0, 0
+        for k = 1, 210 do
+          local lim = lims[k % #lims + 1]
+          local n = 0
+          for i = 1, lim do
+            n = n + 1
+            if n > 5 then break end
+          end
+          s = s + n
+          for i = 2, lim, -1 do c = c + 1; if c % 4 == 0 then break end end
+        end
+        print(s, c)
+        """
+        let r = run(src)
+        XCTAssertEqual(String(decoding: r.stdout, as: UTF8.self), "510\t240\n")
+        run(src, hotness: .eager)
+    }
+
+    /// A loop left by `break` is no longer the loop its trace is in: a hot exit after it (in the
+    /// outer loop's body, peeled by the loop optimization) does not stop its unrolling; a hot exit
+    /// inside its unrolled copies in the peeled body does.
+    func testExitAfterBreakIsNotInTheUnrolledLoop() {
+        let after = run("""
+        local function f(t, k)
+          local n = 0
+          for i = 1, 4 do
+            if t[i] == 0 then break end
+            n = n + 1
+          end
+          if k % 2 == 0 then n = n + 10 end
+          return n
+        end
+        local t = {1, 1, 0, 1}
+        local s = 0
+        for k = 1, 300 do s = s + f(t, k) end
+        print(s)
+        """)
+        XCTAssertTrue(after.logLines.contains { $0.hasPrefix("[TRACE   3 (2/") }, "\(after.logLines)")
+        XCTAssertFalse(after.logLines.contains { $0.contains("short loop no longer unrolled") }, "\(after.logLines)")
+        let inside = run("""
+        local t = {1, 2, 3, 4}
+        local s = 0
+        for k = 1, 300 do
+          for i = 1, 4 do
+            if t[i] == k % 5 then s = s + i end
+          end
+        end
+        print(s)
+        """)
+        XCTAssertTrue(inside.logLines.contains { $0.contains("short loop no longer unrolled") }, "\(inside.logLines)")
+    }
 }

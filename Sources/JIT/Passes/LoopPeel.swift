@@ -103,8 +103,11 @@ public enum LoopOpt {
                     var g = f; g.closure = sub(f.closure); return g
                 }
                 snapMap[nextSnap] = Int32(trace.snapshots.count)
-                trace.snapshots.append(Snapshot(ref: Int32(trace.ins.count), pc: s.pc, entries: entries,
-                                                frames: frames, topSlot: s.topSlot))
+                var copy = Snapshot(ref: Int32(trace.ins.count), pc: s.pc, entries: entries, frames: frames, topSlot: s.topSlot)
+                copy.multresTop = s.multresTop
+                copy.baseClosure = s.baseClosure == noRef ? noRef : sub(s.baseClosure)
+                copy.unrolledLoop = s.unrolledLoop
+                trace.snapshots.append(copy)
                 nextSnap += 1
             }
         }

@@ -237,9 +237,12 @@ extension Recorder {
                 nargs = Int(m - baseSlot) - a - 1
             }
             if multTop != nil { ensureSnapshot() }   // its guards must resume it with its multiple results
+            let argsTop = multTop
             multTop = nil
             guard let cur = frames.last else {
                 if try tailCallFromBase(a, nargs: nargs) { return nil }
+                // The interpreter makes the tail call: with B=0 it needs the arguments' top.
+                multTop = argsTop
                 return stopToInterpreter()
             }
             if let u = thread.pointee.openupval,
@@ -323,6 +326,8 @@ extension Recorder {
             guard !frames.isEmpty else {
                 if trace.parent != nil {
                     if try returnToLowerFrame(a, n) { return nil }
+                    // The interpreter returns: its RET with B=0 needs the multiple results' top.
+                    multTop = retTop
                     return stopToInterpreter()
                 }
                 if trace.isFunctionTrace {

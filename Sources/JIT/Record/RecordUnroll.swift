@@ -76,6 +76,31 @@ extension Recorder {
         }
     }
 
+    /// The innermost short loop being unrolled that the instruction being recorded lies in, for
+    /// its snapshot. Loops left other than by their FORLOOP falling through (`break`, `goto`,
+    /// `return`) are dropped here: an exit after them is not in an unrolled iteration, and getting
+    /// hot must not stop their unrolling.
+    func currentUnrolledLoop() -> LoopKey? {
+        let level = frames.count - retDepth
+        while let l = activeUnrolled.last {
+            if l.level < level { return l.key }      // in a call made from the loop's body
+            if l.level == level, l.key.proto == UInt(bitPattern: curProto), inLoopBody(curProto, header: l.key.pc, curPC) {
+                return l.key
+            }
+            activeUnrolled.removeLast()
+        }
+        return nil
+    }
+
+    /// Whether `pc` lies in the body of the numeric for loop whose body starts at `header` (from
+    /// there to its FORLOOP, the target of the FORPREP before it).
+    func inLoopBody(_ p: ProtoRef, header: Int, _ pc: Int) -> Bool {
+        guard header >= 1, header < Int(p.pointee.ncode), pc >= header else { return false }
+        let prep = p.pointee.code.unsafelyUnwrapped[header - 1]
+        guard Opcode(rawValue: UInt8(truncatingIfNeeded: prep)) == .FORPREP else { return false }
+        return pc <= header + Int(prep >> 16) - 0x8000
+    }
+
     /// A loop limit whose value is the same at every activation of the loop as long as the data
     /// it comes from is: a constant, a length, or a load (its IR op, looking through TONUM).
     func stableLimit(_ r: IRRef) -> Bool {

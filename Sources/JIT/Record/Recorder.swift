@@ -409,7 +409,7 @@ final class Recorder {
         var snap = Snapshot(ref: Int32(trace.ins.count), pc: Int32(curPC), entries: entries, frames: fr, topSlot: top)
         snap.multresTop = multTop
         snap.baseClosure = baseClosureRef
-        snap.unrolledLoop = activeUnrolled.last?.key
+        snap.unrolledLoop = currentUnrolledLoop()
         if !force, let last = trace.snapshots.last, last.ref == snap.ref, last.pc == snap.pc, last.entries == snap.entries,
            last.frames == snap.frames, last.multresTop == snap.multresTop {
             return
