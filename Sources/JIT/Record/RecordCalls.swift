@@ -39,6 +39,8 @@ extension Recorder {
     /// the closure's IR value for the frame. Otherwise the identity is guarded: nil.
     func guardCallee(_ fref: IRRef, _ fv: Value) -> IRRef? {
         if isConst(fref) { return nil }
+        // A closure the trace made: its prototype is known.
+        if fref >= 0 && trace.ins[Int(fref)].op == .FNEW { return fref }
         if fv.isLuaFunction, let p = fv.luaFunction.pointee.proto, p.pointee.nclosures > 1 {
             let pr = b.emit(IRIns(.FLOAD, .ptr, a: fref, b: IRField.fnProto.rawValue))
             guardIns(.EQ, pr, constPtr(UnsafeMutableRawPointer(p)))
@@ -202,6 +204,7 @@ extension Recorder {
     /// results placed where the return puts them).
     func nativeTailCall(_ a: Int, _ f: CFuncRef, nargs: Int) throws {
         guard let cur = frames.last else { throw RecordAbort("NYI: tail call from the loop's function") }
+        if memSlots.contains(where: { $0 >= baseSlot }) { try closeUpvalues(from: baseSlot) }
         let name = engine.fastFunctionNames[Int(f.pointee.builtin)] ?? vm.jitBuiltin(f).name
         if name == "ipairs_aux" { throw RecordAbort("NYI: tail call of ipairs' iterator") }
         ensureSnapshot()
