@@ -154,4 +154,57 @@ final class ClosureTests: XCTestCase {
         print(#out, s)
         """)
     }
+
+    /// Closures made inside a coroutine (upvalues on its own stack), a closure two functions
+    /// share and the loop changes afterwards, a sort comparator writing a captured local, and
+    /// methods made by an inlined constructor-like loop body.
+    func testSharedUpvaluesAndCoroutines() {
+        check("""
+        local co = coroutine.wrap(function()
+          local fs = {}
+          for i = 1, 100 do
+            local x = i
+            fs[i] = function() return x * 2 end
+            if i % 10 == 0 then coroutine.yield(fs[i]()) end
+          end
+          local s = 0
+          for i = 1, 100 do s = s + fs[i]() end
+          coroutine.yield(s)
+        end)
+        for k = 1, 11 do io.write(co(), " ") end
+        print()
+        local s = 0
+        for i = 1, 100 do
+          local cnt = 0
+          local t = {3, 1, 2}
+          table.sort(t, function(a, b) cnt = cnt + 1; return a < b end)
+          s = s + cnt + t[1]
+        end
+        print(s)
+        local r = {}
+        for i = 1, 100 do
+          local a, b = i, i * 2
+          local f = function() a = a + 1; return a + b end
+          local g = function() return a end
+          r[#r + 1] = f() + g()
+          a = a + 10
+          r[#r + 1] = g()
+        end
+        local q = 0
+        for i = 1, #r do q = q + r[i] end
+        print(q)
+        local objs = {}
+        for i = 1, 100 do
+          local o = {}
+          local n = 0
+          function o.add(k) n = n + k; return o end
+          function o.get() return n end
+          o.add(i).add(1)
+          objs[i] = o
+        end
+        local z = 0
+        for i = 1, 100 do z = z + objs[i].get() end
+        print(z)
+        """)
+    }
 }
