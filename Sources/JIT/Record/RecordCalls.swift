@@ -444,6 +444,7 @@ extension Recorder {
         for (i, r) in args.enumerated() { argRef = i == 0 ? r : b.emit(IRIns(.CARG, .void, a: argRef, b: r)) }
         allocates = true
         b.emit(IRIns(.CALLN, .nil, a: const(Value(f)), b: argRef, c: IRRef(args.count)))
+        forgetMemSlots()
         results(a, wanted, [v])
     }
 
@@ -531,6 +532,7 @@ extension Recorder {
         if pc.wanted < 0, let top = lastNativeTop, top <= pc.a { first = .nil }
         let call = b.emit(IRIns(.CALLN, IRType.of(first), a: pc.fn, b: argRef, c: IRRef(pc.args.count),
                                 guarded: pc.wanted != 0))
+        forgetMemSlots()
         if pc.wanted == 0 { return }
         if pc.wanted < 0 {
             // All results: their count is guarded; the consumer reads up to multTop.

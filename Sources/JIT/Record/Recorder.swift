@@ -409,6 +409,12 @@ final class Recorder {
         flushSlot(s)
     }
 
+    /// After a library call (which may run Lua code writing through the open upvalues the trace
+    /// made): slots living in memory are loaded again when next read.
+    func forgetMemSlots() {
+        for s in memSlots where index(s) < slots.count { slots[index(s)] = noRef }
+    }
+
     /// Closes the open upvalues of slot `level` and above (UCLO, returns): first every slot the
     /// trace changed there gets its current value on the stack (an upvalue opened before the trace
     /// started may point at it), then the helper copies the values into the upvalues.
