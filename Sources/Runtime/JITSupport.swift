@@ -168,6 +168,17 @@ extension LuaVM {
     /// Swift-level call depth (metamethods, callbacks): recording only happens at one depth.
     public var jitSwiftDepth: Int { swiftDepth }
 
+    /// FNEW from a trace: a closure of child prototype `child` of `parent`, its frame's locals
+    /// captured as open upvalues of the running coroutine's stack slots from `base`.
+    public func jitNewClosure(parent: LFuncRef, child: Int, base: UnsafeMutablePointer<Value>) throws -> LFuncRef {
+        try newClosure(currentThread, parent: parent, base: base, child: child).luaFunction
+    }
+
+    /// UCLO from a trace: closes the running coroutine's open upvalues of `level` and above.
+    public func jitCloseUpvalues(level: UnsafeMutablePointer<Value>) {
+        if currentThread.pointee.openupval != nil { closeUpvalues(currentThread, level: level) }
+    }
+
     /// Calls a native function from a trace (above the running frame, as library callbacks are
     /// called). On an error the call records are restored and the error is rethrown; the trace
     /// then exits and the interpreter redoes the call and raises it properly.

@@ -290,6 +290,13 @@ public final class IRInterpreter {
             if v &- (UInt(bitPattern: base) &- 8) < UInt(8 * traceSlotWindow) { return fail }
         case .VARGN:
             if vm.jitTopFrameNvarargs != ins.b { return fail }
+        case .FNEW:
+            let f = try vm.jitNewClosure(parent: LFuncRef(OpaquePointer(ptr(ins.a, t))), child: Int(ins.b), base: base + Int(ins.c))
+            values[i] = UInt64(UInt(bitPattern: f))
+        case .UCLO:
+            vm.jitCloseUpvalues(level: base + Int(ins.c))
+        case .SSTORE:
+            base[Int(ins.c)] = boxed(ins.a, t)
         case .UVAT:
             let f = LFuncRef(OpaquePointer(ptr(ins.a, t)))
             if UInt(bitPattern: f.upvalues[Int(ins.c)].unsafelyUnwrapped.pointee.v) != UInt(bitPattern: base + Int(ins.b)) { return fail }

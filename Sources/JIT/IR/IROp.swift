@@ -102,6 +102,14 @@ public enum IROp: UInt8, CaseIterable, Sendable {
                     // that slot of the trace (relative to the base frame)
     case VARGN      // b = count; guard: the base frame (the top call record) has that many varargs
 
+    // Closures and open upvalues (helpers).
+    case FNEW       // a = parent closure (fn), b = child prototype index, c = the frame's base slot (relative
+                    // to the trace's base): a new closure; upvalues of the frame's locals are the coroutine's
+                    // open upvalues of those stack slots (found or created), others are copied from a
+    case UCLO       // c = slot: closes the open upvalues of that slot and above (they copy the slots' values)
+    case SSTORE     // a = value, c = slot: writes the slot (a local captured by an open upvalue lives in
+                    // memory while the upvalue is open; an int is stored as a number)
+
     @inline(__always) public var info: IROpInfo { irOpTable[Int(rawValue)] }
     public var name: String { info.name }
 }
@@ -189,4 +197,8 @@ public let irOpTable: [IROpInfo] = [
     op("UVOUT", .ref, .none, .lit, [.alwaysGuard]),
     op("UVAT", .ref, .lit, .lit, [.alwaysGuard]),
     op("VARGN", .none, .lit, .none, [.alwaysGuard]),
+
+    op("FNEW", .ref, .lit, .lit, [.effect, .allocates]),
+    op("UCLO", .none, .none, .lit, [.effect]),
+    op("SSTORE", .ref, .none, .lit, [.effect]),
 ]

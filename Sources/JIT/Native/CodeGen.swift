@@ -1131,6 +1131,14 @@ final class CodeGen {
             try jccExit(.b, Int(ins.snap))
         case .VARGN:
             try callHelper(NativeHelpers.vargn, [.imm(UInt64(UInt32(bitPattern: ins.b)))], at: i, failSnap: Int(ins.snap))
+        case .FNEW:
+            try callHelper(NativeHelpers.fnew, [.raw(ins.a), .imm(UInt64(UInt32(bitPattern: ins.b))), .imm(UInt64(UInt32(bitPattern: ins.c)))],
+                           at: i, failSnap: failSnapshot(i, ins), baseArg: 3)
+            resultFromStaging(i, ins)
+        case .UCLO:
+            try callHelper(NativeHelpers.uclo, [.imm(UInt64(UInt32(bitPattern: ins.c)))], at: i, failSnap: nil, baseArg: 1)
+        case .SSTORE:
+            try storeBoxed(ins.a, slotMem(ins.c))
         case .UVAT:
             let f = gpr(ins.a, .r11)
             a.mov(.r11, Mem(f, Layout.lfuncUpvals + 8 * ins.c))

@@ -107,6 +107,25 @@ enum NativeHelpers {
         return 0
     }
 
+    /// args: parent closure, child prototype index, frame base slot, trace base -> closure.
+    static let fnew: NativeHelper = { ctx, a in
+        let a = a.unsafelyUnwrapped
+        let base = UnsafeMutablePointer<Value>(ptr(a[3])) + Int(int(a[2]))
+        do {
+            let f = try withVM(ctx) { try $0.jitNewClosure(parent: LFuncRef(ptr(a[0])), child: Int(int(a[1])), base: base) }
+            a[0] = UInt64(UInt(bitPattern: f))
+        } catch { return 2 }
+        return 0
+    }
+
+    /// args: slot, trace base: closes the open upvalues of that slot and above.
+    static let uclo: NativeHelper = { ctx, a in
+        let a = a.unsafelyUnwrapped
+        let level = UnsafeMutablePointer<Value>(ptr(a[1])) + Int(int(a[0]))
+        withVM(ctx) { $0.jitCloseUpvalues(level: level) }
+        return 0
+    }
+
     /// args: table -> int length.
     static let len: NativeHelper = { _, a in
         let a = a.unsafelyUnwrapped

@@ -128,7 +128,7 @@ struct CSEState {
             }
         case .TSET:
             bump(.array); bump(.hash); bump(.anyhash); bump(.shape)
-        case .USET:
+        case .USET, .SSTORE, .UCLO:
             bump(.upvalues); bump(.stack)
         case .RETF:
             bump(.stack); bump(.frames)     // slots are numbered from the caller's base after it

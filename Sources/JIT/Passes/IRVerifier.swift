@@ -268,6 +268,18 @@ public enum IRVerifier {
         case .VARGN:
             if ins.b < 0 { fail(i, "VARGN: count \(ins.b)") }
             result(.void)
+        case .FNEW:
+            want("a", ins.a, { $0 == .fn }, "fn")
+            if ins.b < 0 { fail(i, "FNEW: prototype index \(ins.b)") }
+            if ins.c < 0 || Int(ins.c) >= traceSlotWindow - 1 { fail(i, "FNEW: frame base \(ins.c) outside the trace's window") }
+            result(.fn)
+        case .UCLO:
+            if ins.c < 0 || Int(ins.c) >= traceSlotWindow - 1 { fail(i, "UCLO: slot \(ins.c) outside the trace's window") }
+            result(.void)
+        case .SSTORE:
+            want("a", ins.a, isValue, "a value type")
+            if ins.c < 0 || Int(ins.c) >= traceSlotWindow - 1 { fail(i, "SSTORE: slot \(ins.c) outside the trace's window") }
+            result(.void)
         case .UVAT:
             want("a", ins.a, { $0 == .fn }, "fn")
             if ins.c < 0 { fail(i, "UVAT: upvalue index \(ins.c)") }

@@ -18,6 +18,7 @@
 //     entry are unchanged. Its `ref` is where it was taken (n, or before a final GCSTEP guard that
 //     exits through it).
 //   - The builder's CSE state is the one the recording left (same epochs), or CSE is off.
+//   - No SLOAD of a slot an earlier SSTORE of the iteration wrote.
 //   - No USET: an upvalue still open on the trace's frames is a stack slot, so a USET could change
 //     what an SLOAD reads, and SLOADs of unmodified slots would not be invariant (not peeled).
 // Output when it returns true:
@@ -54,6 +55,13 @@ public enum LoopOpt {
         guard last.ref >= 0, Int(last.ref) <= n else { return false }
         // USET may write a stack slot through an open upvalue, so SLOADs would not be invariant.
         for ins in trace.ins where ins.op == .LOOP || ins.op == .PHI || ins.op == .USET || ins.op == .RETF { return false }
+        // An SLOAD of a slot the iteration already stored (SSTORE: a local captured by an open
+        // upvalue, reloaded after a call) does not read the value the iteration started with.
+        var stored: Set<Int32> = []
+        for ins in trace.ins {
+            if ins.op == .SSTORE { stored.insert(ins.c) }
+            if ins.op == .SLOAD && stored.contains(ins.c) { return false }
+        }
 
         // End-of-iteration values of the modified slots.
         var endRef: [Int32: IRRef] = [:]

@@ -39,6 +39,8 @@ extension Recorder {
     /// the closure's IR value for the frame. Otherwise the identity is guarded: nil.
     func guardCallee(_ fref: IRRef, _ fv: Value) -> IRRef? {
         if isConst(fref) { return nil }
+        // A closure the trace made: its prototype is known.
+        if fref >= 0 && trace.ins[Int(fref)].op == .FNEW { return fref }
         if fv.isLuaFunction, let p = fv.luaFunction.pointee.proto, p.pointee.nclosures > 1 {
             let pr = b.emit(IRIns(.FLOAD, .ptr, a: fref, b: IRField.fnProto.rawValue))
             guardIns(.EQ, pr, constPtr(UnsafeMutableRawPointer(p)))
@@ -202,6 +204,7 @@ extension Recorder {
     /// results placed where the return puts them).
     func nativeTailCall(_ a: Int, _ f: CFuncRef, nargs: Int) throws {
         guard let cur = frames.last else { throw RecordAbort("NYI: tail call from the loop's function") }
+        if memSlots.contains(where: { $0 >= baseSlot }) { try closeUpvalues(from: baseSlot) }
         let name = engine.fastFunctionNames[Int(f.pointee.builtin)] ?? vm.jitBuiltin(f).name
         if name == "ipairs_aux" { throw RecordAbort("NYI: tail call of ipairs' iterator") }
         ensureSnapshot()
@@ -441,6 +444,7 @@ extension Recorder {
         for (i, r) in args.enumerated() { argRef = i == 0 ? r : b.emit(IRIns(.CARG, .void, a: argRef, b: r)) }
         allocates = true
         b.emit(IRIns(.CALLN, .nil, a: const(Value(f)), b: argRef, c: IRRef(args.count)))
+        forgetMemSlots()
         results(a, wanted, [v])
     }
 
@@ -528,6 +532,7 @@ extension Recorder {
         if pc.wanted < 0, let top = lastNativeTop, top <= pc.a { first = .nil }
         let call = b.emit(IRIns(.CALLN, IRType.of(first), a: pc.fn, b: argRef, c: IRRef(pc.args.count),
                                 guarded: pc.wanted != 0))
+        forgetMemSlots()
         if pc.wanted == 0 { return }
         if pc.wanted < 0 {
             // All results: their count is guarded; the consumer reads up to multTop.

@@ -132,7 +132,7 @@ extension Recorder {
             if let s = openUpvalueSlot(uv) {
                 // A local of one of the trace's frames: the load reads its stack slot, which holds
                 // the local's value only while the trace has not changed it (checked again at close).
-                if modified[index(s)] { throw RecordAbort("NYI: upvalue of a local the trace changed") }
+                if modified[index(s)] && !memSlots.contains(s) { throw RecordAbort("NYI: upvalue of a local the trace changed") }
                 upvalueSlots.insert(s)
             }
             set(a, typedLoad(IRIns(.UGET, IRType.of(v), a: f, c: IRRef(d))))
@@ -145,7 +145,7 @@ extension Recorder {
             if let s = openUpvalueSlot(uv) {
                 // The store writes the local's stack slot: later reads must load it again, and the
                 // trace must never hold its own value for that slot.
-                if modified[index(s)] { throw RecordAbort("NYI: upvalue of a local the trace changed") }
+                if modified[index(s)] && !memSlots.contains(s) { throw RecordAbort("NYI: upvalue of a local the trace changed") }
                 slots[index(s)] = noRef
                 upvalueSlots.insert(s)
             }
@@ -153,10 +153,28 @@ extension Recorder {
         case .UCLO:
             if let u = thread.pointee.openupval,
                UInt(bitPattern: u.pointee.v) >= UInt(bitPattern: UnsafeMutableRawPointer(curBase + a)) {
-                throw RecordAbort("NYI: closing upvalues")
+                try closeUpvalues(from: baseSlot + Int32(a))
+            } else if memSlots.contains(where: { $0 >= baseSlot + Int32(a) }) {
+                try closeUpvalues(from: baseSlot + Int32(a))
             }
         case .FNEW:
-            throw RecordAbort("NYI: closure creation")
+            if inMetamethod { throw RecordAbort("NYI: closure creation inside a metamethod") }
+            let parent = try currentClosure()
+            guard let child = curProto.pointee.child[d] else { throw RecordAbort("NYI: closure of a missing prototype") }
+            // Captured locals of this frame become open upvalues on their stack slots: the slots
+            // must hold their current values, and stay current while the upvalues are open.
+            for i in 0..<Int(child.pointee.nuv) {
+                let desc = child.pointee.uvdesc[i]
+                if desc & 0x8000 == 0 { continue }
+                let s = baseSlot + Int32(desc & 0x7fff)
+                if s < 0 || Int(s) + 1 >= traceSlotWindow { throw RecordAbort("NYI: captured slot outside the trace's window") }
+                if !memSlots.contains(s) {
+                    try flushCapturedSlot(s)
+                    memSlots.insert(s)
+                }
+            }
+            allocates = true
+            set(a, b.emit(IRIns(.FNEW, .fn, a: parent, b: IRRef(d), c: baseSlot)))
 
         case .TNEW:
             allocates = true
@@ -261,6 +279,7 @@ extension Recorder {
             var vals: [IRRef] = [const(fv)]
             for i in 0..<nargs { vals.append(try get(a + 1 + i)) }
             let mmStart = cur.mmStart
+            if memSlots.contains(where: { $0 >= baseSlot }) { try closeUpvalues(from: baseSlot) }
             // The callee replaces the current frame: same function slot, same return.
             frames.removeLast()
             baseSlot = cur.funcSlot + 1
@@ -321,6 +340,8 @@ extension Recorder {
                 }
             }
             if multTop != nil { ensureSnapshot() }   // its guards must resume it with its multiple results
+            // A return closes the frame's open upvalues.
+            if memSlots.contains(where: { $0 >= baseSlot }) { try closeUpvalues(from: baseSlot) }
             let retTop = multTop
             multTop = nil
             guard !frames.isEmpty else {

@@ -114,6 +114,9 @@ final class Recorder {
     var unrolledShort = false
     /// Trace slots read or written through open upvalues (UGET/USET of a local of a trace frame).
     var upvalueSlots: Set<Int32> = []
+    /// Trace slots captured by open upvalues of closures the trace made (FNEW): their stack slots
+    /// hold their current values (every write of the slot also stores it) until a UCLO closes them.
+    var memSlots: Set<Int32> = []
     /// A side trace's slots whose types its parent's exit fixes (JITEngine.inheritedTypes): their
     /// first loads need no type guard.
     var inheritedTypes: [Int32: IRType] = [:]
@@ -285,7 +288,7 @@ final class Recorder {
         // A local accessed through an open upvalue lives in its stack slot: the trace must not
         // keep a value of its own for it (an UGET would read a stale slot, an exit would
         // overwrite a USET).
-        if upvalueSlots.contains(where: { modified[index($0)] }) {
+        if upvalueSlots.contains(where: { modified[index($0)] && !memSlots.contains($0) }) {
             abort("NYI: upvalue of a local the trace changed")
             return .aborted
         }
@@ -371,16 +374,61 @@ final class Recorder {
         let ty = IRType.of(v)
         ensureSnapshot()
         // (A store through an open upvalue may have changed the slot since the trace started.)
-        let inherited = upvalueSlots.isEmpty && inheritedTypes[s] == ty
+        let inherited = upvalueSlots.isEmpty && memSlots.isEmpty && inheritedTypes[s] == ty
         let ref = b.emit(IRIns(.SLOAD, ty, c: s, guarded: !inherited))
         slots[i] = ref
         return ref
     }
 
     func set(_ r: Int, _ ref: IRRef) {
-        let i = index(baseSlot + Int32(r))
+        let s = baseSlot + Int32(r)
+        let i = index(s)
         slots[i] = ref
         modified[i] = true
+        if !memSlots.isEmpty && memSlots.contains(s) { storeSlot(s, ref) }
+    }
+
+    /// Writes slot s's value to the stack (SSTORE; an int is stored as a number).
+    func storeSlot(_ s: Int32, _ ref: IRRef) {
+        b.emit(IRIns(.SSTORE, .void, a: toNum(ref), c: s))
+    }
+
+    /// Makes the stack hold slot s's current value: the trace keeps values of slots it changed in
+    /// registers until an exit. A slot the trace holds a ref for is stored even when this
+    /// iteration has not changed it: in the loop body (LoopPeel) the ref is the previous
+    /// iteration's value, which the stack does not have.
+    func flushSlot(_ s: Int32) {
+        let i = index(s)
+        if i < slots.count && slots[i] != noRef { storeSlot(s, slots[i]) }
+    }
+
+    /// flushSlot for a slot an upvalue is about to capture: loaded first if the trace has no ref
+    /// for it yet (a loop-carried value must reach the stack in every iteration).
+    func flushCapturedSlot(_ s: Int32) throws {
+        _ = try getRaw(Int(s - baseSlot))
+        flushSlot(s)
+    }
+
+    /// After a library call (which may run Lua code writing through the open upvalues the trace
+    /// made): slots living in memory are loaded again when next read.
+    func forgetMemSlots() {
+        for s in memSlots where index(s) < slots.count { slots[index(s)] = noRef }
+    }
+
+    /// Closes the open upvalues of slot `level` and above (UCLO, returns): first every slot the
+    /// trace changed there gets its current value on the stack (an upvalue opened before the trace
+    /// started may point at it), then the helper copies the values into the upvalues.
+    func closeUpvalues(from level: Int32) throws {
+        if level < 0 { throw RecordAbort("NYI: closing upvalues below the trace's base frame") }
+        let top = max(baseSlot + Int32(curProto.pointee.framesize), memSlots.max().map { $0 + 1 } ?? 0)
+        var s = level
+        while s < top && Int(s) + 1 < slots.count {
+            if !memSlots.contains(s) { flushSlot(s) }
+            s += 1
+        }
+        b.emit(IRIns(.UCLO, .void, c: level))
+        memSlots = memSlots.filter { $0 < level }
+        upvalueSlots = upvalueSlots.filter { $0 < level }
     }
 
     /// Takes the snapshot for the current instruction once (before its first guard).
