@@ -217,6 +217,19 @@ extension Recorder {
             guard trace.type(of: t) == .tab else { throw RecordAbort("NYI: SETLIST on a non-table") }
             try checkMetamethodStore(t)
             let start = (c - 1) * Limits.fieldsPerFlush + 1
+            if count > 0 && start + count - 1 <= Int(value(a).table.pointee.asize) {
+                // The constructor sized the array part for these values (TNEW's hint): raw stores
+                // into it, behind one bounds check for the last index (SETLIST ignores metatables).
+                let asize = b.emit(IRIns(.FLOAD, .int, a: t, b: IRField.tabAsize.rawValue))
+                guardIns(.ABC, b.int(Int32(start + count - 2)), asize)
+                let arr = b.emit(IRIns(.FLOAD, .ptr, a: t, b: IRField.tabArray.rawValue))
+                for i in 0..<count {
+                    let v = try get(a + 1 + i)
+                    let ref = b.emit(IRIns(.AREF, .ptr, a: arr, b: b.int(Int32(start + i - 1))))
+                    b.emit(IRIns(.ASTORE, .void, a: ref, b: v))
+                }
+                return nil
+            }
             for i in 0..<max(count, 0) {
                 let v = try get(a + 1 + i)
                 b.emit(IRIns(.TSET, .void, a: t, b: b.num(Double(start + i)), c: v))
