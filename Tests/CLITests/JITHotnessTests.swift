@@ -189,13 +189,9 @@ final class JITHotnessTests: XCTestCase {
         return (status, engine, hotness.heat, log, sampled)
     }
 
-    /// A hot loop whose branch goes one way 3 times in 4 gets a trace for that way; the other way
-    /// exits the trace at every 4th iteration. Under sample hotness (native backend) the sampler
-    /// must find that exit hot and the engine grow a side trace from it (no counter does: in this
-    /// mode `hotexit` is not used). The program polls the side-trace count between rounds, so it
-    /// stops soon after the first, or after a bounded number of rounds if none ever comes.
-    func testSampleHotnessGrowsASideTraceFromAHotExit() throws {
-        let r = runSampled("""
+    /// A loop whose branch goes one way 3 times in 4, run in rounds until a side trace exists (or
+    /// 2,000 rounds): `s` and `rounds` are left for the caller's checks.
+    static let biasedLoopUntilSideTrace = """
             local s, rounds = 0, 0
             while jit_sides() == 0 and rounds < 2000 do
               for i = 1, 20000 do
@@ -203,6 +199,16 @@ final class JITHotnessTests: XCTestCase {
               end
               rounds = rounds + 1
             end
+
+        """
+
+    /// A hot loop whose branch goes one way 3 times in 4 gets a trace for that way; the other way
+    /// exits the trace at every 4th iteration. Under sample hotness (native backend) the sampler
+    /// must find that exit hot and the engine grow a side trace from it (no counter does: in this
+    /// mode `hotexit` is not used). The program polls the side-trace count between rounds, so it
+    /// stops soon after the first, or after a bounded number of rounds if none ever comes.
+    func testSampleHotnessGrowsASideTraceFromAHotExit() throws {
+        let r = runSampled(Self.biasedLoopUntilSideTrace + """
             local per = -15000
             for i = 4, 20000, 4 do per = per + i end
             assert(s == per * rounds, "computed " .. s .. ", expected " .. per * rounds)
@@ -257,15 +263,7 @@ final class JITHotnessTests: XCTestCase {
     /// `hotexitsamples=0` keeps sample hotness for loops but counts exits (`hotexit`), as before
     /// exits were sampled: no exit event is published or credited, and side traces still grow.
     func testHotExitSamplesZeroCountsExitsUnderSampleHotness() throws {
-        let r = runSampled("""
-            local s, rounds = 0, 0
-            while jit_sides() == 0 and rounds < 2000 do
-              for i = 1, 20000 do
-                if i % 4 == 0 then s = s + i else s = s - 1 end
-              end
-              rounds = rounds + 1
-            end
-            """, ["hotexitsamples=0", "hotexit=5"])
+        let r = runSampled(Self.biasedLoopUntilSideTrace, ["hotexitsamples=0", "hotexit=5"])
         XCTAssertTrue(r.sampled, "the sampler did not start")
         XCTAssertEqual(r.status, 0)
         XCTAssertGreaterThan(r.engine.stats.sideTraces, 0, "\(r.log)")
