@@ -162,17 +162,19 @@ extension Heap {
         if total > maxMemory { throw HeapError.outOfMemory }
         let buf = scratch(total)
         var n = 0
-        for i in 0..<count {
-            let v = p[i]
-            if v.isString {
-                let s = v.string
-                memcpy(buf + n, s.bytes, s.count)
-                n += s.count
-            } else {
-                n += NumberText.format(v.number, into: buf + n)
-            }
-        }
+        for i in 0..<count { n += Heap.writeConcatPiece(p[i], to: buf + n) }
         return try intern(UnsafeRawPointer(buf), count: n)
+    }
+
+    /// Writes a string's bytes, or a number as tostring formats it (at most TJ_NUMBUF bytes), at
+    /// `dst`; returns the bytes written. The caller has checked the value is one or the other.
+    @inline(__always) public static func writeConcatPiece(_ v: Value, to dst: UnsafeMutablePointer<UInt8>) -> Int {
+        if v.isString {
+            let s = v.string
+            memcpy(dst, s.bytes, s.count)
+            return s.count
+        }
+        return NumberText.format(v.number, into: dst)
     }
 
     /// A reusable byte buffer of at least `n` bytes, owned by the heap, valid until the next call

@@ -136,14 +136,7 @@ extension LuaVM {
         var n = 0
         k = i
         while true {
-            let v = t.get(int: k)
-            if v.isString {
-                let s = v.string
-                memcpy(buf + n, s.bytes, s.count)
-                n += s.count
-            } else {
-                n += NumberText.format(v.number, into: buf + n)
-            }
+            n += Heap.writeConcatPiece(t.get(int: k), to: buf + n)
             if k == j { break }
             if let sep { memcpy(buf + n, sep.bytes, sl); n += sl }
             k += 1
