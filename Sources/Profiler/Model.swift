@@ -74,6 +74,14 @@ public struct ProfileFrame: Hashable, Sendable {
         }
     }
 
+    /// The label people read (text report, SVG, speedscope, pprof): `label` without the folded
+    /// format's `_[j]` marker when the name already says which trace it ran in
+    /// (`fib [trace 3] (fib.lua:8)`).
+    public var displayLabel: String {
+        let l = label
+        return kind == .jit && name.contains("[trace ") ? String(l.dropLast(4)) : l
+    }
+
     /// `file:line` of the sampled position, or "" when unknown.
     public var location: String {
         if file.isEmpty { return "" }

@@ -30,6 +30,9 @@ final class BuilderTests: XCTestCase {
         XCTAssertEqual(p.stacks[0].weight, 3)
         XCTAssertEqual(p.stacks[1].frames.map(\.kind), [.lua, .jit])
         XCTAssertEqual(p.stacks[1].frames.last?.label, "hot [trace 3] (prog.lua:10)_[j]")
+        // What people read drops the folded format's marker: the name already says "[trace 3]".
+        XCTAssertEqual(p.stacks[1].frames.last?.displayLabel, "hot [trace 3] (prog.lua:10)")
+        XCTAssertEqual(p.stacks[0].frames.last?.displayLabel, "hot (prog.lua:10)")
         XCTAssertEqual(p.stacks[1].trace, 3)
         XCTAssertEqual(p.stacks[1].state, .jit)
         XCTAssertEqual(p.stacks[2].frames.last, ProfileFrame(kind: .gc, name: "[gc]"))

@@ -92,15 +92,15 @@ public struct FlameGraphSVG {
             let y = Double(height) - bottom - Double(d + 1) * fh
             let (fill, extra) = style(n, d)
             let pct = 100 * Double(n.total) / Double(total)
-            var tip = String(format: "%@ (%d %@, %.2f%%; self %d)", n.frame.label, n.total, unit, pct, n.selfWeight)
+            var tip = String(format: "%@ (%d %@, %.2f%%; self %d)", n.frame.displayLabel, n.total, unit, pct, n.selfWeight)
             if !n.frame.file.isEmpty && n.frame.kind == .native { tip += " " + n.frame.file }
             if let e = extra { tip += "; " + e }
-            body += "<g class=\"f\" data-s=\"\(start)\" data-w=\"\(n.total)\" data-d=\"\(d)\" data-k=\"\(n.frame.kind.rawValue)\" data-n=\"\(xmlEscaped(n.frame.label))\">"
+            body += "<g class=\"f\" data-s=\"\(start)\" data-w=\"\(n.total)\" data-d=\"\(d)\" data-k=\"\(n.frame.kind.rawValue)\" data-n=\"\(xmlEscaped(n.frame.displayLabel))\">"
             body += "<title>\(xmlEscaped(tip))</title>"
             body += String(format: "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"%@\" rx=\"2\"/>",
                            x, y, max(w, 0), fh - 1, fill)
             body += String(format: "<text x=\"%.2f\" y=\"%.1f\">%@</text></g>\n", x + 3, y + fh - 4.5,
-                           xmlEscaped(FlameGraphSVG.fit(n.frame.label, pixels: w)))
+                           xmlEscaped(FlameGraphSVG.fit(n.frame.displayLabel, pixels: w)))
             var s = start
             for c in n.children {
                 emit(c, start: s, d: d + 1)

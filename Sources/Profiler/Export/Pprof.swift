@@ -155,7 +155,7 @@ public enum Pprof {
             }
         }
         for fn in functionOrder {
-            let name = str(fn.label), sys = str(fn.name), file = str(fn.file)
+            let name = str(fn.displayLabel), sys = str(fn.name), file = str(fn.file)
             w.message(5) { m in
                 m.uint(1, functions[fn]!)
                 m.uint(2, name)

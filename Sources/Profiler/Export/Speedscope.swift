@@ -49,7 +49,7 @@ public enum Speedscope {
                 index[fn] = frames.count
                 let file = fn.file.isEmpty ? nil : fn.file
                 let line = fn.definedLine > 0 ? fn.definedLine : nil
-                frames.append(Frame(name: fn.kind == .lua || fn.kind == .jit ? fn.label : fn.name, file: file, line: line))
+                frames.append(Frame(name: fn.kind == .lua || fn.kind == .jit ? fn.displayLabel : fn.name, file: file, line: line))
                 return frames.count - 1
             })
             weights.append(Double(s.weight) * ms)

@@ -100,7 +100,7 @@ public struct TextReport {
         let header = "  " + lpad("self", 7) + " " + lpad("total", 7) + " " + lpad("samples", 9) + "  " +
             pad("function", nameW) + "  " + "location"
         func row(_ s: FunctionStat, _ weight: Int) -> String {
-            let name = truncateEnd(s.function.label, nameW)
+            let name = truncateEnd(s.function.displayLabel, nameW)
             let loc = shorten(location(of: s.function), locW)
             let line = "  " + pct(s.selfWeight) + "  " + pct(s.totalWeight) + " " + lpad(String(weight), 9) + "  " +
                 pad(name, nameW) + "  " + loc
