@@ -32,11 +32,12 @@ public struct RunCommand: ParsableCommand {
             --sample-rate HZ (default 1000); --flamegraph OUT.svg, --folded OUT.txt, \
             --speedscope OUT.json, --pprof OUT.pb.gz write those formats (each implies sampling).
 
-            JIT (docs/jit.md): any of these turns it on. --jit; --jit-eager (every loop hot at \
-            once); --jit-backend ir|native; --hotness sample|counter|eager (default sample: the \
-            sampler finds hot loops); --jit-param name=value sets any JIT parameter (repeatable; \
-            `tracejit flags` lists them all with defaults and meanings, and shows the effective \
-            values for the same --jit-param options); --jit-log (one line per trace event on \
+            JIT (docs/jit.md): on by default (--interp-only turns it off; --jit is accepted and \
+            changes nothing). --jit-eager (every loop hot at once); --jit-backend ir|native; \
+            --hotness sample|counter|eager (default sample: the sampler finds hot loops); \
+            --jit-param name=value sets any JIT parameter (repeatable; `tracejit flags` lists them \
+            all with defaults and meanings, and shows the effective values for the same --jit-param \
+            options); --jit-log (one line per trace event on \
             stderr); --dump-traces[=b,i,s,m]; --jit-out FILE (log and dumps to FILE); --perf-map \
             (write /tmp/perf-<pid>.map, Linux perf's symbols for the native traces).
             """)

@@ -1,7 +1,6 @@
 // The JIT's options of `tracejit run` and the glue that attaches a JITEngine to the VM.
 //
-//   --jit                   JIT on (the default once the native backend is the default; today the
-//                           JIT is on whenever any JIT option is given)
+//   --jit                   JIT on (the default; `--interp-only` turns it off, like -Xint)
 //   --jit-eager             every loop is hot at once (like -Xcomp)
 //   --jit-backend=ir|native what runs traces (ir: the IR interpreter, the reference)
 //   --hotness=sample|counter|eager
@@ -16,7 +15,8 @@ import Profiler
 import Runtime
 
 public struct JITRunOptions {
-    public var enabled = false
+    /// On by default (native backend, sample hotness); `RunOptions.interpOnly` turns it off.
+    public var enabled = true
     public var params = JITParams()
     public var log = false
     public var dump: DumpOptions?
@@ -31,38 +31,31 @@ extension RunOptions {
     mutating func absorbJITOption(_ name: String, inline: String?, next: () throws -> String) throws -> Bool {
         switch name {
         case "--jit":
-            jit.enabled = true
+            jit.enabled = true  // the default; kept so scripts that say it keep working
         case "--jit-eager":
-            jit.enabled = true
             jit.params.hotness = .eager
         case "--jit-backend":
             let v = try inline ?? next()
             guard let b = JITBackend(rawValue: v) else { throw UsageError(message: "bad --jit-backend '\(v)' (ir or native)") }
-            jit.enabled = true
             jit.params.backend = b
         case "--hotness":
             let v = try inline ?? next()
             guard let h = HotnessMode(rawValue: v) else { throw UsageError(message: "bad --hotness '\(v)' (sample, counter or eager)") }
-            jit.enabled = true
             jit.params.hotness = h
         case "--jit-param":
             let v = try inline ?? next()
             do { try jit.params.set(v) } catch { throw UsageError(message: "\(error)") }
-            jit.enabled = true
         case "--jit-log":
-            jit.enabled = true
             jit.log = true
         case "--dump-traces":
             guard let d = DumpOptions(letters: inline ?? "") else {
                 throw UsageError(message: "bad --dump-traces '\(inline ?? "")' (letters b, i, s, m separated by commas)")
             }
-            jit.enabled = true
             jit.dump = d
         case "--jit-out":
             jit.outPath = try inline ?? next()
         case "--perf-map":
             if inline != nil { throw UsageError(message: "--perf-map takes no value (it writes /tmp/perf-<pid>.map)") }
-            jit.enabled = true
             jit.perfMap = true
         default:
             return false

@@ -201,7 +201,7 @@ final class JITProfileTests: XCTestCase {
         var o = RunOptions()
         try o.absorb(["prog.lua", "--perf-map"])
         XCTAssertTrue(o.jit.perfMap)
-        XCTAssertTrue(o.jit.enabled, "--perf-map turns the JIT on, like every JIT option")
+        XCTAssertTrue(o.jit.enabled, "the JIT is on by default")
         var bad = RunOptions()
         XCTAssertThrowsError(try bad.absorb(["--perf-map=/tmp/x.map", "prog.lua"]))
         var none = RunOptions()

@@ -87,7 +87,7 @@ final class ProfileRunTests: XCTestCase {
     func testThreeToOneAttributionThroughTheInterpreter() throws {
         let prog = try write("attr.lua", threeToOneProgram(seconds: 0.5))
         let folded = dir + "/attr.folded"
-        let (status, out, err) = try run(["run", prog, "--sample-rate", "2000", "--folded", folded,
+        let (status, out, err) = try run(["run", "--interp-only", prog, "--sample-rate", "2000", "--folded", folded,
                                           "--profile-out", dir + "/attr.txt"])
         XCTAssertEqual(status, 0, err)
         XCTAssertEqual(out, "done\ttrue\n")

@@ -1,5 +1,6 @@
 // `tracejit run` argument handling: options before or after the program, `--`, script arguments.
 import XCTest
+import JIT
 import Profiler
 @testable import TracejitCLI
 
@@ -29,6 +30,18 @@ final class RunCommandTests: XCTestCase {
         let o = try parse(["prog.lua", "--", "--interp-only", "-e"])
         XCTAssertFalse(o.interpOnly)
         XCTAssertEqual(o.scriptArgs, ["--interp-only", "-e"])
+    }
+
+    func testJITIsOnByDefaultAndInterpOnlyTurnsItOff() throws {
+        let d = try parse(["prog.lua"])
+        XCTAssertTrue(d.jit.enabled)
+        XCTAssertFalse(d.interpOnly)
+        XCTAssertEqual(d.jit.params.backend, .native)
+        XCTAssertEqual(d.jit.params.hotness, .sample)
+        XCTAssertTrue(try parse(["prog.lua", "--interp-only"]).interpOnly)
+        // --interp-only wins over JIT options, wherever they stand.
+        XCTAssertTrue(try parse(["--jit-eager", "prog.lua", "--interp-only"]).interpOnly)
+        XCTAssertTrue(try parse(["--jit", "prog.lua"]).jit.enabled)
     }
 
     func testUnknownOptionIsRejected() {
