@@ -216,6 +216,8 @@ static struct {
   uint64_t handler_timed_ns, handler_timed; /* the samples whose handler was timed */
   tj_sampler_stats st;
   int perf_errno;
+  _Atomic int paused;           /* tj_sampler_pause: timer off, handler inert */
+  uint64_t paused_at_ns, paused_ns; /* thread CPU time spent paused (left out of st.cpu_ns) */
 } S = { .perf_fd = -1 };
 
 /* Probe requests (tests, measurements): served by the handler when raised with pthread_kill. */
@@ -334,7 +336,8 @@ static void on_sigprof(int sig, siginfo_t *si, void *ucv) {
   ucontext_t *uc = (ucontext_t *)ucv;
   if (P.kind != 0 && si->si_code == SI_TKILL && si->si_pid == getpid()) {
     serve_probe(uc);
-  } else if (atomic_load_explicit(&S.active, memory_order_acquire)) {
+  } else if (atomic_load_explicit(&S.active, memory_order_acquire) &&
+             !atomic_load_explicit(&S.paused, memory_order_acquire)) {
     if (S.timer == TJ_TIMER_PERF) {
       if (si->si_fd == S.perf_fd) {
         take_sample(uc);
@@ -440,6 +443,16 @@ static int open_perf_timer(uint64_t period_ns) {
 
 int tj_sampler_running(void) { return atomic_load(&S.active); }
 
+/* setitimer(ITIMER_PROF) at the sampler's period; 0 or -1 with errno set. */
+static int arm_itimer(void) {
+  struct itimerval it;
+  it.it_interval.tv_sec = (time_t)(S.period_ns / 1000000000ull);
+  it.it_interval.tv_usec = (suseconds_t)((S.period_ns % 1000000000ull) / 1000);
+  if (it.it_interval.tv_sec == 0 && it.it_interval.tv_usec == 0) it.it_interval.tv_usec = 1;
+  it.it_value = it.it_interval;
+  return setitimer(ITIMER_PROF, &it, NULL);
+}
+
 int tj_sampler_start(const tj_sampler_config *cfg, tj_ring *ring, const tj_vmstate_t *vm) {
   if (atomic_load(&S.active)) return -EBUSY;
   if (!ring) return -EINVAL;
@@ -447,6 +460,8 @@ int tj_sampler_start(const tj_sampler_config *cfg, tj_ring *ring, const tj_vmsta
   if (hz > 100000) hz = 100000;
   memset(&S.st, 0, sizeof S.st);
   S.handler_timed_ns = S.handler_timed = 0;
+  S.paused_ns = 0;
+  atomic_store(&S.paused, 0);
   S.native = cfg ? cfg->native : TJ_NATIVE_NONE;
   S.max_lua = cfg && cfg->max_lua && cfg->max_lua <= TJ_MAX_LUA_FRAMES ? (int)cfg->max_lua : TJ_MAX_LUA_FRAMES;
   S.max_native = cfg && cfg->max_native && cfg->max_native <= TJ_MAX_NATIVE_FRAMES ? (int)cfg->max_native : TJ_MAX_NATIVE_FRAMES;
@@ -493,12 +508,7 @@ int tj_sampler_start(const tj_sampler_config *cfg, tj_ring *ring, const tj_vmsta
       return -e;
     }
   } else {
-    struct itimerval it;
-    it.it_interval.tv_sec = (time_t)(S.period_ns / 1000000000ull);
-    it.it_interval.tv_usec = (suseconds_t)((S.period_ns % 1000000000ull) / 1000);
-    if (it.it_interval.tv_sec == 0 && it.it_interval.tv_usec == 0) it.it_interval.tv_usec = 1;
-    it.it_value = it.it_interval;
-    if (setitimer(ITIMER_PROF, &it, NULL) != 0) {
+    if (arm_itimer() != 0) {
       int e = errno;
       atomic_store(&S.active, 0);
       return -e;
@@ -506,6 +516,34 @@ int tj_sampler_start(const tj_sampler_config *cfg, tj_ring *ring, const tj_vmsta
   }
   S.st.hz = hz;
   return 0;
+}
+
+int tj_sampler_pause(int paused) {
+  if (!atomic_load(&S.active)) return -EINVAL;
+  if ((atomic_load(&S.paused) != 0) == (paused != 0)) return 0;
+  if (paused) {
+    atomic_store_explicit(&S.paused, 1, memory_order_release);
+    if (S.timer == TJ_TIMER_PERF) {
+      ioctl(S.perf_fd, PERF_EVENT_IOC_DISABLE, 0);
+    } else {
+      struct itimerval zero;
+      memset(&zero, 0, sizeof zero);
+      setitimer(ITIMER_PROF, &zero, NULL);
+    }
+    S.paused_at_ns = tj_thread_cpu_ns();
+    return 0;
+  }
+  uint64_t now = tj_thread_cpu_ns();
+  S.paused_ns += now - S.paused_at_ns;
+  S.last_cpu_ns = now; /* the paused time earns no weight */
+  S.credit_ns = 0;
+  atomic_store_explicit(&S.paused, 0, memory_order_release);
+  if (S.timer == TJ_TIMER_PERF) {
+    if (ioctl(S.perf_fd, PERF_EVENT_IOC_RESET, 0) != 0 || ioctl(S.perf_fd, PERF_EVENT_IOC_REFRESH, 1) != 0)
+      return -errno;
+    return 0;
+  }
+  return arm_itimer() != 0 ? -errno : 0;
 }
 
 int tj_sampler_stop(tj_sampler_stats *out) {
@@ -522,7 +560,10 @@ int tj_sampler_stop(tj_sampler_stats *out) {
   }
   atomic_store_explicit(&S.active, 0, memory_order_release);
   if (S.perf_fd >= 0) { close(S.perf_fd); S.perf_fd = -1; }
-  S.st.cpu_ns = tj_thread_cpu_ns() - S.start_cpu_ns;
+  uint64_t end = tj_thread_cpu_ns();
+  if (atomic_load(&S.paused)) S.paused_ns += end - S.paused_at_ns;
+  atomic_store(&S.paused, 0);
+  S.st.cpu_ns = end - S.start_cpu_ns - S.paused_ns;
   S.st.handler_ns = S.handler_timed ? S.handler_timed_ns * S.st.signals / S.handler_timed : 0;
   S.st.period_ns = S.period_ns;
   S.st.timer = S.timer;

@@ -56,6 +56,9 @@ public final class ProfileSession {
         started = true
     }
 
+    /// Pauses or resumes the timer (VM thread; see `Sampler.setPaused`).
+    public func setPaused(_ paused: Bool) { if started { sampler.setPaused(paused) } }
+
     /// Call on the VM thread after the program ends (also after it failed). Symbolizes and
     /// builds the profile; libdwfl runs only here, never while sampling.
     public func stop(luaNamer: LuaFrameNaming? = nil, jitRegistry: JITCodeRegistry? = nil,

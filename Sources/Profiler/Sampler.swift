@@ -273,6 +273,14 @@ public final class Sampler: @unchecked Sendable {
         drainDone.signal()
     }
 
+    /// Pauses or resumes the timer (call on the sampled thread while running): paused, no samples
+    /// are taken and the thread's CPU time is left out of the sampled CPU time. Used to measure the
+    /// sampler's cost within one run (`TRACEJIT_BENCH_PROFILE_ALTERNATE`).
+    public func setPaused(_ paused: Bool) {
+        guard running else { return }
+        _ = tj_sampler_pause(paused ? 1 : 0)
+    }
+
     /// Stops sampling, drains what is left and returns the raw profile.
     public func stop() -> RawProfile {
         guard running else { return aggregator.profile }

@@ -254,8 +254,8 @@ public func runProgram(_ o: RunOptions) -> Int32 {
 private func runChunks(_ vm: LuaVM, _ chunks: [(bytes: [UInt8], name: String)], _ stats: RunStats) -> Int32 {
     for (i, (bytes, name)) in chunks.enumerated() {
         let repeats = i == chunks.count - 1 ? stats.iterationCount : 1
-        for _ in 0..<repeats {
-            let status = stats.timeIteration(timed: repeats > 1) { vm.runMainChunk(bytes: bytes, chunkName: name) }
+        for r in 0..<repeats {
+            let status = stats.timeIteration(r, timed: repeats > 1) { vm.runMainChunk(bytes: bytes, chunkName: name) }
             if status != 0 || vm.exitRequested { return status }
         }
     }
@@ -283,7 +283,9 @@ private func runProfiled(_ vm: LuaVM, _ chunks: [(bytes: [UInt8], name: String)]
     var status: Int32 = 0
     vm.runOnVMThread {
         do { try session.start() } catch { startError = "\(error)" }
+        if startError == nil && stats.alternateProfile { stats.pauseSampling = { session.setPaused($0) } }
         status = runChunks(vm, chunks, stats)
+        stats.pauseSampling = nil
         if startError == nil {
             let namer = BytecodeFrameNamer(protos: vm.heap.prototypesByID, builtins: vm.builtinNames)
             profile = session.stop(luaNamer: namer, jitRegistry: stats.jit.map { TraceCodeRegistry(map: $0.codeMap) },

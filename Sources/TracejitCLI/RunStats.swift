@@ -2,6 +2,10 @@
 // `run` writes one JSON object there at the end with the VM's own figures; when
 // TRACEJIT_BENCH_ITERATIONS=K, the program's main chunk runs K times in this process (same global
 // state) and the seconds of each run are reported as `iterations`, to show warm-up.
+// TRACEJIT_BENCH_PROFILE_ALTERNATE=1 (with --profile and K > 1) pauses the sampler's timer during
+// the even-numbered runs (the first is run 0), so one process gives interleaved runs without and
+// with sampling: `iterations_profiled` says which, `iterations_cpu` has each run's process CPU
+// seconds (bench/tools/profile_overhead_alternate.py; docs/profiler.md).
 // Fields a run does not measure (the JIT's with the JIT off, samples without sampling) are left
 // out, never written as 0.
 import Foundation
@@ -12,30 +16,50 @@ final class RunStats {
     let path: String?
     let iterationCount: Int
     var iterationSeconds: [Double] = []
+    var iterationCPUSeconds: [Double] = []
+    /// Pause sampling in even-numbered runs (TRACEJIT_BENCH_PROFILE_ALTERNATE=1).
+    let alternateProfile: Bool
+    /// Set by a profiled run when `alternateProfile`: pauses (true) or resumes the sampler.
+    var pauseSampling: ((Bool) -> Void)?
+    var iterationProfiled: [Bool] = []
     var samples: Int?
     var jit: JITEngine?
     /// Sample hotness's counters (read after the sampler stopped).
     var hotness: SampleHotness?
 
-    init(path: String?, iterationCount: Int) {
+    init(path: String?, iterationCount: Int, alternateProfile: Bool = false) {
         self.path = path
         self.iterationCount = max(1, iterationCount)
+        self.alternateProfile = alternateProfile
     }
 
     static func fromEnvironment() -> RunStats {
         let env = ProcessInfo.processInfo.environment
         let path = env["TRACEJIT_STATS_JSON"].flatMap { $0.isEmpty ? nil : $0 }
         let k = env["TRACEJIT_BENCH_ITERATIONS"].flatMap { Int($0) } ?? 1
-        return RunStats(path: path, iterationCount: min(max(k, 1), 100_000))
+        return RunStats(path: path, iterationCount: min(max(k, 1), 100_000),
+                        alternateProfile: env["TRACEJIT_BENCH_PROFILE_ALTERNATE"] == "1")
     }
 
-    /// Runs `body`, recording its wall-clock seconds when `timed`.
-    func timeIteration(timed: Bool, _ body: () -> Int32) -> Int32 {
+    /// Runs `body` (run number `index`), recording its wall-clock and process CPU seconds when
+    /// `timed`; pauses or resumes sampling first when alternating.
+    func timeIteration(_ index: Int, timed: Bool, _ body: () -> Int32) -> Int32 {
         guard timed else { return body() }
-        let t0 = DispatchTime.now().uptimeNanoseconds
+        if alternateProfile, let pause = pauseSampling {
+            pause(index % 2 == 0)
+            iterationProfiled.append(index % 2 != 0)
+        }
+        let t0 = DispatchTime.now().uptimeNanoseconds, c0 = RunStats.processCPUSeconds()
         let status = body()
         iterationSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        iterationCPUSeconds.append(RunStats.processCPUSeconds() - c0)
         return status
+    }
+
+    static func processCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
     /// The JSON object for `vm`, with only the fields this build measures.
@@ -62,6 +86,10 @@ final class RunStats {
         }
         if !iterationSeconds.isEmpty {
             fields.append("\"iterations\": [" + iterationSeconds.map { "\($0)" }.joined(separator: ", ") + "]")
+            fields.append("\"iterations_cpu\": [" + iterationCPUSeconds.map { "\($0)" }.joined(separator: ", ") + "]")
+        }
+        if !iterationProfiled.isEmpty {
+            fields.append("\"iterations_profiled\": [" + iterationProfiled.map { "\($0)" }.joined(separator: ", ") + "]")
         }
         return "{" + fields.joined(separator: ", ") + "}\n"
     }

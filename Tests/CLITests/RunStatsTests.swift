@@ -41,4 +41,42 @@ final class RunStatsTests: XCTestCase {
         XCTAssertEqual((jit?["iterations"] as? [Double])?.count, 3)
         XCTAssertNotNil(jit?["traces"] as? Int, "\(jit ?? [:])")
     }
+
+    /// TRACEJIT_BENCH_PROFILE_ALTERNATE=1: the sampler's timer runs in the odd-numbered runs only.
+    func testAlternatingProfiledRunsSampleOnlyTheOddOnes() throws {
+        let exe = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            .deletingLastPathComponent().appendingPathComponent("tracejit")
+        guard FileManager.default.isExecutableFile(atPath: exe.path) else { throw XCTSkip("tracejit not built") }
+        let dir = NSTemporaryDirectory() + "tracejit-alt-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let prog = dir + "/busy.lua", stats = dir + "/stats.json"
+        try """
+            local t0, s = os.clock(), 0
+            repeat for i = 1, 10000 do s = s + i % 3 end until os.clock() - t0 >= 0.12
+            """.write(toFile: prog, atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = exe
+        p.arguments = ["run", "--interp-only", "--profile", "--profile-out", dir + "/report.txt", prog]
+        var env = ProcessInfo.processInfo.environment
+        env["TRACEJIT_STATS_JSON"] = stats
+        env["TRACEJIT_BENCH_ITERATIONS"] = "5"
+        env["TRACEJIT_BENCH_PROFILE_ALTERNATE"] = "1"
+        p.environment = env
+        try p.run()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: stats))) as? [String: Any]
+        XCTAssertEqual(json?["iterations_profiled"] as? [Bool], [false, true, false, true, false])
+        let cpu = try XCTUnwrap(json?["iterations_cpu"] as? [Double])
+        XCTAssertEqual(cpu.count, 5)
+        let samples = try XCTUnwrap(json?["samples"] as? Int)
+        // Sampled runs: about 0.24 s of CPU, at most ~240 periods of 1 ms; all five runs would give ~600.
+        let sampledMs = (cpu[1] + cpu[3]) * 1000
+        XCTAssertGreaterThan(samples, 0)
+        XCTAssertLessThan(Double(samples), sampledMs * 1.25 + 10, "samples \(samples), runs \(cpu)")
+        // The report's CPU figure covers the sampled runs only.
+        let report = try String(contentsOfFile: dir + "/report.txt", encoding: .utf8)
+        XCTAssertTrue(report.contains("samples"), report)
+    }
 }

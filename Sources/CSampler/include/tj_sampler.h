@@ -143,6 +143,11 @@ typedef struct tj_sampler_stats {
  * or a negative errno (-EBUSY when already running, -ENOENT when libunwind was asked for and
  * cannot be loaded). */
 int tj_sampler_start(const tj_sampler_config *cfg, tj_ring *ring, const tj_vmstate_t *vm);
+/* Pauses (paused != 0) or resumes the running sampler's timer, on the sampled thread. Paused, no
+ * signals are taken and the thread's CPU time is left out of the stats' cpu_ns; resuming starts a
+ * fresh period. For measuring the sampler's own cost within one run (TRACEJIT_BENCH_PROFILE_
+ * ALTERNATE, docs/profiler.md). Returns 0 or a negative errno (-EINVAL when not running). */
+int tj_sampler_pause(int paused);
 /* Stops the timer (the handler stays installed but inert), fills *out if not NULL. */
 int tj_sampler_stop(tj_sampler_stats *out);
 int tj_sampler_running(void);
