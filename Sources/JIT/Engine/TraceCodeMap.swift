@@ -224,9 +224,13 @@ extension TraceCodeMap {
     }
 
     /// A snapshot's frames, outermost first: the base frame, then each inlined frame; every frame
-    /// but the last at its call instruction (the return pc's predecessor).
+    /// but the last at its call instruction (the return pc's predecessor). After a RETF the base
+    /// frame is the caller the trace returned into (`baseClosure`), whose call record the code
+    /// has popped, so the sampler's innermost interpreter frame is that caller too.
     static func positions(of s: Snapshot, in t: Trace) -> [InstalledTraceCode.Position] {
-        var protos: [UInt32] = [t.startProto.pointee.id]
+        let baseProto = s.baseClosure == noRef ? t.startProto
+            : ExitRestore.closure(t, s.baseClosure).pointee.proto.unsafelyUnwrapped
+        var protos: [UInt32] = [baseProto.pointee.id]
         var pcs: [Int32] = []
         for f in s.frames {
             pcs.append(max(0, f.returnPC - 1))
