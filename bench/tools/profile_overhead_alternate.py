@@ -33,8 +33,8 @@ import tempfile
 
 # About 1 CPU second per run in the interpreter on these machines (default sizes take 1-22 s).
 MEDIUM = {
-    "binary_trees.lua": "15", "closures.lua": "5000", "coroutines.lua": "2000000", "deltablue.lua": "250",
-    "fannkuch.lua": "10", "fasta.lua": "600000", "fib.lua": "35", "findmax.lua": "5", "hanoi.lua": "22",
+    "binary_trees.lua": "14", "closures.lua": "5000", "coroutines.lua": "1000000", "deltablue.lua": "250",
+    "fannkuch.lua": "9", "fasta.lua": "600000", "fib.lua": "35", "findmax.lua": "5", "hanoi.lua": "22",
     "json.lua": "8000", "knucleotide.lua": "250000", "life.lua": "30", "mandelbrot.lua": "1000",
     "matmul.lua": "400", "nbody.lua": "400000", "nqueens.lua": "12", "queue.lua": "150",
     "raytrace.lua": "300", "richards.lua": "200", "sieve.lua": "200", "sort.lua": "200000",
@@ -80,7 +80,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("tracejit")
     ap.add_argument("programs", nargs="*")
-    ap.add_argument("--budget", type=float, default=12.0, help="CPU seconds per program (default 12)")
+    ap.add_argument("--budget", type=float, default=15.0, help="CPU seconds per program (default 15)")
     ap.add_argument("--hz", type=int, default=1000)
     ap.add_argument("--json", help="write the per-run figures here")
     ap.add_argument("--size", choices=["medium", "default"], default="medium")
@@ -92,9 +92,10 @@ def main():
     rows, logs, raw = [], [], {}
     print(f"{'program':18} {'runs':>4} {'unsampled s':>11} {'sampled s':>10} {'overhead':>9}  95% interval")
     for prog in progs:
-        # One probe run sets K so that the program gets about `budget` seconds (K odd, 7..41 runs).
+        # One probe run sets K so that the program gets about `budget` seconds (K odd, 15..41 runs:
+        # at least 6 sampled runs with two unsampled neighbours each after the warm-up).
         t = run(a.tracejit, prog, 2, a.hz)[0]
-        k = int(min(41, max(7, a.budget / max(t, 1e-3))))
+        k = int(min(41, max(15, a.budget / max(t, 1e-3))))
         k += (k % 2 == 0)  # odd K: the last run is unsampled, so every sampled run has two neighbours
         cpu = run(a.tracejit, prog, k, a.hz)
         rs = ratios(cpu)
