@@ -217,6 +217,7 @@ static struct {
   tj_sampler_stats st;
   int perf_errno;
   _Atomic int paused;           /* tj_sampler_pause: timer off, handler inert */
+  _Atomic int hotness_only;     /* tj_sampler_set_hotness_only: records as the JIT's hotness takes them */
   uint64_t paused_at_ns, paused_ns; /* thread CPU time spent paused (left out of st.cpu_ns) */
 } S = { .perf_fd = -1 };
 
@@ -285,13 +286,14 @@ static void take_sample(ucontext_t *uc) {
   if (!s) {
     tj_ring_add_dropped(S.ring, (uint32_t)w);
   } else {
+    int lite = atomic_load_explicit(&S.hotness_only, memory_order_relaxed);
     s->weight = (uint32_t)w;
-    s->flags = 0;
+    s->flags = lite ? TJ_SAMPLE_HOTNESS_ONLY : 0;
     s->cpu_ns = timed ? t0 - S.start_cpu_ns : 0;
-    tj_walk_lua_frames(S.vm, S.layout, s, S.max_lua);
+    tj_walk_lua_frames(S.vm, S.layout, s, lite ? 1 : S.max_lua);
     if (S.refine_pc) refine_running_pc(uc, s);
     int trunc = 0, n = 0;
-    tj_native_walk walk = S.native;
+    tj_native_walk walk = lite ? TJ_NATIVE_NONE : S.native;
     if (S.native_in_trace_only && s->state != TJ_VMSTATE_TRACE) walk = TJ_NATIVE_NONE;
     if (walk == TJ_NATIVE_FP) {
       n = walk_fp(uc, S.stack_hi, s->native, S.max_native, &trunc);
@@ -462,6 +464,7 @@ int tj_sampler_start(const tj_sampler_config *cfg, tj_ring *ring, const tj_vmsta
   S.handler_timed_ns = S.handler_timed = 0;
   S.paused_ns = 0;
   atomic_store(&S.paused, 0);
+  atomic_store(&S.hotness_only, 0);
   S.native = cfg ? cfg->native : TJ_NATIVE_NONE;
   S.max_lua = cfg && cfg->max_lua && cfg->max_lua <= TJ_MAX_LUA_FRAMES ? (int)cfg->max_lua : TJ_MAX_LUA_FRAMES;
   S.max_native = cfg && cfg->max_native && cfg->max_native <= TJ_MAX_NATIVE_FRAMES ? (int)cfg->max_native : TJ_MAX_NATIVE_FRAMES;
@@ -545,6 +548,8 @@ int tj_sampler_pause(int paused) {
   }
   return arm_itimer() != 0 ? -errno : 0;
 }
+
+void tj_sampler_set_hotness_only(int on) { atomic_store_explicit(&S.hotness_only, on != 0, memory_order_relaxed); }
 
 int tj_sampler_stop(tj_sampler_stats *out) {
   if (!atomic_load(&S.active)) {

@@ -59,6 +59,10 @@ public final class ProfileSession {
     /// Pauses or resumes the timer (VM thread; see `Sampler.setPaused`).
     public func setPaused(_ paused: Bool) { if started { sampler.setPaused(paused) } }
 
+    /// Takes records as the JIT's hotness-only sampler does, left out of the profile (VM thread;
+    /// see `Sampler.setHotnessOnly`).
+    public func setHotnessOnly(_ on: Bool) { if started { sampler.setHotnessOnly(on) } }
+
     /// Call on the VM thread after the program ends (also after it failed). Symbolizes and
     /// builds the profile; libdwfl runs only here, never while sampling.
     public func stop(luaNamer: LuaFrameNaming? = nil, jitRegistry: JITCodeRegistry? = nil,

@@ -102,7 +102,7 @@ struct SampleAggregator {
 
     mutating func add(_ s0: RawSample, weight: Int) {
         observer?(s0, weight)
-        guard keep else { return }
+        guard keep && s0.flags & UInt32(TJ_SAMPLE_HOTNESS_ONLY) == 0 else { return }
         var s = s0
         s.lastExit = 0      // hotness only: it would split the profile's records for nothing
         if let i = index[s] {
@@ -279,6 +279,14 @@ public final class Sampler: @unchecked Sendable {
     public func setPaused(_ paused: Bool) {
         guard running else { return }
         _ = tj_sampler_pause(paused ? 1 : 0)
+    }
+
+    /// While on, records are taken as the JIT's hotness-only sampler takes them and are left out of
+    /// the profile (they still reach `sampleObserver`). Used to measure, with the JIT on, what a
+    /// profile adds to the JIT's own sampling (`TRACEJIT_BENCH_PROFILE_ALTERNATE`).
+    public func setHotnessOnly(_ on: Bool) {
+        guard running else { return }
+        tj_sampler_set_hotness_only(on ? 1 : 0)
     }
 
     /// Stops sampling, drains what is left and returns the raw profile.

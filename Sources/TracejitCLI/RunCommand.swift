@@ -283,7 +283,11 @@ private func runProfiled(_ vm: LuaVM, _ chunks: [(bytes: [UInt8], name: String)]
     var status: Int32 = 0
     vm.runOnVMThread {
         do { try session.start() } catch { startError = "\(error)" }
-        if startError == nil && stats.alternateProfile { stats.pauseSampling = { session.setPaused($0) } }
+        if startError == nil && stats.alternateProfile {
+            // With the JIT's sample hotness the timer must keep running: the unprofiled runs take
+            // records as the hotness-only sampler would.
+            stats.pauseSampling = hotness == nil ? { session.setPaused($0) } : { session.setHotnessOnly($0) }
+        }
         status = runChunks(vm, chunks, stats)
         stats.pauseSampling = nil
         if startError == nil {

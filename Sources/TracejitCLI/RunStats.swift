@@ -5,7 +5,8 @@
 // TRACEJIT_BENCH_PROFILE_ALTERNATE=1 (with --profile and K > 1) pauses the sampler's timer during
 // the even-numbered runs (the first is run 0), so one process gives interleaved runs without and
 // with sampling: `iterations_profiled` says which, `iterations_cpu` has each run's process CPU
-// seconds (bench/tools/profile_overhead_alternate.py; docs/profiler.md).
+// seconds (bench/tools/profile_overhead_alternate.py; docs/profiler.md). With the JIT's sample
+// hotness the timer keeps running and the unprofiled runs take hotness-only records instead.
 // Fields a run does not measure (the JIT's with the JIT off, samples without sampling) are left
 // out, never written as 0.
 import Foundation

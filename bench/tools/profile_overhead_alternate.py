@@ -11,10 +11,14 @@ included); runs 0 and 1 are warm-up and dropped. The per-program figure is the m
 ratios with a bootstrap 95% interval; the suite figure is their geometric mean.
 
 Not included: the fixed cost per run (starting the sampler, building and printing the report:
-a few ms, measured separately by side-by-side runs of short programs), and the effect of the
-timer on the JIT (the JIT's sample hotness runs the same timer anyway; use --interp-only).
+a few ms, measured separately by side-by-side runs of short programs).
 
-usage: bench/tools/profile_overhead_alternate.py TRACEJIT [--budget SECONDS] [--hz HZ]
+--jit: the JIT on (the default of `tracejit run`) instead of --interp-only. The JIT's sample
+hotness needs the timer in every run, so the unprofiled runs take records as the hotness-only
+sampler does (the running frame only, not kept) and the figure is what --profile adds to the
+sampling the JIT does anyway.
+
+usage: bench/tools/profile_overhead_alternate.py TRACEJIT [--budget SECONDS] [--hz HZ] [--jit]
            [--size medium|default] [--json OUT] [PROGRAM.lua[:ARG] ...]
 Default: every bench/*.lua at a medium size (about 1 s a run interpreted, so each program gets
 several pairs of runs within the budget); `--size default` uses the programs' own sizes.
@@ -42,13 +46,13 @@ MEDIUM = {
 }
 
 
-def run(tj, prog, k, hz):
+def run(tj, prog, k, hz, jit=False):
     prog, _, arg = prog.partition(":")
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
         stats = f.name
     env = dict(os.environ, TRACEJIT_STATS_JSON=stats, TRACEJIT_BENCH_ITERATIONS=str(k),
                TRACEJIT_BENCH_PROFILE_ALTERNATE="1")
-    cmd = [tj, "run", "--interp-only", "--profile", "--profile-out", "/dev/null", "--sample-rate", str(hz), prog] + ([arg] if arg else [])
+    cmd = [tj, "run"] + ([] if jit else ["--interp-only"]) + ["--profile", "--profile-out", "/dev/null", "--sample-rate", str(hz), prog] + ([arg] if arg else [])
     p = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if p.returncode != 0:
         sys.exit(f"{prog}: exit {p.returncode}: {p.stderr.strip()[:300]}")
@@ -84,6 +88,7 @@ def main():
     ap.add_argument("--hz", type=int, default=1000)
     ap.add_argument("--json", help="write the per-run figures here")
     ap.add_argument("--size", choices=["medium", "default"], default="medium")
+    ap.add_argument("--jit", action="store_true", help="JIT on; unprofiled runs sample for hotness only")
     a = ap.parse_intermixed_args()
     progs = a.programs or sorted(glob.glob("bench/*.lua"))
     if a.size == "medium":
@@ -94,10 +99,10 @@ def main():
     for prog in progs:
         # One probe run sets K so that the program gets about `budget` seconds (K odd, 15..41 runs:
         # at least 6 sampled runs with two unsampled neighbours each after the warm-up).
-        t = run(a.tracejit, prog, 2, a.hz)[0]
+        t = run(a.tracejit, prog, 2, a.hz, a.jit)[0]
         k = int(min(41, max(15, a.budget / max(t, 1e-3))))
         k += (k % 2 == 0)  # odd K: the last run is unsampled, so every sampled run has two neighbours
-        cpu = run(a.tracejit, prog, k, a.hz)
+        cpu = run(a.tracejit, prog, k, a.hz, a.jit)
         rs = ratios(cpu)
         med = statistics.median(rs)
         lo, hi = bootstrap(rs, statistics.median)
@@ -121,10 +126,11 @@ def main():
         boots.append(math.exp(s / len(per)))
     boots.sort()
     print(f"geometric mean over {len(rows)} programs: {100 * (g - 1):+.2f}% "
-          f"(95% interval {100 * (boots[25] - 1):+.2f} .. {100 * (boots[974] - 1):+.2f}%) at {a.hz} Hz")
+          f"(95% interval {100 * (boots[25] - 1):+.2f} .. {100 * (boots[974] - 1):+.2f}%) at {a.hz} Hz"
+          + (", JIT on" if a.jit else ", interpreter"))
     if a.json:
         with open(a.json, "w") as f:
-            json.dump({"hz": a.hz, "tracejit": a.tracejit, "cpu_seconds_per_run": raw,
+            json.dump({"hz": a.hz, "tracejit": a.tracejit, "jit": a.jit, "cpu_seconds_per_run": raw,
                        "note": "runs alternate unsampled (even) / sampled (odd); runs 0-1 are warm-up"}, f, indent=1)
 
 

@@ -50,6 +50,8 @@ enum {
   TJ_SAMPLE_LUA_TRUNCATED = 1u << 0,    /* more Lua frames than the depth limit */
   TJ_SAMPLE_NATIVE_TRUNCATED = 1u << 1, /* native walk stopped at the depth limit */
   TJ_SAMPLE_NATIVE_LIBUNWIND = 1u << 2, /* native[] came from libunwind (else frame pointers) */
+  TJ_SAMPLE_HOTNESS_ONLY = 1u << 3,     /* taken as the JIT's hotness-only sampler takes them
+                                           (tj_sampler_set_hotness_only): not part of a profile */
 };
 
 typedef struct tj_lua_frame {
@@ -148,6 +150,10 @@ int tj_sampler_start(const tj_sampler_config *cfg, tj_ring *ring, const tj_vmsta
  * fresh period. For measuring the sampler's own cost within one run (TRACEJIT_BENCH_PROFILE_
  * ALTERNATE, docs/profiler.md). Returns 0 or a negative errno (-EINVAL when not running). */
 int tj_sampler_pause(int paused);
+/* While on, records are taken as the JIT's hotness-only sampler takes them (the running frame
+ * only, no native walk) and flagged TJ_SAMPLE_HOTNESS_ONLY, which the profile leaves out: with the
+ * JIT on, alternating this measures what --profile adds to the sampling the JIT does anyway. */
+void tj_sampler_set_hotness_only(int on);
 /* Stops the timer (the handler stays installed but inert), fills *out if not NULL. */
 int tj_sampler_stop(tj_sampler_stats *out);
 int tj_sampler_running(void);
