@@ -39,7 +39,7 @@ import tempfile
 MEDIUM = {
     "binary_trees.lua": "14", "closures.lua": "5000", "coroutines.lua": "1000000", "deltablue.lua": "250",
     "fannkuch.lua": "9", "fasta.lua": "600000", "fib.lua": "35", "findmax.lua": "5", "hanoi.lua": "22",
-    "json.lua": "8000", "knucleotide.lua": "250000", "life.lua": "30", "mandelbrot.lua": "1000",
+    "json.lua": "8000", "knucleotide.lua": "250000", "life.lua": "130", "mandelbrot.lua": "1000",
     "matmul.lua": "400", "nbody.lua": "400000", "nqueens.lua": "12", "queue.lua": "150",
     "raytrace.lua": "300", "richards.lua": "200", "sieve.lua": "200", "sort.lua": "200000",
     "spectral_norm.lua": "700", "strings.lua": "64000",
