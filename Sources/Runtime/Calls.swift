@@ -67,13 +67,9 @@ extension LuaVM {
                     inLoop: Bool, tail: Bool = false) throws -> Int {
         let cf = fn.pointee.nativeFunction
         let id = Int(cf.pointee.builtin)
-        if inLoop {
-            if (id == BuiltinID.pcall || id == BuiltinID.xpcall) && nargs >= 1 {
-                if let r = try enterProtected(L, co, fn: fn, nargs: nargs, wanted: wanted, xpcall: id == BuiltinID.xpcall) {
-                    return r
-                }
-            } else if id == resumeID || id == yieldID || id == wrapAuxID {
-                if let r = try coroutineCall(L, co, fn: fn, nargs: nargs, wanted: wanted, id: id) { return r }
+        if inLoop && (id == BuiltinID.pcall || id == BuiltinID.xpcall) && nargs >= 1 {
+            if let r = try enterProtected(L, co, fn: fn, nargs: nargs, wanted: wanted, xpcall: id == BuiltinID.xpcall) {
+                return r
             }
         }
         let args = fn + 1

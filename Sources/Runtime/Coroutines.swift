@@ -4,7 +4,7 @@
 //
 // - In the interpreter loop (the common case: `coroutine.resume` or a wrap function called by a
 //   Lua CALL, the coroutine suspended at a yield made from Lua or not started with a Lua body).
-//   callNative hands these calls to `coroutineCall`, which pushes the native's call record on the
+//   The loop's CALL hands these calls to `coroutineCall`, which pushes the native's call record on the
 //   resumer's stack as for any native; `resumeInLoop` then moves the arguments over, marks the
 //   coroutine as resumed by that thread (`CoState.resumer`) and makes it the current thread, and -3
 //   goes back to the loop, which reloads its thread, stack and frame and goes on dispatching in the
@@ -33,6 +33,33 @@ extension LuaVM {
     static let coroutineStackSlots = 1 << 18
 
     func registerCoroutineLibrary() {
+        // resume, yield and the wrap functions' builtin first, in this order: their ids are
+        // consecutive, so the interpreter loop tells them from other natives with one compare
+        // (coSwitchBase).
+        registerLibrary("coroutine", [
+            ("resume", { vm, a in
+                let c = a[0]
+                guard c.isThread else { throw vm.argError(1, "resume", "coroutine expected") }
+                return try vm.resume(c.thread, a, firstArg: 1, wrap: false)
+            }),
+            ("yield", { vm, a in try vm.yieldNative(a) }),
+        ])
+        do {
+            let wrapped = try makeBuiltin("wrap_aux") { vm, a in
+                let c = a.fn.upvalues[0]
+                return try vm.resume(c.thread, a, firstArg: 0, wrap: true)
+            }
+            let wrappedID = Int(wrapped.nativeFunction.pointee.builtin)
+            wrapAuxID = wrappedID
+            let co = tableGet(globals, internString("coroutine"))
+            if co.isTable {
+                let r = tableGet(co.table, internString("resume"))
+                if r.isNativeFunction { resumeID = Int(r.nativeFunction.pointee.builtin) }
+                let y = tableGet(co.table, internString("yield"))
+                if y.isNativeFunction { yieldID = Int(y.nativeFunction.pointee.builtin) }
+            }
+            if resumeID >= 0 && yieldID == resumeID + 1 && wrapAuxID == resumeID + 2 { coSwitchBase = resumeID }
+        } catch {}
         registerLibrary("coroutine", [
             ("create", { vm, a in
                 let f = a[0]
@@ -41,12 +68,6 @@ extension LuaVM {
                 vm.heap.checkGC()
                 return 1
             }),
-            ("resume", { vm, a in
-                let c = a[0]
-                guard c.isThread else { throw vm.argError(1, "resume", "coroutine expected") }
-                return try vm.resume(c.thread, a, firstArg: 1, wrap: false)
-            }),
-            ("yield", { vm, a in try vm.yieldNative(a) }),
             ("status", { vm, a in
                 let c = a[0]
                 guard c.isThread else { throw vm.argError(1, "status", "coroutine expected") }
@@ -65,19 +86,8 @@ extension LuaVM {
             }),
         ])
         do {
-            let wrapped = try makeBuiltin("wrap_aux") { vm, a in
-                let c = a.fn.upvalues[0]
-                return try vm.resume(c.thread, a, firstArg: 0, wrap: true)
-            }
-            let wrappedID = Int(wrapped.nativeFunction.pointee.builtin)
-            wrapAuxID = wrappedID
+            let wrappedID = wrapAuxID
             let co = tableGet(globals, internString("coroutine"))
-            if co.isTable {
-                let r = tableGet(co.table, internString("resume"))
-                if r.isNativeFunction { resumeID = Int(r.nativeFunction.pointee.builtin) }
-                let y = tableGet(co.table, internString("yield"))
-                if y.isNativeFunction { yieldID = Int(y.nativeFunction.pointee.builtin) }
-            }
             var names = [Value]()
             for n in ["suspended", "running", "normal", "dead"] {
                 let s = try heap.string(n)
@@ -145,8 +155,8 @@ extension LuaVM {
 
     // MARK: switches inside the interpreter loop
 
-    /// callNative's path for coroutine.resume, the wrap functions and coroutine.yield called by the
-    /// loop: pushes the native's call record as callNative does, then switches coroutines in the
+    /// coroutine.resume, the wrap functions and coroutine.yield called by the loop's CALL (instead
+    /// of callNative): pushes the native's call record as callNative does, then switches coroutines in the
     /// loop (returns -3: the loop reloads its thread and frame, the record stays). Returns nil, the
     /// record popped again, when the general path must run the call: a yield not in a coroutine
     /// resumed in the loop (or across a Swift-level call), a resume the loop cannot do (see

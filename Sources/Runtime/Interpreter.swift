@@ -514,7 +514,16 @@ extension LuaVM {
                         if jitRecording != recording { co.pointee.resumeTop = mtop; return LoopExit.switchMode }
                     }
                 } else {
-                    let n = try callNative(L, co, fn: fnp, nargs: nargs, wanted: wanted, inLoop: true, tail: false)
+                    // coroutine.resume, coroutine.yield and wrap functions (consecutive builtin
+                    // ids) switch coroutines right here when they can (Coroutines.swift).
+                    let n: Int
+                    let id = Int(f.nativeFunction.pointee.builtin)
+                    if UInt(bitPattern: id &- coSwitchBase) < 3,
+                       let r = try coroutineCall(L, co, fn: fnp, nargs: nargs, wanted: wanted, id: id) {
+                        n = r
+                    } else {
+                        n = try callNative(L, co, fn: fnp, nargs: nargs, wanted: wanted, inLoop: true, tail: false)
+                    }
                     if n >= 0 {
                         if wanted < 0 { mtop = fnp + n }
                         L.pointee.top = UInt32(truncatingIfNeeded: ci.pointee.top - stack0)

@@ -86,6 +86,9 @@ public final class LuaVM {
     @exclusivity(unchecked) var resumeID = -1
     @exclusivity(unchecked) var wrapAuxID = -1
     @exclusivity(unchecked) var yieldID = -1
+    /// resumeID when resume, yield and wrap_aux have the consecutive ids resumeID + 0, 1, 2 (as
+    /// registered): the loop's test for them (see Interpreter.swift, CALL). Far below 0 otherwise.
+    @exclusivity(unchecked) var coSwitchBase = -(1 << 40)
     /// Resumes done inside the interpreter loop (no Swift-level run; see Coroutines.swift), for tests.
     @exclusivity(unchecked) public internal(set) var inLoopResumes = 0
     /// coroutine.status's answers, interned and fixed once: "suspended", "running", "normal", "dead".
