@@ -59,7 +59,9 @@ extension LuaVM {
 
     /// Calls the native function at `fn` with `nargs` arguments. Results are moved to fn per
     /// `wanted` and the count is returned; -1 means the coroutine yielded (the native's record stays);
-    /// -2 means an in-loop pcall pushed a protected Lua frame (the caller must reload).
+    /// -2 means an in-loop pcall pushed a protected Lua frame (the caller must reload); -3 means the
+    /// running coroutine changed (a resume or yield in the loop, see Coroutines.swift: the caller
+    /// must reload its thread and frame from `currentThread`).
     @inline(never)
     func callNative(_ L: ThreadRef, _ co: CoPtr, fn: UnsafeMutablePointer<Value>, nargs: Int, wanted: Int32,
                     inLoop: Bool, tail: Bool = false) throws -> Int {
@@ -96,7 +98,7 @@ extension LuaVM {
         } else {
             n = try nativeFns.unsafelyUnwrapped[id]._withUnsafeGuaranteedRef { try $0.fn(self, nargsv) }
         }
-        if n < 0 { return -1 }
+        if n < 0 { return n }
         co.pointee.ciCount -= 1
         // Results are at args[0 ..< n]: move them to fn.
         var i = 0

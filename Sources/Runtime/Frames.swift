@@ -56,7 +56,10 @@ struct CoState {
     var yielding: Bool
     var isMain: Bool
     var pendingNativeYield: Bool                // the coroutine's body is a native that yielded
-    var resumer: ThreadRef?                     // who resumed us (for status "normal")
+    var resumedByWrap: Bool                     // resumed in the loop by a wrap function (errors propagate)
+    var resumer: ThreadRef?                     // resumed in the interpreter loop by this thread (see
+                                                // Coroutines.swift); nil when suspended, dead or
+                                                // resumed by a Swift-level run
 }
 
 typealias CoPtr = UnsafeMutablePointer<CoState>

@@ -55,8 +55,9 @@ enum LoopExit {
 }
 
 extension LuaVM {
-    /// Runs the current top frame of `L` (a Lua frame) until the frame flagged `reentry` returns
-    /// (results at its `fn`, count in `co.nres`) or the coroutine yields (returns true).
+    /// Runs the current top frame of `L` (a Lua frame; L is the current thread) until the frame
+    /// flagged `reentry` returns (results at its `fn`, count in `co.nres`) or the coroutine yields
+    /// (returns true). The run may switch to coroutines it resumes (Coroutines.swift); it ends in L.
     /// Errors propagate to the caller unless a pcall frame of this run catches them.
     func execute(_ L: ThreadRef) throws -> Bool {
         let co = coState(L)
@@ -65,36 +66,58 @@ extension LuaVM {
         while floor > 0 && co.pointee.cis[floor].flags & CIFlag.reentry == 0 { floor -= 1 }
         while true {
             do {
-                return try run(L, co)
+                return try run()
             } catch let e as LuaError {
                 if jitRecording { recordHook?.recordingFailed(self, error: e.message) }
-                // The call records are still those of the error point. Frames above the first
-                // reentry frame over `floor` belong to inner runs that already gave up.
-                var end = floor + 1
-                while end < co.pointee.ciCount && co.pointee.cis[end].flags & CIFlag.reentry == 0 { end += 1 }
-                var i = end - 1
-                var found = -1
-                while i >= floor {
-                    if co.pointee.cis[i].flags & (CIFlag.pcall | CIFlag.xpcall) != 0 { found = i; break }
-                    i -= 1
-                }
-                if found < 0 { throw e }
-                if try recoverAt(L, co, frame: found, error: e) { return false }
+                if try recover(L, floor: floor, error: e) { return false }
             } catch let e as HeapError {
                 if jitRecording { recordHook?.recordingFailed(self, error: e.message) }
-                var end = floor + 1
-                while end < co.pointee.ciCount && co.pointee.cis[end].flags & CIFlag.reentry == 0 { end += 1 }
-                var i = end - 1
-                var found = -1
-                while i >= floor {
-                    if co.pointee.cis[i].flags & (CIFlag.pcall | CIFlag.xpcall) != 0 { found = i; break }
-                    i -= 1
-                }
-                if found < 0 { throw e }
-                if try recoverAt(L, co, frame: found, error: LuaError(value: internString(e.message), message: e.message)) {
+                if try recover(L, floor: floor, error: LuaError(value: internString(e.message), message: e.message)) {
                     return false
                 }
             }
+        }
+    }
+
+    /// Handles an error thrown out of a run entered for `L` (frames from `floor`): unwinds to the
+    /// nearest pcall frame of the running coroutine that belongs to this run. A coroutine the run
+    /// resumed in the loop with no such frame dies of the error and its resumer takes over (with
+    /// resume's `false, msg` as the results, or the error itself for a wrap function), and so on
+    /// down to L, past whose frames the error is rethrown. Returns true when L's entry frame
+    /// returned (the run is over), false to go on running the current thread.
+    @inline(never)
+    func recover(_ L: ThreadRef, floor: Int, error: LuaError) throws -> Bool {
+        var e = error
+        while true {
+            let T = currentThread
+            let co = coState(T)
+            // A coroutine resumed in the loop owns its frames from 0 (its base frame).
+            let lo = T == L ? floor : 0
+            // The call records are still those of the error point. Frames above the first
+            // reentry frame over `lo` belong to inner runs that already gave up.
+            var end = lo + 1
+            while end < co.pointee.ciCount && co.pointee.cis[end].flags & CIFlag.reentry == 0 { end += 1 }
+            var i = end - 1
+            var found = -1
+            while i >= lo {
+                if co.pointee.cis[i].flags & (CIFlag.pcall | CIFlag.xpcall) != 0 { found = i; break }
+                i -= 1
+            }
+            if found >= 0 {
+                do {
+                    if try recoverAt(T, co, frame: found, error: e) {
+                        if T == L { return true }
+                        // The coroutine's base frame was that pcall frame: it finished.
+                        try coroutineFinished(T, co)
+                    }
+                    return false
+                } catch let e2 as LuaError {
+                    e = e2
+                    continue
+                }
+            }
+            if T == L { throw e }
+            if let raised = coroutineDied(T, co, error: e) { e = raised } else { return false }
         }
     }
 
@@ -154,9 +177,12 @@ extension LuaVM {
     /// two copies, without and with the recorder's per-instruction hook, and a run switches between
     /// them when recording starts or stops: the plain copy checks nothing per instruction, so its
     /// dispatch is just the jump table.
-    func run(_ L: ThreadRef, _ co: CoPtr) throws -> Bool {
+    func run() throws -> Bool {
         var recording = loopHook != nil && jitRecording
         while true {
+            // A copy may have switched coroutines before it stopped: go on in the current one.
+            let L = currentThread
+            let co = coState(L)
             let r = recording ? try runRecording(L, co) : try runPlain(L, co)
             if r != LoopExit.switchMode { return r == LoopExit.yielded }
             recording = !recording
@@ -170,7 +196,10 @@ extension LuaVM {
     /// switch copies it stores pc in the frame and the multi-result top in co.resumeTop, where the
     /// next copy picks them up.
     @inline(__always)
-    func runLoop(_ L: ThreadRef, _ co: CoPtr, recording: Bool) throws -> Int {
+    func runLoop(_ L0: ThreadRef, _ co0: CoPtr, recording: Bool) throws -> Int {
+        // The running coroutine: it changes when a resume or yield switches coroutines in the loop.
+        var L = L0
+        var co = co0
         var ci = co.pointee.cis + (co.pointee.ciCount - 1)
         var cl = ci.pointee.closure.unsafelyUnwrapped
         var k = UnsafePointer<Value>(OpaquePointer(cl.pointee.proto.pointee.k.unsafelyUnwrapped))
@@ -178,7 +207,7 @@ extension LuaVM {
         var pc = ci.pointee.pc
         var mtop = co.pointee.resumeTop ?? base
         co.pointee.resumeTop = nil
-        let stack0 = stackBase(L)
+        var stack0 = stackBase(L)
         L.pointee.top = UInt32(truncatingIfNeeded: ci.pointee.top - stack0)
         // Only whether a hook is installed lives in a local; the hook itself is loaded at the (rare)
         // headers it wants to see, so entering a run retains nothing.
@@ -485,12 +514,27 @@ extension LuaVM {
                         if jitRecording != recording { co.pointee.resumeTop = mtop; return LoopExit.switchMode }
                     }
                 } else {
-                    let n = try callNative(L, co, fn: fnp, nargs: nargs, wanted: wanted, inLoop: true)
+                    // coroutine.resume, coroutine.yield and wrap functions (consecutive builtin
+                    // ids) switch coroutines right here when they can (Coroutines.swift).
+                    let n: Int
+                    let id = Int(f.nativeFunction.pointee.builtin)
+                    if UInt(bitPattern: id &- coSwitchBase) < 3,
+                       let r = try coroutineCall(L, co, fn: fnp, nargs: nargs, wanted: wanted, id: id) {
+                        n = r
+                    } else {
+                        n = try callNative(L, co, fn: fnp, nargs: nargs, wanted: wanted, inLoop: true, tail: false)
+                    }
                     if n >= 0 {
                         if wanted < 0 { mtop = fnp + n }
                         L.pointee.top = UInt32(truncatingIfNeeded: ci.pointee.top - stack0)
                     } else if n == -2 {
                         (ci, cl, k, base, pc) = LuaVM.frameState(co)  // pcall entered a Lua frame
+                    } else if n == -3 {
+                        // A resume or yield switched coroutines: go on in the current one.
+                        L = currentThread; co = coState(L); stack0 = stackBase(L)
+                        (ci, cl, k, base, pc) = LuaVM.frameState(co)
+                        if let t = co.pointee.resumeTop { mtop = t; co.pointee.resumeTop = nil }
+                        L.pointee.top = UInt32(truncatingIfNeeded: ci.pointee.top - stack0)
                     } else {
                         return LoopExit.yielded  // yielded
                     }
@@ -545,9 +589,27 @@ extension LuaVM {
                 } else {
                     // A native: call it, then return its results.
                     let n = try callNative(L, co, fn: fnp, nargs: nargs, wanted: -1, inLoop: false, tail: true)
-                    if n < 0 { return LoopExit.yielded }
+                    if n < 0 {
+                        if n != -3 { return LoopExit.yielded }
+                        // A yield switched back to the resumer (see CALL).
+                        L = currentThread; co = coState(L); stack0 = stackBase(L)
+                        (ci, cl, k, base, pc) = LuaVM.frameState(co)
+                        if let t = co.pointee.resumeTop { mtop = t; co.pointee.resumeTop = nil }
+                        L.pointee.top = UInt32(truncatingIfNeeded: ci.pointee.top - stack0)
+                        continue
+                    }
                     if let u = L.pointee.openupval, addr(u.pointee.v) >= addr(base) { closeUpvalues(L, level: base) }
-                    if try finishReturn(L, co, &ci, src: fnp, count: n, mtop: &mtop) { return LoopExit.returned }
+                    if try finishReturn(L, co, &ci, src: fnp, count: n, mtop: &mtop) {
+                        // The run's entry frame returned, or the base frame of a coroutine resumed
+                        // in the loop: back to its resumer.
+                        if co.pointee.resumer == nil || co.pointee.ciCount != 0 { return LoopExit.returned }
+                        try coroutineFinished(L, co)
+                        L = currentThread; co = coState(L); stack0 = stackBase(L)
+                        (ci, cl, k, base, pc) = LuaVM.frameState(co)
+                        if let t = co.pointee.resumeTop { mtop = t; co.pointee.resumeTop = nil }
+                        L.pointee.top = UInt32(truncatingIfNeeded: ci.pointee.top - stack0)
+                        continue
+                    }
                     (ci, cl, k, base, pc) = LuaVM.frameState(co)
                 }
             case .VARG:
@@ -623,8 +685,18 @@ extension LuaVM {
                     tj_vm_state.proto = p
                     tj_vm_state.pc = pc
                 } else {
-                    if try finishReturn(L, co, &ci, src: src, count: n, mtop: &mtop) { return LoopExit.returned }
-                    (ci, cl, k, base, pc) = LuaVM.frameState(co)
+                    if try finishReturn(L, co, &ci, src: src, count: n, mtop: &mtop) {
+                        // The run's entry frame returned, or the base frame of a coroutine resumed
+                        // in the loop: back to its resumer.
+                        if co.pointee.resumer == nil || co.pointee.ciCount != 0 { return LoopExit.returned }
+                        try coroutineFinished(L, co)
+                        L = currentThread; co = coState(L); stack0 = stackBase(L)
+                        (ci, cl, k, base, pc) = LuaVM.frameState(co)
+                        if let t = co.pointee.resumeTop { mtop = t; co.pointee.resumeTop = nil }
+                        L.pointee.top = UInt32(truncatingIfNeeded: ci.pointee.top - stack0)
+                    } else {
+                        (ci, cl, k, base, pc) = LuaVM.frameState(co)
+                    }
                 }
 
             // MARK: loops

@@ -86,6 +86,11 @@ public final class LuaVM {
     @exclusivity(unchecked) var resumeID = -1
     @exclusivity(unchecked) var wrapAuxID = -1
     @exclusivity(unchecked) var yieldID = -1
+    /// resumeID when resume, yield and wrap_aux have the consecutive ids resumeID + 0, 1, 2 (as
+    /// registered): the loop's test for them (see Interpreter.swift, CALL). Far below 0 otherwise.
+    @exclusivity(unchecked) var coSwitchBase = -(1 << 40)
+    /// Resumes done inside the interpreter loop (no Swift-level run; see Coroutines.swift), for tests.
+    @exclusivity(unchecked) public internal(set) var inLoopResumes = 0
     /// coroutine.status's answers, interned and fixed once: "suspended", "running", "normal", "dead".
     @exclusivity(unchecked) var coStatusNames: (Value, Value, Value, Value) = (.nil, .nil, .nil, .nil)
     @exclusivity(unchecked) public var loopHook: LoopHook?
@@ -164,7 +169,7 @@ public final class LuaVM {
         co.initialize(to: CoState(cis: cisRaw.assumingMemoryBound(to: CallInfo.self), ciCount: 0, ciCap: frames,
                                   stackLimit: stack + Int(L.pointee.stacksize), highWater: stack,
                                   swiftCalls: 0, nres: 0, resumeTop: nil, yielding: false, isMain: isMain,
-                                  pendingNativeYield: false, resumer: nil))
+                                  pendingNativeYield: false, resumedByWrap: false, resumer: nil))
         L.pointee.interp = UnsafeMutableRawPointer(co)
         L.pointee.top = 0
         return L
