@@ -646,13 +646,22 @@ final class CodeGen {
     }
 
     /// RETF from the trace's base frame into its caller, as Runtime's jitReturnToCaller: the top
-    /// record is a plain Lua call (fixed arity) and the one below is `closure` resuming at `pc`;
+    /// record is a plain Lua call (fixed arity) and the one below is `closure` resuming at `pc`,
+    /// and no open upvalue points into the frame (the interpreter's return closes them);
     /// otherwise exit through `snap`. Scratch registers only.
     func emitReturnToCaller(closure: UInt64, pc: UInt64, snap: Int) throws {
         typealias FL = JITFrameLayout
         let top = -FL.ciSize, below = -2 * FL.ciSize
         a.mov(.r11, bits: FL.runningThreadAddress)
         a.mov(.r11, Mem(.r11))
+        // The open upvalue list is sorted by descending address: its head is the highest.
+        let noOpen = a.newLabel()
+        a.mov(.rax, Mem(.r11, FL.threadOpenupval))
+        a.test(.rax, .rax)
+        a.jcc(.e, noOpen)
+        a.cmp(NativeRegs.base, Mem(.rax, FL.upvalV))
+        try jccExit(.be, snap)
+        a.bind(noOpen)
         a.mov(.r11, Mem(.r11, FL.threadInterp))
         a.mov(.rax, Mem(.r11, FL.coCount))
         a.cmp(.rax, 2)
