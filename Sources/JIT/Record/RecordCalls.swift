@@ -569,7 +569,7 @@ extension Recorder {
         var results: [IRRef] = []
         for i in 0..<n { results.append(try get(a + i)) }
         popToCaller(caller, delta: delta)
-        retProtos.insert(UInt(bitPattern: caller.closure.pointee.proto.unsafelyUnwrapped))
+        retProtos[UInt(bitPattern: caller.closure.pointee.proto.unsafelyUnwrapped), default: 0] += 1
         let dst = delta - 1            // the function slot: the CALL's register a in the caller
         let wanted = Int(cur.nresults)
         if wanted < 0 {
@@ -592,7 +592,7 @@ extension Recorder {
     /// returns of a fixed number of results.
     func downRecursion() -> RecordStatus? {
         guard retDepth > 0, inFunctionTraceTree, !inMetamethod, pendingCall == nil, let caller = vm.jitCallerFrame(),
-              retProtos.contains(UInt(bitPattern: caller.closure.pointee.proto.unsafelyUnwrapped)) else { return nil }
+              retProtos[UInt(bitPattern: caller.closure.pointee.proto.unsafelyUnwrapped), default: 0] >= max(engine.params.recunroll, 1) else { return nil }
         let key = LoopKey.returnKey(curProto, curPC)
         // Back at the return the trace started at (a return trace, or a side trace that started at
         // this return and whose loads need no guard its parent's exit fixed): it loops, a frame

@@ -68,7 +68,7 @@ final class Recorder {
     /// Returns below the start frame so far (RETF); the base frame is then a caller's.
     var retDepth = 0
     /// Prototypes of the frames those returns went into (down-recursion, Recorder.downRecursion).
-    var retProtos: Set<UInt> = []
+    var retProtos: [UInt: Int] = [:]
     /// After a RETF: the base frame's closure (constant) for snapshots.
     var baseClosureRef: IRRef = noRef
     /// slots[s + 1] for trace slot s (s >= -1); noRef when unknown.
