@@ -124,10 +124,14 @@ extension LuaVM {
 
     /// A trace returns from the top frame into its caller (IR RETF): when the caller is the Lua
     /// frame of `closure` resuming at `pc` (and the top frame is one a trace may pop, as
-    /// jitCallerFrame checks), pops the top frame and returns true; else changes nothing.
+    /// jitCallerFrame checks, with no open upvalue into it: the interpreter's return would close
+    /// them), pops the top frame and returns true; else changes nothing.
     public func jitReturnToCaller(closure: LFuncRef, pc: UnsafePointer<UInt32>) -> Bool {
         let co = coState(currentThread)
         guard let below = poppableCaller(co), below.pointee.closure == closure, below.pointee.pc == pc else { return false }
+        if let u = currentThread.pointee.openupval, addr(u.pointee.v) >= addr(co.pointee.cis[co.pointee.ciCount - 1].base) {
+            return false
+        }
         co.pointee.ciCount -= 1
         return true
     }
@@ -267,6 +271,8 @@ public enum JITFrameLayout {
     public static let threadStack = Int32(MemoryLayout<tj_thread>.offset(of: \tj_thread.stack)!)
     public static let threadTop = Int32(MemoryLayout<tj_thread>.offset(of: \tj_thread.top)!)
     public static let threadInterp = Int32(MemoryLayout<tj_thread>.offset(of: \tj_thread.interp)!)
+    public static let threadOpenupval = Int32(MemoryLayout<tj_thread>.offset(of: \tj_thread.openupval)!)
+    public static let upvalV = Int32(MemoryLayout<tj_upval>.offset(of: \tj_upval.v)!)
     public static let flagLua = CIFlag.lua
     public static let flagTail = CIFlag.tail
     /// Slots that must stay free above a pushed frame (the same margin as calls keep).

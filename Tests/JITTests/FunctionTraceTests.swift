@@ -201,7 +201,116 @@ final class FunctionTraceTests: XCTestCase {
         """)
         let e = r.engine!
         XCTAssertTrue(e.liveTraces.contains { $0.isFunctionTrace && e.linkText($0) == "up-recursion" }, "\(r.logLines)")
-        let loop = e.liveTraces.first { !$0.isFunctionTrace && $0.parent == nil }
+        let loop = e.liveTraces.first { !$0.isFunctionTrace && !$0.isReturnTrace && $0.parent == nil }
         XCTAssertEqual(loop.map { e.linkText($0) }, "loop", "\(r.logLines)")
+    }
+
+    /// The return traces of a run: (log name, link text).
+    static func returnTraces(_ r: JITTestSupport.Run) -> [(name: String, link: String)] {
+        guard let e = r.engine else { return [] }
+        return e.liveTraces.filter(\.isReturnTrace).map { (e.traceName($0), e.linkText($0)) }
+    }
+
+    /// Down-recursion: fib's unwinding runs in a return trace anchored at `return fib(n - 1) +
+    /// fib(n - 2)` (or a side trace of it) that links to itself; the tree stays small (it had ~16 side traces, one per
+    /// pattern of call sites returned into).
+    func testDownRecursion() {
+        let r = differential("""
+        local function fib(n)
+          if n < 2 then return n end
+          return fib(n - 1) + fib(n - 2)
+        end
+        print(fib(24))
+        print(fib(1), fib(2), fib(3), fib(10))
+        """, hotness: .counter, ["hotcall=3", "hotexit=2", "hotloop=1000"])
+        let rs = Self.returnTraces(r)
+        XCTAssertEqual(rs.map(\.name), ["t.lua:3 ret"], "\(r.logLines)")
+        // The return trace loops itself when it was recorded returning into the second call site;
+        // recorded returning into the first, its side trace for the second loops.
+        let e = r.engine!
+        XCTAssertTrue(e.liveTraces.contains { e.linkText($0) == "down-recursion" }, "\(r.logLines)")
+        XCTAssertEqual(Self.functionTraces(r).map(\.link), ["up-recursion"])
+        // 13 side traces before return traces; now the base case's, its RETF exit's, the return
+        // trace's, that one's, and those of returns into the main chunk at the top.
+        XCTAssertLessThanOrEqual(r.stats?.sideTraces ?? 99, 7, "\(r.logLines)")
+        // Every exit that is taken often has a side trace by now: few exits reach the engine.
+        XCTAssertLessThan(r.stats?.exits ?? 0, 500, "\(r.engine?.hotExitLines(top: 5) ?? [])")
+    }
+
+    /// Return traces with several results, results the caller drops or pads, mutual recursion,
+    /// a recursion whose unwinding makes tables, and one whose result changes type half-way.
+    func testDownRecursionShapes() {
+        let src = """
+        local function fibpair(n)
+          if n == 0 then return 0, 1 end
+          local a, b = fibpair(n - 1)
+          return b, a + b
+        end
+        local isodd
+        local function iseven(n) if n == 0 then return true, 0 end local r, k = isodd(n - 1) return r, k + 1 end
+        isodd = function(n) if n == 0 then return false, 0 end local r, k = iseven(n - 1) return r, k + 2 end
+        local function make(d) if d == 0 then return {} end d = d - 1 return { make(d), make(d) } end
+        local function check(t) if t[1] == nil then return 1 end return 1 + check(t[1]) + check(t[2]) end
+        local function mixed(n)
+          if n == 0 then return 0 end
+          local r = mixed(n - 1)
+          if n == 150 then return "s" .. r end
+          if type(r) == "string" then return r end
+          return r + n
+        end
+        local function two(n) if n == 0 then return 1, 2 end local x = two(n - 1) return x + 1, x end
+        for i = 1, 3 do
+          print(fibpair(30 + i))
+          print(iseven(200 + i))
+          print(check(make(8 + i)))
+          print(mixed(100 * i))
+          print(two(40 * i))
+        end
+        """
+        differential(src)
+        let r = differential(src, hotness: .counter, ["hotcall=3", "hotexit=2", "hotloop=1000"])
+        XCTAssertFalse(Self.returnTraces(r).isEmpty, "\(r.logLines)")
+    }
+
+    /// Errors and stack overflows while a return trace unwinds: the interpreter raises them at the
+    /// same place with the same message; a captured local of a returning frame is closed (RETF
+    /// exits while an upvalue points into the frame).
+    func testDownRecursionErrorsAndUpvalues() {
+        let src = """
+        local function bad(n)
+          if n == 0 then return nil end
+          local r = bad(n - 1)
+          if n < 100 then return r end
+          return r + n
+        end
+        local function thrower(n, at)
+          if n == 0 then return 0 end
+          local r = thrower(n - 1, at)
+          if n == at then error("unwound to " .. n) end
+          return r + n
+        end
+        local function deep(n) if n == 0 then return 0 end return deep(n - 1) + 1 end
+        local fns = {}
+        local function capt(n)
+          local x = n * 2
+          if n % 50 == 0 then fns[#fns + 1] = function() return x end end
+          if n == 0 then return 0 end
+          return capt(n - 1) + x
+        end
+        for i = 1, 3 do
+          print(pcall(bad, 99))
+          print(pcall(bad, 300))
+          print(pcall(thrower, 400, 100 * i))
+          print(pcall(thrower, 400, 1000))
+          print(pcall(deep, 1e7))
+          print(deep(3000 * i))
+          print(capt(200), capt(120))
+        end
+        local cs = 0
+        for i = 1, #fns do cs = cs + fns[i]() end
+        print(#fns, cs)
+        """
+        differential(src)
+        differential(src, hotness: .counter, ["hotcall=3", "hotexit=2", "hotloop=1000"])
     }
 }

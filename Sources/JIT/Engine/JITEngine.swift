@@ -14,6 +14,10 @@ struct LoopKey: Hashable {
     let proto: UInt
     let pc: Int
     init(_ p: ProtoRef, _ pc: Int) { proto = UInt(bitPattern: p); self.pc = pc }
+    /// The key of a return trace anchored at the return instruction `pc` (kept apart from loop
+    /// keys, whose pcs are >= 0: a loop body may start with a return).
+    static func returnKey(_ p: ProtoRef, _ pc: Int) -> LoopKey { LoopKey(p, -2 - pc) }
+    var isReturn: Bool { pc <= -2 }
 }
 
 enum DispatchTimeNanos {
@@ -360,6 +364,7 @@ public final class JITEngine: LoopHook, RecordHook {
         let p = f.closure.pointee.proto.unsafelyUnwrapped
         let id = nextTraceID()
         let t = Trace(id: id, parent: parent, startProto: p, startPC: pc - p.pointee.code.unsafelyUnwrapped)
+        t.isReturnTrace = parent == nil && (key?.isReturn ?? false)
         let r = Recorder(engine: self, trace: t, frame: f, key: key)
         if let (pid, exit) = parent, let pt = trace(pid), exit < pt.snapshots.count {
             r.inheritedTypes = inheritedTypes(pt, exit)
@@ -477,10 +482,10 @@ public final class JITEngine: LoopHook, RecordHook {
             sideTracesPerRoot[root, default: 0] += 1
             if t.code != nil, let nc = nativeCompiler { nc.attachSideTrace(t, parent: parent, exit: pe, engine: self) }
         } else {
-            rootTraces[LoopKey(t.startProto, t.startPC)] = t.id
+            rootTraces[t.rootKey] = t.id
             // The hook must see this header again to enter the trace (in sample mode its byte
-            // was cleared when recording started).
-            if let j = t.startProto.pointee.jit, t.startPC <= Int(t.startProto.pointee.ncode) {
+            // was cleared when recording started). Return traces are entered from traces only.
+            if !t.isReturnTrace, let j = t.startProto.pointee.jit, t.startPC <= Int(t.startProto.pointee.ncode) {
                 j.storeBytes(of: 1, toByteOffset: t.startPC, as: UInt8.self)
                 if t.isFunctionTrace {
                     j.storeBytes(of: UInt32(t.id), toByteOffset: Int(t.startProto.pointee.ncode) + 1, as: UInt32.self)
@@ -489,7 +494,7 @@ public final class JITEngine: LoopHook, RecordHook {
         }
         log?("[TRACE \(pad(t.id)) \(traceName(t)) \(linkText(t))]")
         dump?(t)
-        if t.parent == nil { relinkEnds(at: LoopKey(t.startProto, t.startPC), to: t) }
+        if t.parent == nil { relinkEnds(at: t.rootKey, to: t) }
     }
 
     /// Side traces that ended in the interpreter at this loop header (it had no trace then) now
@@ -513,6 +518,7 @@ public final class JITEngine: LoopHook, RecordHook {
         var s = ""
         if let (pt, pe) = t.parent { s = "(\(pt)/\(pe)) " }
         if t.isFunctionTrace { return functionLocation(t.startProto) + " func" }
+        if t.isReturnTrace { return location(t.startProto, t.startPC) + " ret" }
         return s + location(t.startProto, t.startPC)
     }
 
@@ -678,7 +684,7 @@ public final class JITEngine: LoopHook, RecordHook {
     /// side trace), or nil to return to the interpreter (maybe recording a side trace first).
     func followUp(_ t: Trace, _ result: TraceExit, _ snap: Int) -> Trace? {
         if case .end = result, case .trace(let next) = t.link, let nt = trace(next) { return nt }
-        if case .end = result, let key = t.endLoop { return arrivedAtHeader(key) }
+        if case .end = result, let key = t.endLoop { return key.isReturn ? arrivedAtReturn(key) : arrivedAtHeader(key) }
         guard case .exit = result else { return nil }
         // The GC check's exit: collect here, where the interpreter state is whole again (the
         // interpreter would only do it at its next allocation, and until then every entry of the
@@ -715,6 +721,23 @@ public final class JITEngine: LoopHook, RecordHook {
         let p = f.closure.pointee.proto.unsafelyUnwrapped
         guard LoopKey(p, f.pc - p.pointee.code.unsafelyUnwrapped) == key else { return nil }
         if !isHot(key, bytes(for: p), threshold: params.hotloop) { return nil }
+        startRecording(parent: nil, frame: f, pc: f.pc, key: key)
+        return nil
+    }
+
+    /// A trace ended in the interpreter at a return where a return trace is to start (`endLoop`
+    /// holds its LoopKey.returnKey; Recorder.downRecursion): that trace, if made since, or nil
+    /// after starting its recording here. The ending trace got there from a hot exit, so the
+    /// first arrival records; after an abort the arrivals needed double (counter hotness's rule).
+    func arrivedAtReturn(_ key: LoopKey) -> Trace? {
+        if let tid = rootTraces[key], let t = trace(tid) { return t }
+        guard recorder == nil, params.functraces, !blacklist.contains(key) else { return nil }
+        let f = vm.jitCurrentFrame()
+        let p = f.closure.pointee.proto.unsafelyUnwrapped
+        guard LoopKey.returnKey(p, f.pc - p.pointee.code.unsafelyUnwrapped) == key else { return nil }
+        let c = (counters[key] ?? 0) + 1
+        if c < 1 << min(abortCounts[key] ?? 0, 10) { counters[key] = c; return nil }
+        counters[key] = 0
         startRecording(parent: nil, frame: f, pc: f.pc, key: key)
         return nil
     }

@@ -37,6 +37,9 @@ public struct JITParams: Sendable, Equatable {
     /// Counter and sample hotness: fewest IR instructions of a function trace that hands back to
     /// the interpreter (`return`, `tail call`, `-> interpreter`); shorter ones abort.
     public var minfuncins = 40
+    /// Down-recursion: returns into frames of a function a trace makes before it stops at a
+    /// further return into a frame of it (Recorder.downRecursion; LuaJIT's recunroll).
+    public var recunroll = 1
     /// Exits of one guard before a side trace is recorded from it (under sample hotness the
     /// sampler must also have found the exit hot, unless `hotexitsamples` is 0).
     public var hotexit = 10
@@ -135,6 +138,7 @@ public struct JITParams: Sendable, Equatable {
         flag("functraces", \.functraces, "hot function entries (calls of functions, outside their loops) become root traces"),
         int("hotcall", \.hotcall, min: 1, "counter mode: calls of a function before its entry is hot"),
         int("hotfuncsamples", \.hotfuncsamples, min: 1, "sample mode: samples in a function outside its loops (after decay) before its entry is hot"),
+        int("recunroll", \.recunroll, min: 1, "returns into frames of one function a trace makes before it stops at another (down-recursion: a return trace takes over)"),
         int("minfuncins", \.minfuncins, "counter/sample mode: fewest IR instructions of a function trace that ends in the interpreter (shorter ones abort)"),
         int("hotexit", \.hotexit, min: 1, "exits through one guard before a side trace is recorded from it (sample mode: and the sampler found it hot)"),
         Entry(name: "hotexitsamples", meaning: "sample mode: sampled takings of one exit (one credit each, after decay) before it grows a side trace; 0: count takings (hotexit)",

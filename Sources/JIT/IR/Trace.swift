@@ -155,10 +155,18 @@ public final class Trace {
     /// recursive call's frame pushed); nil: the link as it is.
     public var linkNote: String?
     /// A root trace anchored at a function's first instruction (entered at calls of it).
-    public var isFunctionTrace: Bool { parent == nil && startPC == 0 }
+    public var isFunctionTrace: Bool { parent == nil && startPC == 0 && !isReturnTrace }
+    /// A root trace anchored at a return instruction (down-recursion, see docs/jit.md "Function
+    /// traces"): recorded when a trace returning through frames of one function comes to that
+    /// return again, and entered only from traces that reach it (the interpreter has no hook at
+    /// returns). Set when recording starts.
+    public internal(set) var isReturnTrace = false
     /// A trace that ended at a loop header with no trace yet (`-> interpreter`): that header, so
-    /// the trace can be linked to the loop's trace once there is one (JITEngine.relinkEnds).
+    /// the trace can be linked to the loop's trace once there is one (JITEngine.relinkEnds). Also
+    /// a return (LoopKey.returnKey) where a return trace is to start.
     var endLoop: LoopKey?
+    /// The key the root trace is registered under (rootTraces).
+    var rootKey: LoopKey { isReturnTrace ? LoopKey.returnKey(startProto, startPC) : LoopKey(startProto, startPC) }
     /// Index of the LOOP instruction once the loop is peeled.
     public var loopStart: Int?
     /// The recorded bytecode: (prototype, pc, inline depth), for dumps.

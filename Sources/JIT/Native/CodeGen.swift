@@ -646,13 +646,22 @@ final class CodeGen {
     }
 
     /// RETF from the trace's base frame into its caller, as Runtime's jitReturnToCaller: the top
-    /// record is a plain Lua call (fixed arity) and the one below is `closure` resuming at `pc`;
+    /// record is a plain Lua call (fixed arity) and the one below is `closure` resuming at `pc`,
+    /// and no open upvalue points into the frame (the interpreter's return closes them);
     /// otherwise exit through `snap`. Scratch registers only.
-    func emitReturnToCaller(closure: UInt64, pc: UInt64, snap: Int) throws {
+    func emitReturnToCaller(closure: UInt64, pc: UInt64, snap: Int, plainFrame: Bool = false) throws {
         typealias FL = JITFrameLayout
         let top = -FL.ciSize, below = -2 * FL.ciSize
         a.mov(.r11, bits: FL.runningThreadAddress)
         a.mov(.r11, Mem(.r11))
+        // The open upvalue list is sorted by descending address: its head is the highest.
+        let noOpen = a.newLabel()
+        a.mov(.rax, Mem(.r11, FL.threadOpenupval))
+        a.test(.rax, .rax)
+        a.jcc(.e, noOpen)
+        a.cmp(NativeRegs.base, Mem(.rax, FL.upvalV))
+        try jccExit(.be, snap)
+        a.bind(noOpen)
         a.mov(.r11, Mem(.r11, FL.threadInterp))
         a.mov(.rax, Mem(.r11, FL.coCount))
         a.cmp(.rax, 2)
@@ -663,12 +672,14 @@ final class CodeGen {
         a.and(.rcx, Int32(bitPattern: ~FL.flagTail), width: .d)
         a.cmp(.rcx, Int32(bitPattern: FL.flagLua), width: .d)
         try jccExit(.ne, snap)
-        a.cmp(Mem(.rax, top + FL.ciNvarargs), 0, width: .d)
-        try jccExit(.ne, snap)
-        a.mov(.rcx, Mem(.rax, top + FL.ciFn))
-        a.add(.rcx, 8)
-        a.cmp(.rcx, Mem(.rax, top + FL.ciBase))
-        try jccExit(.ne, snap)
+        if !plainFrame {
+            a.cmp(Mem(.rax, top + FL.ciNvarargs), 0, width: .d)
+            try jccExit(.ne, snap)
+            a.mov(.rcx, Mem(.rax, top + FL.ciFn))
+            a.add(.rcx, 8)
+            a.cmp(.rcx, Mem(.rax, top + FL.ciBase))
+            try jccExit(.ne, snap)
+        }
         a.test(Mem(.rax, below + FL.ciFlags), Int32(bitPattern: FL.flagLua), width: .d)
         try jccExit(.e, snap)
         a.mov(.rcx, bits: closure)
@@ -1148,7 +1159,13 @@ final class CodeGen {
         case .RETF:
             let cl = ExitRestore.closure(t, ins.a)
             let pc = cl.pointee.proto.unsafelyUnwrapped.pointee.code.unsafelyUnwrapped + Int(ins.b)
-            try emitReturnToCaller(closure: constBits(ins.a), pc: UInt64(UInt(bitPattern: pc)), snap: Int(ins.snap))
+            // The popped frame's function is fixed (the trace's start frame's, or a caller a RETF
+            // guarded): a frame of a function without varargs always has its base just above its
+            // function slot and no varargs, so those checks are left out.
+            let s = t.snapshots[Int(ins.snap)]
+            let plain = s.frames.isEmpty && snapshotBaseProto(s).pointee.isvararg == 0
+            try emitReturnToCaller(closure: constBits(ins.a), pc: UInt64(UInt(bitPattern: pc)), snap: Int(ins.snap),
+                                   plainFrame: plain)
             a.sub(NativeRegs.base, Int32(8 * ins.c))
         }
     }

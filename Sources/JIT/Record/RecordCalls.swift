@@ -569,6 +569,7 @@ extension Recorder {
         var results: [IRRef] = []
         for i in 0..<n { results.append(try get(a + i)) }
         popToCaller(caller, delta: delta)
+        retProtos[UInt(bitPattern: caller.closure.pointee.proto.unsafelyUnwrapped), default: 0] += 1
         let dst = delta - 1            // the function slot: the CALL's register a in the caller
         let wanted = Int(cur.nresults)
         if wanted < 0 {
@@ -578,6 +579,44 @@ extension Recorder {
             for i in 0..<wanted { set(dst + i, i < n ? results[i] : b.singleton(.nil)) }
         }
         return true
+    }
+
+    /// Down-recursion (as LuaJIT decides it): the trace returned below its start frame into a
+    /// frame of function F and is about to return into a frame of F again, i.e. it unwinds a
+    /// recursion. Returning on, one RETF per frame, would need a trace per pattern of call sites; instead the
+    /// trace ends here, at the return, where a return trace (a root trace anchored at this return
+    /// instruction, `isReturnTrace`) takes over: a return trace that comes round to its own return
+    /// links to itself (`down-recursion`: unwinding runs in one loop), others link to it, and
+    /// without one yet the trace ends in the interpreter there and the engine records it at once
+    /// (JITEngine.arrivedAtReturn). nil: return as usual. Only in function-trace trees, and only for
+    /// returns of a fixed number of results.
+    func downRecursion() -> RecordStatus? {
+        guard retDepth > 0, inFunctionTraceTree, !inMetamethod, pendingCall == nil, let caller = vm.jitCallerFrame(),
+              retProtos[UInt(bitPattern: caller.closure.pointee.proto.unsafelyUnwrapped), default: 0] >= max(engine.params.recunroll, 1) else { return nil }
+        let key = LoopKey.returnKey(curProto, curPC)
+        // Back at the return the trace started at (a return trace, or a side trace that started at
+        // this return and whose loads need no guard its parent's exit fixed): it loops, a frame
+        // lower each time. (LuaJIT links side traces to themselves here too.)
+        if key == LoopKey.returnKey(trace.startProto, trace.startPC) && (trace.isReturnTrace || (trace.parent != nil && !usedInheritedTypes)) {
+            trace.linkNote = "down-recursion"
+            return close(link: .trace(trace.id))
+        }
+        if let n = engine.rootTraces[key], engine.trace(n) != nil { return close(link: .trace(n)) }
+        if engine.blacklist.contains(key) || !engine.params.functraces { return nil }
+        trace.endLoop = key
+        return close(link: .interpreter)
+    }
+
+    /// Whether open upvalues point into the base frame that the trace did not make (FNEW): a
+    /// return must close them, which RETF does not (it exits instead).
+    func hasForeignOpenUpvalues() -> Bool {
+        var u = thread.pointee.openupval
+        while let uv = u, UInt(bitPattern: uv.pointee.v) >= UInt(bitPattern: UnsafeMutableRawPointer(curBase)) {
+            let slot = baseSlot + Int32((UInt(bitPattern: uv.pointee.v) - UInt(bitPattern: UnsafeMutableRawPointer(curBase))) / 8)
+            if !memSlots.contains(slot) { return true }
+            u = uv.pointee.nextopen
+        }
+        return false
     }
 
     /// A side trace tail-calls a Lua function from its start frame (or a frame it returned into):

@@ -47,7 +47,7 @@ extension Recorder {
 
     /// Called before the first instruction of a trace: narrows the loop when it qualifies.
     func setupNarrowing() {
-        guard engine.params.narrow, trace.parent == nil, frames.isEmpty, retDepth == 0, trace.ins.isEmpty else { return }
+        guard engine.params.narrow, trace.parent == nil, !trace.isReturnTrace, frames.isEmpty, retDepth == 0, trace.ins.isEmpty else { return }
         let p = startProto.pointee
         let code = UnsafePointer(p.code.unsafelyUnwrapped)
         let start = startPC - code

@@ -252,8 +252,9 @@ extension Recorder {
             defer { pendingValues = nil }
             try recordCall(a, nargs: 2, wanted: c - 1)
         case .TAILCALL:
-            if frames.isEmpty && (trace.parent == nil || (bb == 0 && multTop == nil)) {
-                if trace.parent != nil { return stopToInterpreter() }
+            let sideLike = trace.parent != nil || trace.isReturnTrace
+            if frames.isEmpty && (!sideLike || (bb == 0 && multTop == nil)) {
+                if sideLike { return stopToInterpreter() }
                 if trace.isFunctionTrace && retDepth == 0 {
                     // The interpreter makes the tail call (the callee's entry may have a trace).
                     if multTop != nil { ensureSnapshot() }
@@ -353,13 +354,19 @@ extension Recorder {
                 }
             }
             if multTop != nil { ensureSnapshot() }   // its guards must resume it with its multiple results
+            // Down-recursion: the trace returned into this frame of its function and returns again.
+            if frames.isEmpty && (op != .RET || bb != 0), let end = downRecursion() { return end }
+            // Upvalues of the base frame opened before the trace: the interpreter's return closes them.
+            let foreignOpen = frames.isEmpty && hasForeignOpenUpvalues()
             // A return closes the frame's open upvalues.
             if memSlots.contains(where: { $0 >= baseSlot }) { try closeUpvalues(from: baseSlot) }
             let retTop = multTop
             multTop = nil
             guard !frames.isEmpty else {
-                if trace.parent != nil {
-                    if try returnToLowerFrame(a, n) { return nil }
+                if trace.parent != nil || trace.isReturnTrace {
+                    if !foreignOpen, try returnToLowerFrame(a, n) { return nil }
+                    // A return trace starts with a return it makes itself.
+                    if trace.isReturnTrace && retDepth == 0 { throw RecordAbort("return into a frame a trace cannot return to") }
                     // The interpreter returns: its RET with B=0 needs the multiple results' top.
                     multTop = retTop
                     return stopToInterpreter()
@@ -424,7 +431,7 @@ extension Recorder {
 
     /// Whether the back-edge at the current pc (jump operand d) returns to the trace's start.
     func isOwnLoop(jump d: Int) -> Bool {
-        curProto == startProto && curPC + 1 + (d - 0x8000) == startPC - startProto.pointee.code.unsafelyUnwrapped
+        !trace.isReturnTrace && curProto == startProto && curPC + 1 + (d - 0x8000) == startPC - startProto.pointee.code.unsafelyUnwrapped
     }
 
     func stepSignGuard(_ st: IRRef, _ stepV: Double) {

@@ -67,6 +67,8 @@ final class Recorder {
     var frames: [RecFrame] = []
     /// Returns below the start frame so far (RETF); the base frame is then a caller's.
     var retDepth = 0
+    /// Prototypes of the frames those returns went into (down-recursion, Recorder.downRecursion).
+    var retProtos: [UInt: Int] = [:]
     /// After a RETF: the base frame's closure (constant) for snapshots.
     var baseClosureRef: IRRef = noRef
     /// slots[s + 1] for trace slot s (s >= -1); noRef when unknown.
@@ -120,6 +122,9 @@ final class Recorder {
     /// A side trace's slots whose types its parent's exit fixes (JITEngine.inheritedTypes): their
     /// first loads need no type guard.
     var inheritedTypes: [Int32: IRType] = [:]
+    /// A load relied on an inherited type (its guard was left out): the trace cannot link to its
+    /// own start, where the parent's exit does not fix the types.
+    var usedInheritedTypes = false
     /// The numeric for loop this root trace keeps as an int (RecordNarrow.swift), if any.
     var narrowed: NarrowedFor?
     /// Proven ranges of int refs derived from the narrowed counter, valid in every iteration.
@@ -129,12 +134,15 @@ final class Recorder {
     var curProto: ProtoRef
     var curPC: Int = 0
 
-    /// The trace is a function trace or a side trace grown from one.
+    /// The trace is a function trace or a return trace, or a side trace grown from one.
     var inFunctionTraceTree: Bool {
-        if trace.isFunctionTrace { return true }
-        guard let (p, _) = trace.parent, let pt = engine.trace(p) else { return false }
-        return engine.trace(engine.rootID(of: pt))?.isFunctionTrace ?? false
+        if trace.isFunctionTrace || trace.isReturnTrace { return true }
+        guard let (p, _) = trace.parent, let pt = engine.trace(p), let root = engine.trace(engine.rootID(of: pt)) else { return false }
+        return root.isFunctionTrace || root.isReturnTrace
     }
+
+    /// A root trace that starts in a function rather than at a loop (function or return trace).
+    var isFunctionRoot: Bool { trace.isFunctionTrace || trace.isReturnTrace }
 
     init(engine: JITEngine, trace: Trace, frame f: JITFrame, key: LoopKey?) {
         self.engine = engine
@@ -195,7 +203,7 @@ final class Recorder {
             return .aborted
         }
         if inMetamethod { abort("NYI: loop inside a metamethod"); return .aborted }
-        if trace.parent == nil && f.depth == depth0 && retDepth == 0 && frames.isEmpty && pc == startPC {
+        if trace.parent == nil && !trace.isReturnTrace && f.depth == depth0 && retDepth == 0 && frames.isEmpty && pc == startPC {
             return close(link: .loop)
         }
         let level = f.depth - depth0
@@ -212,14 +220,14 @@ final class Recorder {
         let blacklisted = engine.blacklist.contains(LoopKey(p, idx))
         // A function trace ends at a loop of its own (or of a function it inlined): the loop
         // gets its own trace, entered at its back-edge.
-        if trace.isFunctionTrace && !blacklisted {
+        if isFunctionRoot && !blacklisted {
             trace.endLoop = LoopKey(p, idx)
             return close(link: .interpreter)
         }
         // A trace that unrolled a short loop and comes round an outer loop a second time ends at
         // its header: that loop gets a root trace of its own (with the short loop unrolled in
         // it), and this trace's end is relinked to it.
-        if unrolledShort && crossedHeaders.contains(LoopKey(p, idx)) && (trace.parent != nil || trace.isFunctionTrace) {
+        if unrolledShort && crossedHeaders.contains(LoopKey(p, idx)) && (trace.parent != nil || isFunctionRoot) {
             trace.endLoop = LoopKey(p, idx)
             return close(link: .interpreter)
         }
@@ -227,7 +235,7 @@ final class Recorder {
         if trace.parent != nil || blacklisted {
             unrolled += 1
             if unrolled <= engine.params.loopunroll { return .continueRecording }
-            if trace.parent != nil || trace.isFunctionTrace {
+            if trace.parent != nil || isFunctionRoot {
                 trace.endLoop = LoopKey(p, idx)
                 return close(link: .interpreter)
             }
@@ -375,6 +383,7 @@ final class Recorder {
         ensureSnapshot()
         // (A store through an open upvalue may have changed the slot since the trace started.)
         let inherited = upvalueSlots.isEmpty && memSlots.isEmpty && inheritedTypes[s] == ty
+        if inherited { usedInheritedTypes = true }
         let ref = b.emit(IRIns(.SLOAD, ty, c: s, guarded: !inherited))
         slots[i] = ref
         return ref
