@@ -73,7 +73,7 @@ extension LuaVM {
     /// resuming at `pc`, as an exit from an inlined call rebuilds it. The caller's pc must already be
     /// its return pc. Throws "stack overflow" where a call would.
     public func jitPushLuaFrame(fn: UnsafeMutablePointer<Value>, closure f: LFuncRef, pc: UnsafePointer<UInt32>,
-                                nresults: Int32, baseOffset: Int = 1, nvarargs: Int32 = 0) throws {
+                                nresults: Int32, baseOffset: Int = 1, nvarargs: Int32 = 0, tail: Bool = false) throws {
         let L = currentThread
         let co = coState(L)
         let p = f.pointee.proto.unsafelyUnwrapped
@@ -82,7 +82,8 @@ extension LuaVM {
         if addr(top + InterpLimits.stackMargin) > addr(co.pointee.stackLimit) || co.pointee.ciCount >= co.pointee.ciCap {
             throw stackOverflow(L, co)
         }
-        pushInlinedFrame(co, fn: fn, closure: f, pc: pc, nresults: nresults, baseOffset: baseOffset, nvarargs: nvarargs)
+        pushInlinedFrame(co, fn: fn, closure: f, pc: pc, nresults: nresults, baseOffset: baseOffset, nvarargs: nvarargs,
+                         tail: tail)
         if addr(top) > addr(co.pointee.highWater) { co.pointee.highWater = top }
         L.pointee.top = UInt32(top - stackBase(L))
     }
@@ -92,12 +93,13 @@ extension LuaVM {
     /// fixed parameters (`baseOffset` = arguments + 2), as a call sets them up.
     @inline(__always) func pushInlinedFrame(_ co: CoPtr, fn: UnsafeMutablePointer<Value>, closure f: LFuncRef,
                                             pc: UnsafePointer<UInt32>, nresults: Int32, baseOffset: Int = 1,
-                                            nvarargs: Int32 = 0) {
+                                            nvarargs: Int32 = 0, tail: Bool = false) {
         let base = fn + baseOffset
         let ci = co.pointee.cis + co.pointee.ciCount
         co.pointee.ciCount += 1
         ci.pointee = CallInfo(fn: fn, base: base, top: base + Int(f.pointee.proto.unsafelyUnwrapped.pointee.framesize),
-                              pc: pc, closure: f, nresults: nresults, flags: CIFlag.lua, nvarargs: nvarargs, handler: .nil)
+                              pc: pc, closure: f, nresults: nresults, flags: tail ? CIFlag.lua | CIFlag.tail : CIFlag.lua,
+                              nvarargs: nvarargs, handler: .nil)
     }
 
     /// The Lua frame below the top frame, when the top frame is a plain Lua frame (entered by a

@@ -50,10 +50,11 @@ enum JITTestSupport {
     /// "@" + path, as `tracejit run path` from the repository root). `params` nil: no JIT. With
     /// backend native the engine gets a NativeBackend with the `maxmcode` budget, as the CLI does.
     static func run(_ bytes: [UInt8], path: String, args: [String] = [], params: JITParams?, log: Bool = false,
-                    dump: DumpOptions? = nil, gcStress: Bool = false) -> Run {
+                    dump: DumpOptions? = nil, gcStress: Bool = false, maxMemory: Int? = nil) -> Run {
         var o = VMOptions()
         o.captureOutput = true
         o.gcStress = gcStress
+        o.maxMemory = maxMemory
         let vm = LuaVM(options: o)
         vm.setScriptArguments(scriptName: path, args: args)
         var text = ""

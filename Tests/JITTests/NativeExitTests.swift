@@ -363,6 +363,67 @@ final class NativeExitTests: XCTestCase {
         XCTAssert(r.errorReport?.contains("stack traceback") ?? false, r.errorReport ?? "")
     }
 
+    func testExitInsideTailCalledFrameKeepsTheTailFlag() {
+        // The trace inlines f's `return g(x)` (a tail call) and exits inside g: the rebuilt call
+        // record of g must say "entered by a tail call" as the interpreter's does, or tracebacks
+        // name g after f's caller and drop the "(tail call)" line (found by bench/tools/jit_stress.sh
+        // on json.lua at a heap ceiling: the traceback of "not enough memory" differed). Both the
+        // exit in the loop trace and one in a side trace returning below its start (RETF, then a
+        // tail call from the base frame) are covered by the two loops.
+        let r = differential("""
+        local function g(x)
+          if x > 25 then print(debug.traceback("at " .. x)) end
+          return x
+        end
+        local function f(x) return g(x) end
+        local s = 0
+        for i = 1, 30 do s = s + f(i) end
+        local function h(x) if x > 5 then return g(x + 20) end return x end
+        for i = 1, 10 do s = s + h(i) end
+        print(s)
+        local function k(x)
+          if x == 28 then error("bad " .. x) end
+          return x
+        end
+        local function j(x) return k(x) end
+        for i = 1, 30 do s = s + j(i) end
+        """)
+        assertExited(r, ["NLT num"])
+        XCTAssert(r.errorReport?.contains("(tail call)") ?? false, r.errorReport ?? "")
+    }
+
+    func testOutOfMemoryInsideATraceIsTheInterpretersError() {
+        // A trace's allocation fails at the heap ceiling: the trace exits before the allocating
+        // instruction, a collection runs at the exit (the interpreter collected at its own safe
+        // points meanwhile) and the interpreter redoes the instruction, raising "not enough
+        // memory" exactly where it would alone. The IR backend used to restore the trace's last
+        // snapshot instead of the failing instruction's (and looped forever).
+        let o = 600 * 1024
+        let src = Array("""
+        local keep = {}
+        local n = 0
+        for i = 1, 100000 do
+          local g = { i, i + 1 }
+          if i % 4 == 0 then n = n + 1; keep[n] = g end
+          if i % 5000 == 0 then print(i, n) end
+        end
+        print("done", n)
+        """.utf8)
+        let plain = JITTestSupport.run(src, path: "t.lua", params: nil, maxMemory: o)
+        XCTAssert(plain.errorReport?.contains("not enough memory") ?? false, plain.errorReport ?? "")
+        for backend in [JITBackend.ir, .native] {
+            for settings in [["hotloop=1", "hotexit=1"], ["hotloop=3", "hotexit=2"], ["hotloop=1", "hotexit=1000"]] {
+                let r = JITTestSupport.run(src, path: "t.lua", params: JITTestSupport.params(backend, hotness: .counter, settings),
+                                           maxMemory: o)
+                XCTAssertEqual(String(decoding: r.stdout, as: UTF8.self), String(decoding: plain.stdout, as: UTF8.self),
+                               "\(backend) \(settings)")
+                XCTAssertEqual(r.errorReport, plain.errorReport, "\(backend) \(settings)")
+                XCTAssertEqual(r.status, plain.status, "\(backend) \(settings)")
+                XCTAssertGreaterThan(r.stats?.traceEntries ?? 0, 0, "\(backend) \(settings)")
+            }
+        }
+    }
+
     func testExitWithPendingResultsThroughPcall() {
         // An exit inside a function called by pcall from the loop's body (pcall is a native call:
         // recording aborts there, so the body runs in the interpreter) and inside a trace of a

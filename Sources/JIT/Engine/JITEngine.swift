@@ -703,6 +703,12 @@ public final class JITEngine: LoopHook, RecordHook {
                 let at = ProtoRef(bitPattern: k.proto).map { location($0, k.pc) } ?? "?"
                 log?("[TRACE --- \(at) -- short loop no longer unrolled (hot exit \(t.id)/\(snap))]")
             }
+            // An exit with a collection due collects before a side trace starts recording (the
+            // engine does not collect after a trace while one records): an allocation that failed
+            // at the heap ceiling exits here, and the interpreter, which collected at its safe
+            // points all along, must redo it in a collected heap, or it raises "not enough
+            // memory" where the interpreter alone does not (jit_stress.sh, --max-memory).
+            if !lastExitMultres && vm.heap.collectionPending { vm.heap.checkGC() }
             let nf = vm.jitCurrentFrame()
             startRecording(parent: (t.id, snap), frame: nf, pc: nf.pc, key: nil)
         }

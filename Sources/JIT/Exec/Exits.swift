@@ -59,7 +59,8 @@ enum ExitRestore {
             let cl = frameClosure(t, f, base: base)
             do {
                 try vm.jitPushLuaFrame(fn: base + Int(f.funcSlot), closure: cl, pc: f.proto.pointee.code.unsafelyUnwrapped,
-                                       nresults: f.nresults, baseOffset: Int(f.baseOffset), nvarargs: f.nvarargs)
+                                       nresults: f.nresults, baseOffset: Int(f.baseOffset), nvarargs: f.nvarargs,
+                                       tail: f.tail)
             } catch {
                 vm.jitSetTopPC(proto.pointee.code.unsafelyUnwrapped + Int(f.returnPC) - 1)
                 vm.jitSyncTop()

@@ -28,8 +28,7 @@ public final class IRInterpreter {
     }
 
     /// Runs `t` with its base frame's registers at `base` until a guard fails or the trace ends.
-    /// Errors from helpers (out of memory) are thrown; the state is then that of the failing
-    /// instruction's last snapshot (`lastSnapshot`).
+    /// A helper that fails (out of memory) exits like a failing guard of its instruction.
     /// The base frame at the last exit (a RETF moves it down).
     public private(set) var exitBase: UnsafeMutablePointer<Value>?
 
@@ -72,7 +71,14 @@ public final class IRInterpreter {
                 i += 1
                 continue
             }
-            if let s = try step(t, ins, i, base) { return .exit(snap: s) }
+            do {
+                if let s = try step(t, ins, i, base) { return .exit(snap: s) }
+            } catch {
+                // A helper failed (out of memory): exit before the instruction, as machine code
+                // does (its guard's snapshot, else the newest one taken before it); the
+                // interpreter redoes it and raises the error itself.
+                return .exit(snap: ins.isGuard ? Int(ins.snap) : snapshot(before: i, in: t))
+            }
             i += 1
         }
     }

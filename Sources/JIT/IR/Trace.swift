@@ -68,8 +68,11 @@ public struct SnapFrame: Equatable, Sendable {
     public var baseOffset: Int32 = 1
     /// Extra arguments of a vararg function (just below that copy).
     public var nvarargs: Int32 = 0
+    /// The frame was entered by a tail call: its call record is flagged so (tracebacks show
+    /// "(tail call)", error levels and function names skip it, as for the interpreter's own).
+    public var tail = false
     public init(funcSlot: Int32, closure: IRRef, proto: ProtoRef, returnPC: Int32, nresults: Int32,
-                baseOffset: Int32 = 1, nvarargs: Int32 = 0) {
+                baseOffset: Int32 = 1, nvarargs: Int32 = 0, tail: Bool = false) {
         self.funcSlot = funcSlot
         self.closure = closure
         self.protoBits = UInt(bitPattern: proto)
@@ -77,6 +80,7 @@ public struct SnapFrame: Equatable, Sendable {
         self.nresults = nresults
         self.baseOffset = baseOffset
         self.nvarargs = nvarargs
+        self.tail = tail
     }
     /// The frame's base slot (relative to the trace's base frame).
     public var baseSlot: Int32 { funcSlot + baseOffset }

@@ -635,7 +635,7 @@ final class CodeGen {
             }
             a.mov(Mem(.rax, FL.ciClosure), .rcx)
             a.mov(Mem(.rax, FL.ciNresults), f.nresults, width: .d)
-            a.mov(Mem(.rax, FL.ciFlags), Int32(bitPattern: FL.flagLua), width: .d)
+            a.mov(Mem(.rax, FL.ciFlags), Int32(bitPattern: f.tail ? FL.flagLua | FL.flagTail : FL.flagLua), width: .d)
             a.mov(Mem(.rax, FL.ciNvarargs), f.nvarargs, width: .d)
             a.mov(Mem(.rax, FL.ciPad), 0, width: .d)
             a.mov(.rcx, bits: Value.nil.bits)

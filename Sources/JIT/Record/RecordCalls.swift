@@ -70,7 +70,7 @@ extension Recorder {
     }
 
     func inlineLua(_ a: Int, _ f: LFuncRef, nargs: Int, wanted: Int, cont: FrameCont = .call, mmStart: IRRef = 0,
-                   closureRef: IRRef? = nil) throws {
+                   closureRef: IRRef? = nil, tail: Bool = false) throws {
         let p = f.pointee.proto.unsafelyUnwrapped
         if frames.count >= engine.params.maxinline { throw RecordAbort("inlining too deep") }
         let np = Int(p.pointee.numparams)
@@ -78,6 +78,7 @@ extension Recorder {
         let funcSlot = baseSlot + Int32(a)
         var frame = RecFrame(funcSlot: funcSlot, closure: f, closureRef: fref,
                              returnPC: Int32(curPC + 1), nresults: Int32(wanted), cont: cont, mmStart: mmStart)
+        frame.tail = tail
         if p.pointee.isvararg != 0 {
             // As a call lays it out: the arguments stay (the extra ones are the varargs), a copy of
             // the function and the fixed parameters go above them, and the registers start there.
@@ -640,7 +641,7 @@ extension Recorder {
         let savedPC = curPC
         curPC = returnPC - 1
         defer { curPC = savedPC }
-        try inlineLua(dst, fv.luaFunction, nargs: nargs, wanted: Int(cur.nresults), closureRef: closureRef)
+        try inlineLua(dst, fv.luaFunction, nargs: nargs, wanted: Int(cur.nresults), closureRef: closureRef, tail: true)
         return true
     }
 

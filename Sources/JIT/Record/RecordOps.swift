@@ -306,7 +306,7 @@ extension Recorder {
             pendingValues = moved
             defer { pendingValues = nil; curPC = savedPC }
             try inlineLua(Int(cur.funcSlot - baseSlot), fv.luaFunction, nargs: nargs, wanted: Int(cur.nresults),
-                          cont: cur.cont, mmStart: mmStart)
+                          cont: cur.cont, mmStart: mmStart, tail: true)
         case .VARG:
             // The extra arguments sit just below the frame's copy of its function (RecFrame).
             // In the trace's base frame they are below its function slot: loaded, never written.

@@ -51,6 +51,8 @@ struct RecFrame {
     var baseOffset: Int32 = 1
     /// Extra arguments of a vararg function, in the slots just below funcSlot + baseOffset - 1.
     var nvarargs: Int32 = 0
+    /// Entered by a tail call (its call record gets CIFlag.tail, as the interpreter's would).
+    var tail = false
     var baseSlot: Int32 { funcSlot + baseOffset }
 }
 
@@ -306,6 +308,7 @@ final class Recorder {
             snapshotNow(force: true)   // the last snapshot stays the loop-end state
         }
         trace.link = link
+        insertStartSnapshotIfNeeded()
         let problems = PassPipeline.finish(trace, builder: b, options: engine.params.passOptions)
         if let first = problems.first {
             // A recorder or pass bug: never run a trace the verifier rejects.
@@ -325,6 +328,25 @@ final class Recorder {
         }
         done = true
         return .finished(trace)
+    }
+
+    /// Instructions whose helper may fail (out of memory) without a guard of their own: they exit
+    /// through the newest snapshot taken before them (CodeGen.failSnapshot, IRInterpreter).
+    static let mayFailWithoutGuard: Set<IROp> = [.TNEW, .CAT, .FNEW, .HSTORE, .TSET, .STRSUB, .STRCHAR, .TOSTR, .CALLN]
+
+    /// A side trace that begins with an allocation (TNEW at its first instruction, before any
+    /// guard) has no snapshot before it; a failing allocation took the first snapshot after it,
+    /// which lists the failed result and resumes past the instruction (found by
+    /// bench/tools/jit_stress.sh: a crash at a heap ceiling). Such a trace gets a snapshot of its
+    /// start in front: nothing written yet, resume at the start pc.
+    func insertStartSnapshotIfNeeded() {
+        let first = trace.snapshots.first.map { Int($0.ref) } ?? trace.ins.count
+        guard first > 0, trace.ins.prefix(first).contains(where: { !$0.isGuard && Recorder.mayFailWithoutGuard.contains($0.op) })
+        else { return }
+        let snap = Snapshot(ref: 0, pc: Int32(trace.startPC), entries: [], frames: [],
+                            topSlot: Int32(startProto.pointee.framesize))
+        trace.snapshots.insert(snap, at: 0)
+        for i in trace.ins.indices where trace.ins[i].isGuard { trace.ins[i].snap += 1 }
     }
 
     /// Stops recording here, handing control to the interpreter at the current instruction.
@@ -462,7 +484,7 @@ final class Recorder {
         }
         let fr = frames.map { SnapFrame(funcSlot: $0.funcSlot, closure: $0.closureRef, proto: $0.closure.pointee.proto.unsafelyUnwrapped,
                                             returnPC: $0.returnPC, nresults: $0.nresults, baseOffset: $0.baseOffset,
-                                            nvarargs: $0.nvarargs) }
+                                            nvarargs: $0.nvarargs, tail: $0.tail) }
         var snap = Snapshot(ref: Int32(trace.ins.count), pc: Int32(curPC), entries: entries, frames: fr, topSlot: top)
         snap.multresTop = multTop
         snap.baseClosure = baseClosureRef
