@@ -62,8 +62,8 @@ TIMEOUT=${TIMEOUT:-60}
 AGGR="--jit-param hotsamples=1 --jit-param hotfuncsamples=1 --jit-param hotexitsamples=1 --jit-param samplerate=20000"
 CNT1="--hotness counter --jit-param hotloop=1 --jit-param hotexit=1 --jit-param hotcall=1"
 CONFIGS=(
-  "default|all|rand|--jit"
-  "rate20k|all|rand|--jit --jit-param samplerate=20000"
+  "default|all|rand|"
+  "rate20k|all|rand|--jit-param samplerate=20000"
   "aggr|all|rand|$AGGR"
   "aggr-exitcount|all|rand|$AGGR --jit-param hotexitsamples=0 --jit-param hotexit=1"
   "cnt1|all|det|$CNT1"
