@@ -6,6 +6,22 @@ import XCTest
 @testable import JIT
 
 final class TraceCodeMapTests: XCTestCase {
+    /// Samples bring any address: a native walk's garbage return address, or 0 - 1 for a return
+    /// address of 0. Lookups answer nil for addresses past the last trace's code (this trapped when
+    /// the distance did not fit an Int: a crash at the end of a profiled JIT run of json.lua).
+    func testLookupOfAnyAddressAnswersWithoutTrapping() {
+        let map = TraceCodeMap()
+        let pos = InstalledTraceCode.Position(proto: 1, pc: 3)
+        map.register(InstalledTraceCode(trace: 1, epoch: 0, address: 0x10_000, size: 0x100, location: "t.lua:1",
+                                        regions: [.init(offset: 0, frames: [pos])]))
+        XCTAssertEqual(map.lookup(0x10_050)?.frames, [pos])
+        XCTAssertNil(map.lookup(0x10_100))
+        XCTAssertNil(map.lookup(0xFFFF))
+        XCTAssertNil(map.lookup(UInt64.max))
+        XCTAssertNil(map.lookup(0 &- 1))
+        XCTAssertNil(map.lookup(0x8000_0000_0001_0000))
+    }
+
     /// A side trace that returns from its base frame into the caller (RETF) runs the rest in the
     /// caller's frame, whose call record the code has popped: the code map must name that part
     /// with the caller as the base frame, not the trace's start function (samples there were

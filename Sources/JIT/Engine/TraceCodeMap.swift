@@ -173,7 +173,10 @@ public final class TraceCodeMap: @unchecked Sendable {
             if list[mid].address <= address { lo = mid } else { hi = mid - 1 }
         }
         let c = list[lo]
-        guard let f = c.frames(atOffset: Int(address - c.address)) else { return nil }
+        // Any address can come here (a native walk's garbage return address, ip 0 minus 1):
+        // compare as unsigned before making an offset of it.
+        let off = address &- c.address
+        guard off < UInt64(c.size), let f = c.frames(atOffset: Int(off)) else { return nil }
         return (c, f)
     }
 }
