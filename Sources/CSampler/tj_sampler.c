@@ -521,18 +521,23 @@ int tj_sampler_start(const tj_sampler_config *cfg, tj_ring *ring, const tj_vmsta
   return 0;
 }
 
+/* Stops the timer (perf event disabled, or setitimer cleared); the fd stays open. */
+static void disarm_timer(void) {
+  if (S.timer == TJ_TIMER_PERF) {
+    ioctl(S.perf_fd, PERF_EVENT_IOC_DISABLE, 0);
+  } else {
+    struct itimerval zero;
+    memset(&zero, 0, sizeof zero);
+    setitimer(ITIMER_PROF, &zero, NULL);
+  }
+}
+
 int tj_sampler_pause(int paused) {
   if (!atomic_load(&S.active)) return -EINVAL;
   if ((atomic_load(&S.paused) != 0) == (paused != 0)) return 0;
   if (paused) {
     atomic_store_explicit(&S.paused, 1, memory_order_release);
-    if (S.timer == TJ_TIMER_PERF) {
-      ioctl(S.perf_fd, PERF_EVENT_IOC_DISABLE, 0);
-    } else {
-      struct itimerval zero;
-      memset(&zero, 0, sizeof zero);
-      setitimer(ITIMER_PROF, &zero, NULL);
-    }
+    disarm_timer();
     S.paused_at_ns = tj_thread_cpu_ns();
     return 0;
   }
@@ -556,13 +561,7 @@ int tj_sampler_stop(tj_sampler_stats *out) {
     if (out) memset(out, 0, sizeof *out);
     return -EINVAL;
   }
-  if (S.timer == TJ_TIMER_PERF) {
-    ioctl(S.perf_fd, PERF_EVENT_IOC_DISABLE, 0);
-  } else {
-    struct itimerval zero;
-    memset(&zero, 0, sizeof zero);
-    setitimer(ITIMER_PROF, &zero, NULL);
-  }
+  disarm_timer();
   atomic_store_explicit(&S.active, 0, memory_order_release);
   if (S.perf_fd >= 0) { close(S.perf_fd); S.perf_fd = -1; }
   uint64_t end = tj_thread_cpu_ns();

@@ -3,12 +3,15 @@ import Foundation
 import XCTest
 
 final class RunStatsTests: XCTestCase {
-    func testStatsFileAndIterations() throws {
-        let exe = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            .deletingLastPathComponent().appendingPathComponent("tracejit")
-        guard FileManager.default.isExecutableFile(atPath: exe.path) else { throw XCTSkip("tracejit not built") }
-        let dir = NSTemporaryDirectory() + "tracejit-stats-\(getpid())"
+    func scratchDirectory(_ tag: String) throws -> String {
+        let dir = NSTemporaryDirectory() + "tracejit-\(tag)-\(getpid())"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    func testStatsFileAndIterations() throws {
+        let exe = try TracejitBinary.url()
+        let dir = try scratchDirectory("stats")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let prog = dir + "/p.lua", stats = dir + "/stats.json"
         // Global state persists across iterations: the counter keeps growing.
@@ -46,11 +49,8 @@ final class RunStatsTests: XCTestCase {
     /// timer is paused in the others; with the JIT on it keeps running for the JIT's hotness, whose
     /// records stay out of the profile.
     func testAlternatingProfiledRunsSampleOnlyTheOddOnes() throws {
-        let exe = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            .deletingLastPathComponent().appendingPathComponent("tracejit")
-        guard FileManager.default.isExecutableFile(atPath: exe.path) else { throw XCTSkip("tracejit not built") }
-        let dir = NSTemporaryDirectory() + "tracejit-alt-\(getpid())"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let exe = try TracejitBinary.url()
+        let dir = try scratchDirectory("alt")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let prog = dir + "/busy.lua", stats = dir + "/stats.json"
         try """
