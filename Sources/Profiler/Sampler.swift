@@ -268,6 +268,7 @@ public final class Sampler: @unchecked Sendable {
             if let r = ring { aggregator.drain(r, buffer: buffer) }
             lock.unlock()
             if done { break }
+            _ = tj_sampler_watchdog()
             usleep(configuration.drainIntervalMicroseconds)
         }
         drainDone.signal()

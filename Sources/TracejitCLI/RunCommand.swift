@@ -300,6 +300,7 @@ private func runProfiled(_ vm: LuaVM, _ chunks: [(bytes: [UInt8], name: String)]
     if let e = startError { fputs("tracejit: profiler could not start: \(e)\n", stderr) }
     if let p = profile {
         stats.samples = p.sampleCount
+        stats.timerRearms = p.timerRearms
         do {
             try session.writeOutputs(p)
         } catch {

@@ -47,11 +47,24 @@ final class SamplerTests: XCTestCase {
             XCTAssertEqual(s.lua, [RawSample.luaFrame(proto: 3, pc: 42), RawSample.luaFrame(proto: 0, pc: 5)],
                            file: file, line: line)
         }
-        // weights account for the CPU time sampled: missed periods are weighted in, not lost
-        let covered = Double(raw.totalWeight) * Double(raw.stats.period_ns)
-        XCTAssertEqual(covered, Double(raw.stats.cpu_ns), accuracy: 0.25 * Double(raw.stats.cpu_ns),
-                       file: file, line: line)
         XCTAssertEqual(UInt64(raw.totalWeight - raw.sampleCount), raw.stats.missed_periods, file: file, line: line)
+        let covered = Double(raw.totalWeight) * Double(raw.stats.period_ns)
+        let cpu = Double(raw.stats.cpu_ns)
+        if raw.stats.timer == TJ_TIMER_PERF.rawValue {
+            // One signal per counted period, weight 1. The kernel does the counting: the event stops
+            // at each overflow until the handler re-arms it, so the handler's own time is left out
+            // (a slow libunwind walk on a loaded machine took 2/3 of the thread's CPU in CI), and
+            // task-clock runs up to ~30% ahead of the thread CPU clock under contention. Only a
+            // sanity band is ours to assert here.
+            XCTAssertEqual(raw.stats.missed_periods, 0, file: file, line: line)
+            XCTAssertEqual(raw.totalWeight, raw.sampleCount, file: file, line: line)
+            XCTAssertGreaterThan(covered, 0.1 * cpu, file: file, line: line)
+            XCTAssertLessThan(covered, 2 * cpu, file: file, line: line)
+        } else {
+            // setitimer signals coalesce; the credit of thread CPU time since the previous sample
+            // sets the weight, so missed periods are weighted in, not lost
+            XCTAssertEqual(covered, cpu, accuracy: 0.25 * cpu, file: file, line: line)
+        }
     }
 
     func testFramePointerSamplingFindsCAndSwiftFunctions() throws {
@@ -136,6 +149,32 @@ final class SamplerTests: XCTestCase {
         XCTAssertGreaterThan(seen.records, 10)
         XCTAssertEqual(UInt64(seen.records), raw.stats.samples)
         XCTAssertEqual(UInt64(seen.weight), raw.stats.weight)
+    }
+
+    /// A perf-timer signal that never arrives leaves the event disabled (only the handler re-arms
+    /// it); the drain thread's watchdog arms it again, so sampling goes on and the loss is counted.
+    func testLostTimerSignalIsRecoveredByTheWatchdog() throws {
+        let vm = FakeVM.twoFrames()
+        var cfg = SamplerConfiguration()
+        cfg.nativeWalk = .none
+        let sampler = Sampler(configuration: cfg, vmState: vm.state, frameLayout: FakeVM.layout)
+        try sampler.start()
+        let t0 = tj_thread_cpu_ns()
+        var lost: Int32? = nil
+        while Double(tj_thread_cpu_ns() - t0) < 0.4e9 {
+            _ = tj_test_busy_loop(100_000)
+            if lost == nil && tj_thread_cpu_ns() - t0 > 50_000_000 { lost = tj_test_sampler_lose_signal() }
+        }
+        let raw = sampler.stop()
+        guard raw.timerName == "perf task-clock" else {
+            throw XCTSkip("perf events not permitted here; setitimer needs no re-arming")
+        }
+        XCTAssertEqual(lost, 0)
+        XCTAssertGreaterThanOrEqual(raw.stats.watchdog_rearms, 1)
+        // 400 periods: ~50 before the loss, then at most ~50 ms quiet plus a drain interval
+        XCTAssertGreaterThan(raw.sampleCount, 200, "rearms \(raw.stats.watchdog_rearms)")
+        let report = TextReport(color: false).render(ProfileBuilder(mode: .lua, luaNamer: FakeLuaNamer()).build(raw))
+        XCTAssertTrue(report.contains("the timer lost its signal"), report)
     }
 
     func testSetitimerFallbackSamples() throws {
@@ -318,7 +357,7 @@ extension SamplerTests {
                 pcs[UInt32(truncatingIfNeeded: top), default: 0] += w
             }
             let total = pcs.values.reduce(0, +)
-            XCTAssertGreaterThan(total, 100)
+            XCTAssertGreaterThan(total, 100, "signals \(raw.stats.signals) samples \(raw.stats.samples) rearm failures \(raw.stats.rearm_failures) cpu \(raw.stats.cpu_ns) timer \(raw.timerName) dropped \(raw.stats.dropped)")
             if refine {
                 // The walk spends equal time at each of code[10..<100] (pc register = next
                 // instruction, so pcs 10...98 are charged); most samples move off the published pc.

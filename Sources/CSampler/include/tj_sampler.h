@@ -131,6 +131,7 @@ typedef struct tj_sampler_stats {
   uint64_t dropped_weight;
   uint64_t foreign;        /* timer signals that landed on another thread (itimer) */
   uint64_t rearm_failures; /* PERF_EVENT_IOC_REFRESH failures */
+  uint64_t watchdog_rearms; /* perf timer armed again by tj_sampler_watchdog after a lost signal */
   uint64_t handler_ns;     /* CPU spent inside the handler body (thread CPU clock; under perf
                               measured on every 64th sample and scaled to all) */
   uint64_t cpu_ns;         /* the VM thread's CPU time between start and stop */
@@ -154,6 +155,12 @@ int tj_sampler_pause(int paused);
  * only, no native walk) and flagged TJ_SAMPLE_HOTNESS_ONLY, which the profile leaves out: with the
  * JIT on, alternating this measures what --profile adds to the sampling the JIT does anyway. */
 void tj_sampler_set_hotness_only(int on);
+/* For the drain thread, every interval while sampling: re-arms the perf timer when the sampled
+ * thread has run for a while with no signal (a lost signal would stop sampling for good). Returns
+ * 1 when it re-armed. */
+int tj_sampler_watchdog(void);
+/* Tests: disables the running perf timer as a lost signal would leave it. 0 on success. */
+int tj_test_sampler_lose_signal(void);
 /* Stops the timer (the handler stays installed but inert), fills *out if not NULL. */
 int tj_sampler_stop(tj_sampler_stats *out);
 int tj_sampler_running(void);
