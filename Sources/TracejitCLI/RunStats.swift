@@ -18,6 +18,9 @@ final class RunStats {
     let iterationCount: Int
     var iterationSeconds: [Double] = []
     var iterationCPUSeconds: [Double] = []
+    /// The running thread's CPU seconds per run (process CPU minus this: the profiler's drain
+    /// thread and any other thread).
+    var iterationThreadCPUSeconds: [Double] = []
     /// Pause sampling in even-numbered runs (TRACEJIT_BENCH_PROFILE_ALTERNATE=1).
     let alternateProfile: Bool
     /// Set by a profiled run when `alternateProfile`: pauses (true) or resumes the sampler.
@@ -52,16 +55,18 @@ final class RunStats {
             pause(index % 2 == 0)
             iterationProfiled.append(index % 2 != 0)
         }
-        let t0 = DispatchTime.now().uptimeNanoseconds, c0 = RunStats.processCPUSeconds()
+        let t0 = DispatchTime.now().uptimeNanoseconds, c0 = RunStats.cpuSeconds(CLOCK_PROCESS_CPUTIME_ID)
+        let tc0 = RunStats.cpuSeconds(CLOCK_THREAD_CPUTIME_ID)
         let status = body()
         iterationSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
-        iterationCPUSeconds.append(RunStats.processCPUSeconds() - c0)
+        iterationThreadCPUSeconds.append(RunStats.cpuSeconds(CLOCK_THREAD_CPUTIME_ID) - tc0)
+        iterationCPUSeconds.append(RunStats.cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - c0)
         return status
     }
 
-    static func processCPUSeconds() -> Double {
+    static func cpuSeconds(_ clock: clockid_t) -> Double {
         var ts = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        clock_gettime(clock, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
@@ -91,6 +96,7 @@ final class RunStats {
         if !iterationSeconds.isEmpty {
             fields.append("\"iterations\": [" + iterationSeconds.map { "\($0)" }.joined(separator: ", ") + "]")
             fields.append("\"iterations_cpu\": [" + iterationCPUSeconds.map { "\($0)" }.joined(separator: ", ") + "]")
+            fields.append("\"iterations_thread_cpu\": [" + iterationThreadCPUSeconds.map { "\($0)" }.joined(separator: ", ") + "]")
         }
         if !iterationProfiled.isEmpty {
             fields.append("\"iterations_profiled\": [" + iterationProfiled.map { "\($0)" }.joined(separator: ", ") + "]")
