@@ -20,7 +20,12 @@ public struct SamplerConfiguration: Sendable {
     public var maxLuaDepth: Int = Int(TJ_MAX_LUA_FRAMES)
     public var maxNativeDepth: Int = Int(TJ_MAX_NATIVE_FRAMES)
     public var ringCapacity: Int = 4096
-    public var drainIntervalMicroseconds: UInt32 = 10_000
+    /// How often the drain thread empties the ring. nil: 10 ms when a `sampleObserver` is set (the
+    /// JIT's hotness wants samples promptly), else 100 ms or a quarter of the ring's time at `hz`,
+    /// whichever is shorter. Each wake of the drain thread costs tens of µs of CPU on these VMs
+    /// (a timer interrupt and two context switches): at 10 ms that was ~0.4% of a profiled
+    /// interpreter run, at 100 ms it is a tenth of that (docs/profiler.md, "Overhead").
+    public var drainIntervalMicroseconds: UInt32? = nil
     public var libunwindPerThreadCache: Bool = false
     /// Take the running frame's pc from the interrupted registers when one points into its code
     /// past the published pc (line attribution inside loop bodies; see tj_sampler.c).
@@ -194,6 +199,7 @@ public final class Sampler: @unchecked Sendable {
     private var running = false
     private var stopRequested = false
     private let drainDone = DispatchSemaphore(value: 0)
+    private let wakeDrain = DispatchSemaphore(value: 0)
     private var startWall: UInt64 = 0
 
     /// Called on the drain thread for every record as it leaves the ring, while sampling runs
@@ -259,9 +265,18 @@ public final class Sampler: @unchecked Sendable {
         thread.start()
     }
 
+    /// The drain interval in use (see `SamplerConfiguration.drainIntervalMicroseconds`).
+    var drainInterval: UInt32 {
+        if let us = configuration.drainIntervalMicroseconds { return max(us, 100) }
+        if sampleObserver != nil { return 10_000 }
+        let quarterOfRing = UInt64(max(configuration.ringCapacity, 2)) * 1_000_000 / UInt64(max(configuration.hz, 1)) / 4
+        return UInt32(max(1_000, min(100_000, quarterOfRing)))
+    }
+
     private func drainLoop() {
         let buffer = UnsafeMutablePointer<tj_sample>.allocate(capacity: 1)
         defer { buffer.deallocate() }
+        let interval = DispatchTimeInterval.microseconds(Int(drainInterval))
         while true {
             lock.lock()
             let done = stopRequested
@@ -269,7 +284,7 @@ public final class Sampler: @unchecked Sendable {
             lock.unlock()
             if done { break }
             _ = tj_sampler_watchdog()
-            usleep(configuration.drainIntervalMicroseconds)
+            _ = wakeDrain.wait(timeout: .now() + interval)  // stop() wakes it early
         }
         drainDone.signal()
     }
@@ -299,6 +314,7 @@ public final class Sampler: @unchecked Sendable {
         lock.lock()
         stopRequested = true
         lock.unlock()
+        wakeDrain.signal()
         drainDone.wait()
         running = false
         var p = aggregator.profile

@@ -177,6 +177,20 @@ final class SamplerTests: XCTestCase {
         XCTAssertTrue(report.contains("the timer lost its signal"), report)
     }
 
+    /// The drain thread wakes every 10 ms for an observer (JIT hotness), else every 100 ms, or
+    /// sooner when the ring would fill in less than four intervals; an explicit interval stands.
+    func testDrainIntervalFollowsObserverRateAndRing() {
+        var cfg = SamplerConfiguration()
+        XCTAssertEqual(Sampler(configuration: cfg).drainInterval, 100_000)
+        let observed = Sampler(configuration: cfg)
+        observed.sampleObserver = { _, _ in }
+        XCTAssertEqual(observed.drainInterval, 10_000)
+        cfg.hz = 100_000  // 4096 records fill in 41 ms
+        XCTAssertEqual(Sampler(configuration: cfg).drainInterval, 10_240)
+        cfg.drainIntervalMicroseconds = 5_000
+        XCTAssertEqual(Sampler(configuration: cfg).drainInterval, 5_000)
+    }
+
     func testSetitimerFallbackSamples() throws {
         let vm = FakeVM.twoFrames()
         var cfg = SamplerConfiguration()
