@@ -50,6 +50,12 @@ public final class ProfileSession {
         set { sampler.sampleObserver = newValue }
     }
 
+    /// See `Sampler.observerActivity`.
+    public var observerActivity: (() -> Int)? {
+        get { sampler.observerActivity }
+        set { sampler.observerActivity = newValue }
+    }
+
     /// Call on the VM thread, right before running the program.
     public func start() throws {
         try sampler.start()

@@ -21,10 +21,11 @@ public struct SamplerConfiguration: Sendable {
     public var maxNativeDepth: Int = Int(TJ_MAX_NATIVE_FRAMES)
     public var ringCapacity: Int = 4096
     /// How often the drain thread empties the ring. nil: 10 ms when a `sampleObserver` is set (the
-    /// JIT's hotness wants samples promptly), else 100 ms or a quarter of the ring's time at `hz`,
-    /// whichever is shorter. Each wake of the drain thread costs tens of µs of CPU on these VMs
-    /// (a timer interrupt and two context switches): at 10 ms that was ~0.4% of a profiled
-    /// interpreter run, at 100 ms it is a tenth of that (docs/profiler.md, "Overhead").
+    /// JIT's hotness wants samples promptly; see `observerActivity` for the back-off), else 100 ms
+    /// or a quarter of the ring's time at `hz`, whichever is shorter. Each wake of the drain thread
+    /// costs tens of µs of CPU on these VMs (a timer interrupt and two context switches): at 10 ms
+    /// that was ~0.4% of a profiled interpreter run, at 100 ms it is a tenth of that
+    /// (docs/profiler.md, "Overhead").
     public var drainIntervalMicroseconds: UInt32? = nil
     public var libunwindPerThreadCache: Bool = false
     /// Take the running frame's pc from the interrupted registers when one points into its code
@@ -200,11 +201,19 @@ public final class Sampler: @unchecked Sendable {
     private var stopRequested = false
     private let drainDone = DispatchSemaphore(value: 0)
     private let wakeDrain = DispatchSemaphore(value: 0)
+    /// Times the drain thread emptied the ring (under `lock`; tests).
+    private(set) var drains = 0
     private var startWall: UInt64 = 0
 
     /// Called on the drain thread for every record as it leaves the ring, while sampling runs
     /// (e.g. HotLoopDetector.credit). Set it before start().
     public var sampleObserver: ((RawSample, Int) -> Void)?
+    /// A count the observer raises when records led somewhere (the JIT's hotness: a loop or an exit
+    /// got hot), read on the drain thread after each drain. While it stays put the drain interval
+    /// doubles, up to 8 times the base; when it moves the base interval is back. A program whose
+    /// hot paths are all compiled then wakes the drain thread every 80 ms, not every 10 ms. Set it
+    /// before start().
+    public var observerActivity: (() -> Int)?
 
     /// `vmState`: where the VM publishes its state (nil: CVM's global `tj_vm_state`);
     /// `frameLayout`: how to walk caller frames (nil: only the running frame is sampled).
@@ -268,23 +277,41 @@ public final class Sampler: @unchecked Sendable {
     /// The drain interval in use (see `SamplerConfiguration.drainIntervalMicroseconds`).
     var drainInterval: UInt32 {
         if let us = configuration.drainIntervalMicroseconds { return max(us, 100) }
-        if sampleObserver != nil { return 10_000 }
-        let quarterOfRing = UInt64(max(configuration.ringCapacity, 2)) * 1_000_000 / UInt64(max(configuration.hz, 1)) / 4
-        return UInt32(max(1_000, min(100_000, quarterOfRing)))
+        return min(sampleObserver != nil ? 10_000 : 100_000, ringQuarterMicroseconds)
+    }
+
+    /// The longest interval `observerActivity` backs off to.
+    var longestDrainInterval: UInt32 {
+        configuration.drainIntervalMicroseconds != nil ? drainInterval : min(8 * drainInterval, ringQuarterMicroseconds)
+    }
+
+    /// A quarter of the time the ring takes to fill at `hz` (at least 1 ms).
+    private var ringQuarterMicroseconds: UInt32 {
+        let us = UInt64(max(configuration.ringCapacity, 2)) * 1_000_000 / UInt64(max(configuration.hz, 1)) / 4
+        return UInt32(max(1_000, min(us, 1_000_000)))
     }
 
     private func drainLoop() {
         let buffer = UnsafeMutablePointer<tj_sample>.allocate(capacity: 1)
         defer { buffer.deallocate() }
-        let interval = DispatchTimeInterval.microseconds(Int(drainInterval))
+        let base = drainInterval, longest = longestDrainInterval
+        let activity = sampleObserver != nil ? observerActivity : nil
+        var interval = base
+        var lastActivity = activity?() ?? 0
         while true {
             lock.lock()
             let done = stopRequested
             if let r = ring { aggregator.drain(r, buffer: buffer) }
+            drains += 1
             lock.unlock()
             if done { break }
             _ = tj_sampler_watchdog()
-            _ = wakeDrain.wait(timeout: .now() + interval)  // stop() wakes it early
+            if let activity {
+                let now = activity()
+                interval = now != lastActivity ? base : min(interval * 2, longest)
+                lastActivity = now
+            }
+            _ = wakeDrain.wait(timeout: .now() + .microseconds(Int(interval)))  // stop() wakes it early
         }
         drainDone.signal()
     }

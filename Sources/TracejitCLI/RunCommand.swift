@@ -277,7 +277,10 @@ private func runProfiled(_ vm: LuaVM, _ chunks: [(bytes: [UInt8], name: String)]
                          _ stats: RunStats, hotness: SampleHotness?) -> Int32 {
     vm.heap.recordPrototypes()
     let session = ProfileSession(options: options, frameLayout: interpreterFrameLayout())
-    if let h = hotness { session.sampleObserver = h.observer }
+    if let h = hotness {
+        session.sampleObserver = h.observer
+        session.observerActivity = h.activity
+    }
     var profile: Profile?
     var startError: String?
     var status: Int32 = 0

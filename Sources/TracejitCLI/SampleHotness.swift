@@ -44,6 +44,13 @@ public final class SampleHotness {
         return { s, w in h.observe(s, weight: w) }
     }
 
+    /// Hot loops and exits reported so far (drain thread): the sampler drains promptly while this
+    /// moves and backs off while it does not (`Sampler.observerActivity`).
+    public var activity: () -> Int {
+        let h = heat
+        return { h.reports &+ h.exitReports }
+    }
+
     /// Sampler settings for hotness alone (no profile wanted): only the running frame's pc.
     public static func samplerConfiguration(hz: Int) -> SamplerConfiguration {
         var c = SamplerConfiguration()
@@ -60,6 +67,7 @@ public final class SampleHotness {
 public func withHotnessSampler<T>(_ vm: LuaVM, _ hotness: SampleHotness, _ body: @escaping (_ sampling: Bool) -> T) -> T {
     let sampler = Sampler(configuration: SampleHotness.samplerConfiguration(hz: hotness.sampleHz))
     sampler.sampleObserver = hotness.observer
+    sampler.observerActivity = hotness.activity
     return vm.runOnVMThread {
         var sampling = true
         do { try sampler.start() } catch {

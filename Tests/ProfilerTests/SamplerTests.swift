@@ -189,6 +189,30 @@ final class SamplerTests: XCTestCase {
         XCTAssertEqual(Sampler(configuration: cfg).drainInterval, 10_240)
         cfg.drainIntervalMicroseconds = 5_000
         XCTAssertEqual(Sampler(configuration: cfg).drainInterval, 5_000)
+        XCTAssertEqual(observed.longestDrainInterval, 80_000)
+    }
+
+    /// With an observer whose activity stays put, the drain thread backs off (10, 20, 40, 80 ms);
+    /// while it moves, the drain thread keeps to 10 ms.
+    func testDrainBacksOffWhileTheObserverFindsNothing() throws {
+        var drains: [Int] = []
+        for moving in [false, true] {
+            let vm = FakeVM.twoFrames()
+            var cfg = SamplerConfiguration()
+            cfg.nativeWalk = .none
+            let sampler = Sampler(configuration: cfg, vmState: vm.state, frameLayout: FakeVM.layout)
+            sampler.sampleObserver = { _, _ in }
+            var calls = 0  // drain thread only
+            sampler.observerActivity = { calls += 1; return moving ? calls : 0 }
+            try sampler.start()
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            while DispatchTime.now().uptimeNanoseconds - t0 < 400_000_000 { _ = tj_test_busy_loop(100_000) }
+            _ = sampler.stop()
+            drains.append(sampler.drains)
+        }
+        // 400 ms of wall: ~8 drains backing off, ~40 at 10 ms
+        XCTAssertLessThan(drains[0] * 2, drains[1], "\(drains)")
+        XCTAssertLessThanOrEqual(drains[0], 14, "\(drains)")
     }
 
     func testSetitimerFallbackSamples() throws {
