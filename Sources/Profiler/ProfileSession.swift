@@ -50,10 +50,10 @@ public final class ProfileSession {
         set { sampler.sampleObserver = newValue }
     }
 
-    /// See `Sampler.observerActivity`.
-    public var observerActivity: (() -> Int)? {
-        get { sampler.observerActivity }
-        set { sampler.observerActivity = newValue }
+    /// See `Sampler.observerWantsPromptDrain`.
+    public var observerWantsPromptDrain: (() -> Bool)? {
+        get { sampler.observerWantsPromptDrain }
+        set { sampler.observerWantsPromptDrain = newValue }
     }
 
     /// Call on the VM thread, right before running the program.

@@ -21,7 +21,7 @@ public struct SamplerConfiguration: Sendable {
     public var maxNativeDepth: Int = Int(TJ_MAX_NATIVE_FRAMES)
     public var ringCapacity: Int = 4096
     /// How often the drain thread empties the ring. nil: 10 ms when a `sampleObserver` is set (the
-    /// JIT's hotness wants samples promptly; see `observerActivity` for the back-off), else 100 ms
+    /// JIT's hotness wants samples promptly; see `observerWantsPromptDrain` for the back-off), else 100 ms
     /// or a quarter of the ring's time at `hz`, whichever is shorter. Each wake of the drain thread
     /// costs tens of µs of CPU on these VMs (a timer interrupt and two context switches): at 10 ms
     /// that was ~0.4% of a profiled interpreter run, at 100 ms it is a tenth of that
@@ -208,12 +208,12 @@ public final class Sampler: @unchecked Sendable {
     /// Called on the drain thread for every record as it leaves the ring, while sampling runs
     /// (e.g. HotLoopDetector.credit). Set it before start().
     public var sampleObserver: ((RawSample, Int) -> Void)?
-    /// A count the observer raises when records led somewhere (the JIT's hotness: a loop or an exit
-    /// got hot), read on the drain thread after each drain. While it stays put the drain interval
-    /// doubles, up to 8 times the base; when it moves the base interval is back. A program whose
-    /// hot paths are all compiled then wakes the drain thread every 80 ms, not every 10 ms. Set it
-    /// before start().
-    public var observerActivity: (() -> Int)?
+    /// Asked on the drain thread after each drain whether the observer wants the next records
+    /// promptly (the JIT's hotness: yes while loops or exits get hot or the program interprets).
+    /// While it answers no, the drain interval doubles, up to 8 times the base; a yes brings the
+    /// base back. A program running in its traces then wakes the drain thread every 80 ms, not
+    /// every 10 ms. Set it before start().
+    public var observerWantsPromptDrain: (() -> Bool)?
 
     /// `vmState`: where the VM publishes its state (nil: CVM's global `tj_vm_state`);
     /// `frameLayout`: how to walk caller frames (nil: only the running frame is sampled).
@@ -280,7 +280,7 @@ public final class Sampler: @unchecked Sendable {
         return min(sampleObserver != nil ? 10_000 : 100_000, ringQuarterMicroseconds)
     }
 
-    /// The longest interval `observerActivity` backs off to.
+    /// The longest interval the drain backs off to (`observerWantsPromptDrain`).
     var longestDrainInterval: UInt32 {
         configuration.drainIntervalMicroseconds != nil ? drainInterval : min(8 * drainInterval, ringQuarterMicroseconds)
     }
@@ -295,9 +295,8 @@ public final class Sampler: @unchecked Sendable {
         let buffer = UnsafeMutablePointer<tj_sample>.allocate(capacity: 1)
         defer { buffer.deallocate() }
         let base = drainInterval, longest = longestDrainInterval
-        let activity = sampleObserver != nil ? observerActivity : nil
+        let prompt = sampleObserver != nil ? observerWantsPromptDrain : nil
         var interval = base
-        var lastActivity = activity?() ?? 0
         while true {
             lock.lock()
             let done = stopRequested
@@ -306,11 +305,7 @@ public final class Sampler: @unchecked Sendable {
             lock.unlock()
             if done { break }
             _ = tj_sampler_watchdog()
-            if let activity {
-                let now = activity()
-                interval = now != lastActivity ? base : min(interval * 2, longest)
-                lastActivity = now
-            }
+            if let prompt { interval = prompt() ? base : min(interval * 2, longest) }
             _ = wakeDrain.wait(timeout: .now() + .microseconds(Int(interval)))  // stop() wakes it early
         }
         drainDone.signal()

@@ -279,7 +279,7 @@ private func runProfiled(_ vm: LuaVM, _ chunks: [(bytes: [UInt8], name: String)]
     let session = ProfileSession(options: options, frameLayout: interpreterFrameLayout())
     if let h = hotness {
         session.sampleObserver = h.observer
-        session.observerActivity = h.activity
+        session.observerWantsPromptDrain = h.wantsPromptDrain
     }
     var profile: Profile?
     var startError: String?

@@ -44,11 +44,19 @@ public final class SampleHotness {
         return { s, w in h.observe(s, weight: w) }
     }
 
-    /// Hot loops and exits reported so far (drain thread): the sampler drains promptly while this
-    /// moves and backs off while it does not (`Sampler.observerActivity`).
-    public var activity: () -> Int {
+    /// Whether the sampler should keep draining promptly (`Sampler.observerWantsPromptDrain`,
+    /// drain thread): yes when a loop or exit got hot since the last drain (more may follow), or
+    /// when a quarter or more of the new samples were outside traces (loops there may get hot), or
+    /// when there were none (the program has just started); no when the program ran in its traces.
+    public var wantsPromptDrain: () -> Bool {
         let h = heat
-        return { h.reports &+ h.exitReports }
+        var last = (reports: 0, interpreted: 0, total: 0)
+        return {
+            let now = (reports: h.reports &+ h.exitReports, interpreted: h.interpretedWeight, total: h.totalWeight)
+            defer { last = now }
+            if now.reports != last.reports || now.total == last.total { return true }
+            return (now.interpreted - last.interpreted) * 4 >= now.total - last.total
+        }
     }
 
     /// Sampler settings for hotness alone (no profile wanted): only the running frame's pc.
@@ -67,7 +75,7 @@ public final class SampleHotness {
 public func withHotnessSampler<T>(_ vm: LuaVM, _ hotness: SampleHotness, _ body: @escaping (_ sampling: Bool) -> T) -> T {
     let sampler = Sampler(configuration: SampleHotness.samplerConfiguration(hz: hotness.sampleHz))
     sampler.sampleObserver = hotness.observer
-    sampler.observerActivity = hotness.activity
+    sampler.observerWantsPromptDrain = hotness.wantsPromptDrain
     return vm.runOnVMThread {
         var sampling = true
         do { try sampler.start() } catch {

@@ -117,6 +117,28 @@ final class JITHotnessTests: XCTestCase {
         XCTAssertNotNil(engine.stats.firstTraceNanos)
     }
 
+    /// The drain thread is asked to stay prompt while the program interprets (a quarter or more of
+    /// the new samples) or something got hot, and may back off while the program runs in traces.
+    func testHotnessWantsPromptDrainsWhileInterpreting() {
+        let vm = LuaVM()
+        let engine = JITEngine(vm: vm, params: JITParams())
+        let hotness = SampleHotness(engine: engine, sampleHz: 1000)
+        let observe = hotness.observer, prompt = hotness.wantsPromptDrain
+        func feed(interpreted: Int, inTraces: Int) {
+            for _ in 0..<interpreted { observe(RawSample(state: UInt32(TJ_VMSTATE_INTERP), lua: [RawSample.luaFrame(proto: 99, pc: 1)]), 1) }
+            for _ in 0..<inTraces { observe(RawSample(state: UInt32(TJ_VMSTATE_TRACE), lua: []), 1) }
+        }
+        XCTAssertTrue(prompt(), "no samples yet: the program has just started")
+        feed(interpreted: 10, inTraces: 0)
+        XCTAssertTrue(prompt())
+        feed(interpreted: 0, inTraces: 100)
+        XCTAssertFalse(prompt())
+        feed(interpreted: 10, inTraces: 100)
+        XCTAssertFalse(prompt(), "a few interpreted samples between traces")
+        feed(interpreted: 10, inTraces: 10)
+        XCTAssertTrue(prompt())
+    }
+
     /// Sample mode never records a loop the sampler did not mark: with a sampler that cannot mark
     /// (no sampling at all), a hot loop stays interpreted.
     func testSampleModeWithoutSamplesRecordsNothing() {

@@ -192,18 +192,17 @@ final class SamplerTests: XCTestCase {
         XCTAssertEqual(observed.longestDrainInterval, 80_000)
     }
 
-    /// With an observer whose activity stays put, the drain thread backs off (10, 20, 40, 80 ms);
-    /// while it moves, the drain thread keeps to 10 ms.
+    /// With an observer that does not want records promptly, the drain thread backs off (10, 20,
+    /// 40, 80 ms); while it does, the drain thread keeps to 10 ms.
     func testDrainBacksOffWhileTheObserverFindsNothing() throws {
         var drains: [Int] = []
-        for moving in [false, true] {
+        for prompt in [false, true] {
             let vm = FakeVM.twoFrames()
             var cfg = SamplerConfiguration()
             cfg.nativeWalk = .none
             let sampler = Sampler(configuration: cfg, vmState: vm.state, frameLayout: FakeVM.layout)
             sampler.sampleObserver = { _, _ in }
-            var calls = 0  // drain thread only
-            sampler.observerActivity = { calls += 1; return moving ? calls : 0 }
+            sampler.observerWantsPromptDrain = { prompt }
             try sampler.start()
             let t0 = DispatchTime.now().uptimeNanoseconds
             while DispatchTime.now().uptimeNanoseconds - t0 < 400_000_000 { _ = tj_test_busy_loop(100_000) }
