@@ -221,6 +221,7 @@ static struct {
   uint64_t paused_at_ns, paused_ns; /* thread CPU time spent paused (left out of st.cpu_ns) */
   clockid_t vm_clock;           /* the sampled thread's CPU clock, readable from other threads */
   uint64_t wd_signals, wd_cpu_ns; /* tj_sampler_watchdog: signal count and VM CPU when it last moved */
+  uint64_t wd_prev_cpu_ns, wd_prev_enabled_ns; /* VM CPU and the event's enabled time, last call */
 } S = { .perf_fd = -1 };
 
 /* start, stop and the watchdog (never the handler) touch the perf fd from different threads */
@@ -436,6 +437,7 @@ static int open_perf_timer(uint64_t period_ns) {
   a.exclude_kernel = 1;
   a.exclude_hv = 1;
   a.wakeup_events = 1;
+  a.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED; /* the watchdog tells disabled from excluded */
   int fd = (int)syscall(SYS_perf_event_open, &a, 0 /* this thread */, -1, -1, PERF_FLAG_FD_CLOEXEC);
   if (fd < 0) return -errno;
   struct f_owner_ex owner = { .type = F_OWNER_TID, .pid = S.vm_tid };
@@ -517,7 +519,8 @@ static int sampler_start(const tj_sampler_config *cfg, tj_ring *ring, const tj_v
   S.credit_ns = 0;
   if (pthread_getcpuclockid(pthread_self(), &S.vm_clock) != 0) S.vm_clock = CLOCK_THREAD_CPUTIME_ID;
   S.wd_signals = 0;
-  S.wd_cpu_ns = S.start_cpu_ns;
+  S.wd_cpu_ns = S.wd_prev_cpu_ns = S.start_cpu_ns;
+  S.wd_prev_enabled_ns = 0;
   atomic_store_explicit(&S.active, 1, memory_order_release);
   if (S.timer == TJ_TIMER_PERF) {
     if (ioctl(S.perf_fd, PERF_EVENT_IOC_RESET, 0) != 0 || ioctl(S.perf_fd, PERF_EVENT_IOC_REFRESH, 1) != 0) {
@@ -576,8 +579,10 @@ static int sampler_pause(int paused) {
 /* A perf-timer signal that never arrives leaves the event disabled for good (it re-arms only in
  * the handler), and sampling, profile and JIT hotness alike, would stop for the rest of the run.
  * Seen in the test suite: a run of 0.2 s CPU at 2 kHz took 7 signals, then none. The drain thread
- * calls this every interval: when the sampled thread has run for 20 periods (and at least 50 ms,
- * more than a slow libunwind walk takes) with no signal, the event is armed again and the re-arm
+ * calls this after each drain: when the sampled thread has run for 20 periods (and at least 50 ms,
+ * more than a slow libunwind walk takes) with no signal, and the event's enabled time has not moved
+ * since the previous call while the thread ran (a thread in the kernel also takes no signals, its
+ * overflows are excluded, but its event stays enabled), the event is armed again and the re-arm
  * counted. Re-arming while the handler also does only lets two overflows run between re-arms. */
 int tj_sampler_watchdog(void) {
   if (!atomic_load_explicit(&S.active, memory_order_acquire) || S.timer != TJ_TIMER_PERF) return 0;
@@ -589,16 +594,21 @@ int tj_sampler_watchdog(void) {
     uint64_t now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
     uint64_t signals = __atomic_load_n(&S.st.signals, __ATOMIC_RELAXED);
     uint64_t quiet = 20 * S.period_ns > 50000000ull ? 20 * S.period_ns : 50000000ull;
+    uint64_t rd[2] = {0, 0}; /* value, time enabled */
+    int known = read(S.perf_fd, rd, sizeof rd) == (ssize_t)sizeof rd;
+    int stopped = !known || (rd[1] == S.wd_prev_enabled_ns && now - S.wd_prev_cpu_ns >= 1000000ull);
     if (signals != S.wd_signals || now < S.wd_cpu_ns) {
       S.wd_signals = signals;
       S.wd_cpu_ns = now;
-    } else if (now - S.wd_cpu_ns >= quiet) {
+    } else if (now - S.wd_cpu_ns >= quiet && stopped) {
       if (ioctl(S.perf_fd, PERF_EVENT_IOC_REFRESH, 1) == 0) {
         __atomic_add_fetch(&S.st.watchdog_rearms, 1, __ATOMIC_RELAXED);
         rearmed = 1;
       }
       S.wd_cpu_ns = now;
     }
+    S.wd_prev_cpu_ns = now;
+    S.wd_prev_enabled_ns = rd[1];
   }
   pthread_mutex_unlock(&ctl_lock);
   return rearmed;

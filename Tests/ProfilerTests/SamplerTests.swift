@@ -177,6 +177,26 @@ final class SamplerTests: XCTestCase {
         XCTAssertTrue(report.contains("the timer lost its signal"), report)
     }
 
+    /// A thread that runs in the kernel takes no signals (user time only is sampled) but its event
+    /// stays enabled: the watchdog must not take that for a lost signal.
+    func testWatchdogLeavesAThreadInTheKernelAlone() throws {
+        let vm = FakeVM.twoFrames()
+        var cfg = SamplerConfiguration()
+        cfg.nativeWalk = .none
+        let sampler = Sampler(configuration: cfg, vmState: vm.state, frameLayout: FakeVM.layout)
+        let zero = open("/dev/zero", O_RDONLY)
+        defer { close(zero) }
+        let buf = UnsafeMutableRawPointer.allocate(byteCount: 1 << 22, alignment: 4096)
+        defer { buf.deallocate() }
+        try sampler.start()
+        let t0 = tj_thread_cpu_ns()
+        while tj_thread_cpu_ns() - t0 < 300_000_000 { _ = read(zero, buf, 1 << 22) }  // the kernel clears 4 MB
+        let raw = sampler.stop()
+        guard raw.timerName == "perf task-clock" else { throw XCTSkip("perf events not permitted here") }
+        XCTAssertLessThan(raw.sampleCount, 150, "the thread was mostly in user space; the test proves nothing")
+        XCTAssertEqual(raw.stats.watchdog_rearms, 0)
+    }
+
     /// The drain thread wakes every 10 ms for an observer (JIT hotness), else every 100 ms, or
     /// sooner when the ring would fill in less than four intervals; an explicit interval stands.
     func testDrainIntervalFollowsObserverRateAndRing() {
