@@ -21,6 +21,7 @@ sampling the JIT does anyway.
 
 usage: bench/tools/profile_overhead_alternate.py TRACEJIT [--budget SECONDS] [--hz HZ] [--jit]
            [--size medium|default] [--json OUT] [PROGRAM.lua[:ARG] ...]
+       bench/tools/profile_overhead_alternate.py - --pool RUN1.json RUN2.json ...
 Default: every bench/*.lua at a medium size (about 1 s a run interpreted, so each program gets
 several pairs of runs within the budget); `--size default` uses the programs' own sizes.
 """
@@ -81,6 +82,32 @@ def bootstrap(xs, stat, n=2000, seed=1):
     return vals[int(0.025 * n)], vals[int(0.975 * n) - 1]
 
 
+def geomean_interval(per, seed=2, n=1000):
+    """Geometric mean of the per-program median ratios, with a bootstrap 95% interval that
+    resamples runs within every program."""
+    g = math.exp(sum(math.log(statistics.median(rs)) for rs in per) / len(per))
+    rnd = random.Random(seed)
+    boots = sorted(math.exp(sum(math.log(statistics.median([rnd.choice(rs) for _ in rs])) for rs in per) / len(per))
+                   for _ in range(n))
+    return g, boots[int(0.025 * n)], boots[int(0.975 * n) - 1]
+
+
+def pool(files):
+    per = {}
+    for path in files:
+        with open(path) as f:
+            d = json.load(f)
+        for name, cpu in d["cpu_seconds_per_run"].items():
+            per.setdefault(name, []).extend(ratios(cpu))
+    print(f"{'program':18} {'pairs':>5} {'overhead':>9}  95% interval")
+    for name, rs in per.items():
+        lo, hi = bootstrap(rs, statistics.median)
+        print(f"{name:18} {len(rs):5d} {100 * (statistics.median(rs) - 1):+8.2f}%  {100 * (lo - 1):+.2f} .. {100 * (hi - 1):+.2f}%")
+    g, lo, hi = geomean_interval(list(per.values()))
+    print(f"pooled geometric mean over {len(per)} programs, {len(files)} runs: {100 * (g - 1):+.2f}% "
+          f"(95% interval {100 * (lo - 1):+.2f} .. {100 * (hi - 1):+.2f}%)")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("tracejit")
@@ -90,12 +117,18 @@ def main():
     ap.add_argument("--json", help="write the per-run figures here")
     ap.add_argument("--size", choices=["medium", "default"], default="medium")
     ap.add_argument("--jit", action="store_true", help="JIT on; unprofiled runs sample for hotness only")
+    ap.add_argument("--pool", nargs="+", metavar="JSON",
+                    help="run nothing: pool the runs saved by earlier --json runs (ratios per program "
+                         "from every file) and print the combined figures")
     a = ap.parse_intermixed_args()
+    if a.pool:
+        pool(a.pool)
+        return
     progs = a.programs or sorted(glob.glob("bench/*.lua"))
     if a.size == "medium":
         progs = [p if ":" in p or os.path.basename(p) not in MEDIUM else p + ":" + MEDIUM[os.path.basename(p)]
                  for p in progs]
-    rows, logs, raw, raw_thread, thread_logs = [], [], {}, {}, []
+    rows, raw, raw_thread, thread_logs = [], {}, {}, []
     print(f"{'program':18} {'runs':>4} {'unsampled s':>11} {'sampled s':>10} {'overhead':>9}  {'95% interval':20} VM thread only")
     for prog in progs:
         # One probe run sets K so that the program gets about `budget` seconds (K odd, 15..41 runs:
@@ -115,24 +148,13 @@ def main():
         raw[name] = cpu
         raw_thread[name] = tcpu
         rows.append(med)
-        logs.append(math.log(med))
         thread_logs.append(math.log(vm_thread))
         interval = f"{100 * (lo - 1):+.2f} .. {100 * (hi - 1):+.2f}%"
         print(f"{name:18} {k:4d} {off:11.3f} {on:10.3f} {100 * (med - 1):+8.2f}%  {interval:20} {100 * (vm_thread - 1):+.2f}%",
               flush=True)
-    g = math.exp(sum(logs) / len(logs))
-    # Interval of the geometric mean: resample runs within each program.
-    rnd = random.Random(2)
-    per = [ratios(raw[n]) for n in raw]
-    boots = []
-    for _ in range(1000):
-        s = 0.0
-        for rs in per:
-            s += math.log(statistics.median([rnd.choice(rs) for _ in rs]))
-        boots.append(math.exp(s / len(per)))
-    boots.sort()
+    g, glo, ghi = geomean_interval([ratios(raw[n]) for n in raw])
     print(f"geometric mean over {len(rows)} programs: {100 * (g - 1):+.2f}% "
-          f"(95% interval {100 * (boots[25] - 1):+.2f} .. {100 * (boots[974] - 1):+.2f}%) at {a.hz} Hz"
+          f"(95% interval {100 * (glo - 1):+.2f} .. {100 * (ghi - 1):+.2f}%) at {a.hz} Hz"
           + (", JIT on" if a.jit else ", interpreter"))
     print(f"on the VM thread's CPU clock alone (no drain thread): {100 * (math.exp(sum(thread_logs) / len(thread_logs)) - 1):+.2f}%")
     if a.json:
