@@ -567,12 +567,19 @@ static int sampler_pause(int paused) {
   S.credit_ns = 0;
   S.wd_signals = S.st.signals; /* nor counts as quiet for the watchdog */
   S.wd_cpu_ns = now;
-  atomic_store_explicit(&S.paused, 0, memory_order_release);
   if (S.timer == TJ_TIMER_PERF) {
-    if (ioctl(S.perf_fd, PERF_EVENT_IOC_RESET, 0) != 0 || ioctl(S.perf_fd, PERF_EVENT_IOC_REFRESH, 1) != 0)
-      return -errno;
-    return 0;
+    /* A fresh event: REFRESH adds to the event's overflow budget and nothing takes it back, and the
+     * paused event may still hold the 1 it was last armed with (or 0, if its overflow came while
+     * paused); re-arming that one could leave 2 overflows per re-arm, the handler's time counted. A
+     * late signal of the old event no longer matches si_fd. */
+    int fd = open_perf_timer(S.period_ns);
+    if (fd < 0) return fd;
+    close(S.perf_fd);
+    S.perf_fd = fd;
+    atomic_store_explicit(&S.paused, 0, memory_order_release);
+    return ioctl(S.perf_fd, PERF_EVENT_IOC_REFRESH, 1) != 0 ? -errno : 0;
   }
+  atomic_store_explicit(&S.paused, 0, memory_order_release);
   return arm_itimer() != 0 ? -errno : 0;
 }
 
@@ -583,7 +590,9 @@ static int sampler_pause(int paused) {
  * more than a slow libunwind walk takes) with no signal, and the event's enabled time has not moved
  * since the previous call while the thread ran (a thread in the kernel also takes no signals, its
  * overflows are excluded, but its event stays enabled), the event is armed again and the re-arm
- * counted. Re-arming while the handler also does only lets two overflows run between re-arms. */
+ * counted. Re-arming while the handler also does (or a misfire: a handler busy for 50 ms) leaves the
+ * event two overflows per re-arm from then on, the handler's time counted: harmless to the profile,
+ * but counted as a loss. */
 int tj_sampler_watchdog(void) {
   if (!atomic_load_explicit(&S.active, memory_order_acquire) || S.timer != TJ_TIMER_PERF) return 0;
   pthread_mutex_lock(&ctl_lock);

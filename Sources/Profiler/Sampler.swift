@@ -201,8 +201,6 @@ public final class Sampler: @unchecked Sendable {
     private var stopRequested = false
     private let drainDone = DispatchSemaphore(value: 0)
     private let wakeDrain = DispatchSemaphore(value: 0)
-    /// Times the drain thread emptied the ring (under `lock`; tests).
-    private(set) var drains = 0
     private var startWall: UInt64 = 0
 
     /// Called on the drain thread for every record as it leaves the ring, while sampling runs
@@ -262,6 +260,7 @@ public final class Sampler: @unchecked Sendable {
         aggregator.keep = configuration.aggregate
         aggregator.profile.startTime = Date()
         stopRequested = false
+        while wakeDrain.wait(timeout: .now()) == .success {}  // a wake left over from the last stop()
         startWall = tj_monotonic_ns()
         let rc = tj_sampler_start(&cfg, ring, vmState)
         if rc == -ENOENT && configuration.nativeWalk == .libunwind {
@@ -291,6 +290,12 @@ public final class Sampler: @unchecked Sendable {
         return UInt32(max(1_000, min(us, 1_000_000)))
     }
 
+    /// The back-off: the base interval when the observer wants records promptly, else double the
+    /// current one, up to `longest`.
+    static func nextDrainInterval(_ current: UInt32, prompt: Bool, base: UInt32, longest: UInt32) -> UInt32 {
+        prompt ? base : min(current &* 2, longest)
+    }
+
     private func drainLoop() {
         let buffer = UnsafeMutablePointer<tj_sample>.allocate(capacity: 1)
         defer { buffer.deallocate() }
@@ -301,11 +306,10 @@ public final class Sampler: @unchecked Sendable {
             lock.lock()
             let done = stopRequested
             if let r = ring { aggregator.drain(r, buffer: buffer) }
-            drains += 1
             lock.unlock()
             if done { break }
             _ = tj_sampler_watchdog()
-            if let prompt { interval = prompt() ? base : min(interval * 2, longest) }
+            if let prompt { interval = Sampler.nextDrainInterval(interval, prompt: prompt(), base: base, longest: longest) }
             _ = wakeDrain.wait(timeout: .now() + .microseconds(Int(interval)))  // stop() wakes it early
         }
         drainDone.signal()

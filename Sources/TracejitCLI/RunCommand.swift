@@ -244,7 +244,9 @@ public func runProgram(_ o: RunOptions) -> Int32 {
     } else if let h = hotness {
         status = withHotnessSampler(vm, h) { _ in runChunks(vm, chunks, stats) }
     } else {
-        status = runChunks(vm, chunks, stats)
+        // on one VM thread, as the sampled paths run: every chunk and run on it (and the stats'
+        // per-run thread CPU times are that thread's)
+        status = vm.runOnVMThread { runChunks(vm, chunks, stats) }
     }
     stats.write(vm: vm)
     return status

@@ -46,8 +46,9 @@ public final class SampleHotness {
 
     /// Whether the sampler should keep draining promptly (`Sampler.observerWantsPromptDrain`,
     /// drain thread): yes when a loop or exit got hot since the last drain (more may follow), or
-    /// when a quarter or more of the new samples were outside traces (loops there may get hot), or
-    /// when there were none (the program has just started); no when the program ran in its traces.
+    /// when a quarter or more of the new samples were interpreted (loops there may get hot), or
+    /// when there were none (the program has just started); no when the program ran in its traces
+    /// (or in the GC or native functions, where no loop can get hot).
     public var wantsPromptDrain: () -> Bool {
         let h = heat
         var last = (reports: 0, interpreted: 0, total: 0)

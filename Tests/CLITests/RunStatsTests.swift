@@ -39,6 +39,10 @@ final class RunStatsTests: XCTestCase {
         XCTAssertEqual((interp?["iterations"] as? [Double])?.count, 3)
         XCTAssertNotNil(interp?["gc_count"] as? Int)
         XCTAssertNil(interp?["traces"], "JIT off: the field must be absent, not 0")
+        // The runs' thread CPU is the VM thread's, where all the work is (no other thread here).
+        let cpu = interp?["iterations_cpu"] as? [Double] ?? [], thread = interp?["iterations_thread_cpu"] as? [Double] ?? []
+        XCTAssertEqual(thread.count, 3)
+        for (p, t) in zip(cpu, thread) { XCTAssertGreaterThan(t, 0.5 * p, "process \(cpu), thread \(thread)") }
         // The JIT is on by default: its fields are there (0 traces is a value then).
         let jit = try run([])
         XCTAssertEqual((jit?["iterations"] as? [Double])?.count, 3)

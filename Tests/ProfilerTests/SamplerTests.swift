@@ -157,6 +157,7 @@ final class SamplerTests: XCTestCase {
         let vm = FakeVM.twoFrames()
         var cfg = SamplerConfiguration()
         cfg.nativeWalk = .none
+        cfg.drainIntervalMicroseconds = 10_000  // the watchdog runs after each drain
         let sampler = Sampler(configuration: cfg, vmState: vm.state, frameLayout: FakeVM.layout)
         try sampler.start()
         let t0 = tj_thread_cpu_ns()
@@ -171,7 +172,7 @@ final class SamplerTests: XCTestCase {
         }
         XCTAssertEqual(lost, 0)
         XCTAssertGreaterThanOrEqual(raw.stats.watchdog_rearms, 1)
-        // 400 periods: ~50 before the loss, then at most ~50 ms quiet plus a drain interval
+        // 400 periods: ~50 before the loss, ~50-70 ms quiet until the watchdog sees it, the rest after
         XCTAssertGreaterThan(raw.sampleCount, 200, "rearms \(raw.stats.watchdog_rearms)")
         let report = TextReport(color: false).render(ProfileBuilder(mode: .lua, luaNamer: FakeLuaNamer()).build(raw))
         XCTAssertTrue(report.contains("the timer lost its signal"), report)
@@ -212,26 +213,15 @@ final class SamplerTests: XCTestCase {
         XCTAssertEqual(observed.longestDrainInterval, 80_000)
     }
 
-    /// With an observer that does not want records promptly, the drain thread backs off (10, 20,
-    /// 40, 80 ms); while it does, the drain thread keeps to 10 ms.
-    func testDrainBacksOffWhileTheObserverFindsNothing() throws {
-        var drains: [Int] = []
-        for prompt in [false, true] {
-            let vm = FakeVM.twoFrames()
-            var cfg = SamplerConfiguration()
-            cfg.nativeWalk = .none
-            let sampler = Sampler(configuration: cfg, vmState: vm.state, frameLayout: FakeVM.layout)
-            sampler.sampleObserver = { _, _ in }
-            sampler.observerWantsPromptDrain = { prompt }
-            try sampler.start()
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            while DispatchTime.now().uptimeNanoseconds - t0 < 400_000_000 { _ = tj_test_busy_loop(100_000) }
-            _ = sampler.stop()
-            drains.append(sampler.drains)
+    /// Without a prompt request the drain interval doubles up to the longest; a request brings
+    /// the base back.
+    func testDrainBackOffDoublesAndResets() {
+        var interval: UInt32 = 10_000, seen: [UInt32] = []
+        for prompt in [false, false, false, false, true, false] {
+            interval = Sampler.nextDrainInterval(interval, prompt: prompt, base: 10_000, longest: 80_000)
+            seen.append(interval)
         }
-        // 400 ms of wall: ~8 drains backing off, ~40 at 10 ms
-        XCTAssertLessThan(drains[0] * 2, drains[1], "\(drains)")
-        XCTAssertLessThanOrEqual(drains[0], 14, "\(drains)")
+        XCTAssertEqual(seen, [20_000, 40_000, 80_000, 80_000, 10_000, 20_000])
     }
 
     func testSetitimerFallbackSamples() throws {

@@ -87,10 +87,6 @@ int main(int argc, char **argv) {
   long n = argc > 1 ? atol(argv[1]) : 100000000;
   int reps = argc > 2 ? atoi(argv[2]) : 151;
   if (reps < 4) reps = 4;
-  int fds[MODES] = {-1, open_timer(1), open_timer(1), open_timer(0), -1};
-  /* the free-running event gets an overflow budget it will never spend */
-  ioctl(fds[FREE], PERF_EVENT_IOC_REFRESH, 1 << 30);
-  ioctl(fds[FREE], PERF_EVENT_IOC_DISABLE, 0);
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_sigaction = on_sigprof;
@@ -102,12 +98,16 @@ int main(int argc, char **argv) {
   volatile double sink = 0;
   for (int r = 0; r < reps; r++) {
     for (int m = 0; m < MODES; m++) {
+      /* A fresh event per run: PERF_EVENT_IOC_REFRESH adds to an overflow budget nothing takes
+       * back, so a reused `refresh` event would drift into running free. The free-running event
+       * gets a budget it will never spend. */
+      int fd = m == REFRESH || m == FREE ? open_timer(1) : m == NO_SIGNAL ? open_timer(0) : -1;
       current_mode = m;
-      current_fd = fds[m];
+      current_fd = fd;
       signals = 0;
-      if (fds[m] >= 0) {
-        ioctl(fds[m], PERF_EVENT_IOC_RESET, 0);
-        ioctl(fds[m], m == REFRESH ? PERF_EVENT_IOC_REFRESH : PERF_EVENT_IOC_ENABLE, 1);
+      if (fd >= 0) {
+        ioctl(fd, PERF_EVENT_IOC_REFRESH, m == FREE ? 1 << 30 : 1);
+        if (m == NO_SIGNAL) ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
       } else if (m == ITIMER) {
         struct itimerval it = {{0, 1000}, {0, 1000}};
         setitimer(ITIMER_PROF, &it, NULL);
@@ -115,7 +115,7 @@ int main(int argc, char **argv) {
       uint64_t t0 = thread_cpu_ns();
       sink += work(n);
       uint64_t t1 = thread_cpu_ns();
-      if (fds[m] >= 0) ioctl(fds[m], PERF_EVENT_IOC_DISABLE, 0);
+      if (fd >= 0) ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
       if (m == ITIMER) {
         struct itimerval zero;
         memset(&zero, 0, sizeof zero);
@@ -124,8 +124,9 @@ int main(int argc, char **argv) {
       double ev = (double)signals;
       if (m == NO_SIGNAL) { /* no signals to count: the periods the event counted */
         uint64_t count = 0;
-        if (read(fds[m], &count, sizeof count) == (ssize_t)sizeof count) ev = (double)count / 1e6;
+        if (read(fd, &count, sizeof count) == (ssize_t)sizeof count) ev = (double)count / 1e6;
       }
+      if (fd >= 0) close(fd);
       ms[m * reps + r] = (double)(t1 - t0) / 1e6;
       events[m * reps + r] = ev;
     }

@@ -38,7 +38,7 @@ public struct TextReport {
         }
         if p.timerRearms > 0 {
             out.append(c("33", "  warning: the timer lost its signal \(p.timerRearms) times and was armed again " +
-                               "(up to 50 ms of CPU each went unsampled)"))
+                               "(the CPU time until each re-arm went unsampled)"))
         }
         if p.dropped > 0 {
             out.append(c("33", "  warning: \(p.dropped) samples (\(p.droppedWeight) periods) were dropped: the ring was full"))
