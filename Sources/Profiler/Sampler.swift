@@ -199,6 +199,7 @@ public final class Sampler: @unchecked Sendable {
     private var aggregator = SampleAggregator()
     private var running = false
     private var stopRequested = false
+    private var drainPaused = false  // under `lock`
     private let drainDone = DispatchSemaphore(value: 0)
     private let wakeDrain = DispatchSemaphore(value: 0)
     private var startWall: UInt64 = 0
@@ -260,6 +261,7 @@ public final class Sampler: @unchecked Sendable {
         aggregator.keep = configuration.aggregate
         aggregator.profile.startTime = Date()
         stopRequested = false
+        drainPaused = false
         while wakeDrain.wait(timeout: .now()) == .success {}  // a wake left over from the last stop()
         startWall = tj_monotonic_ns()
         let rc = tj_sampler_start(&cfg, ring, vmState)
@@ -304,10 +306,14 @@ public final class Sampler: @unchecked Sendable {
         var interval = base
         while true {
             lock.lock()
-            let done = stopRequested
+            let done = stopRequested, paused = drainPaused
             if let r = ring { aggregator.drain(r, buffer: buffer) }
             lock.unlock()
             if done { break }
+            if paused {  // nothing comes in: sleep until setPaused(false) or stop()
+                wakeDrain.wait()
+                continue
+            }
             _ = tj_sampler_watchdog()
             if let prompt { interval = Sampler.nextDrainInterval(interval, prompt: prompt(), base: base, longest: longest) }
             _ = wakeDrain.wait(timeout: .now() + .microseconds(Int(interval)))  // stop() wakes it early
@@ -321,6 +327,13 @@ public final class Sampler: @unchecked Sendable {
     public func setPaused(_ paused: Bool) {
         guard running else { return }
         _ = tj_sampler_pause(paused ? 1 : 0)
+        // The drain thread sleeps too (it drains once more first), so a paused run pays for no
+        // part of the profiler and the alternating measurement sees all of it.
+        lock.lock()
+        let changed = drainPaused != paused
+        drainPaused = paused
+        lock.unlock()
+        if changed && !paused { wakeDrain.signal() }
     }
 
     /// While on, records are taken as the JIT's hotness-only sampler takes them and are left out of
