@@ -105,9 +105,10 @@ int main(int argc, char **argv) {
       current_mode = m;
       current_fd = fd;
       signals = 0;
-      if (fd >= 0) {
+      if (m == NO_SIGNAL) {
+        ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);  /* no budget: it never disables itself */
+      } else if (fd >= 0) {
         ioctl(fd, PERF_EVENT_IOC_REFRESH, m == FREE ? 1 << 30 : 1);
-        if (m == NO_SIGNAL) ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
       } else if (m == ITIMER) {
         struct itimerval it = {{0, 1000}, {0, 1000}};
         setitimer(ITIMER_PROF, &it, NULL);
