@@ -172,8 +172,9 @@ final class SamplerTests: XCTestCase {
         }
         XCTAssertEqual(lost, 0)
         XCTAssertGreaterThanOrEqual(raw.stats.watchdog_rearms, 1)
-        // 400 periods: ~50 before the loss, ~50-70 ms quiet until the watchdog sees it, the rest after
-        XCTAssertGreaterThan(raw.sampleCount, 200, "rearms \(raw.stats.watchdog_rearms)")
+        // 400 periods: ~50 before the loss, ~50-70 ms quiet until the watchdog sees it, ~280 after
+        // (without the watchdog: the ~50); the margin is for a slow machine's counting
+        XCTAssertGreaterThan(raw.sampleCount, 150, "rearms \(raw.stats.watchdog_rearms)")
         let report = TextReport(color: false).render(ProfileBuilder(mode: .lua, luaNamer: FakeLuaNamer()).build(raw))
         XCTAssertTrue(report.contains("the timer lost its signal"), report)
     }
