@@ -597,10 +597,8 @@ int tj_sampler_watchdog(void) {
   if (!atomic_load_explicit(&S.active, memory_order_acquire) || S.timer != TJ_TIMER_PERF) return 0;
   pthread_mutex_lock(&ctl_lock);
   int rearmed = 0;
-  struct timespec ts;
-  if (atomic_load(&S.active) && S.perf_fd >= 0 && !atomic_load(&S.paused) &&
-      clock_gettime(S.vm_clock, &ts) == 0) {
-    uint64_t now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+  uint64_t now = tj_clock_ns(S.vm_clock);
+  if (atomic_load(&S.active) && S.perf_fd >= 0 && !atomic_load(&S.paused) && now != 0) {
     uint64_t signals = __atomic_load_n(&S.st.signals, __ATOMIC_RELAXED);
     uint64_t quiet = 20 * S.period_ns > 50000000ull ? 20 * S.period_ns : 50000000ull;
     uint64_t rd[2] = {0, 0}; /* value, time enabled */

@@ -10,17 +10,15 @@
 #include <sys/syscall.h>
 #include <zlib.h>
 
-uint64_t tj_thread_cpu_ns(void) {
+uint64_t tj_clock_ns(clockid_t clock) {
   struct timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  if (clock_gettime(clock, &ts) != 0) return 0;
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-uint64_t tj_monotonic_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
+uint64_t tj_thread_cpu_ns(void) { return tj_clock_ns(CLOCK_THREAD_CPUTIME_ID); }
+
+uint64_t tj_monotonic_ns(void) { return tj_clock_ns(CLOCK_MONOTONIC); }
 
 int tj_gettid(void) { return (int)syscall(SYS_gettid); }
 

@@ -243,6 +243,7 @@ public func runProgram(_ o: RunOptions) -> Int32 {
         status = runProfiled(vm, chunks, profileOptions, stats, hotness: hotness)
     } else if let h = hotness {
         status = withHotnessSampler(vm, h) { _ in runChunks(vm, chunks, stats) }
+        stats.timerRearms = h.timerRearms
     } else {
         // on one VM thread, as the sampled paths run: every chunk and run on it (and the stats'
         // per-run thread CPU times are that thread's)
