@@ -3,15 +3,23 @@
  *
  * Timer. The preferred timer is a perf event on the software task clock of the VM thread
  * (PERF_COUNT_SW_TASK_CLOCK, exclude_kernel=1, sample_period = 1e9/hz ns). Its overflow is
- * delivered as SIGPROF to that very thread (O_ASYNC + F_SETSIG + F_SETOWN_EX/F_OWNER_TID); the
- * event is armed for one overflow at a time with PERF_EVENT_IOC_REFRESH and the handler re-arms
- * it. This samples true per-thread CPU time at 1 kHz and more, where setitimer(ITIMER_PROF) and
- * POSIX CPU timers only fire on the scheduler tick (250 Hz here). setitimer is the fallback when
- * perf events are refused (perf_event_paranoid, seccomp, containers).
+ * delivered as SIGPROF to that very thread (O_ASYNC + F_SETSIG + F_SETOWN_EX/F_OWNER_TID). The
+ * event runs free: every overflow signals, and the handler makes no system call to re-arm it. (An
+ * event armed for one overflow at a time with PERF_EVENT_IOC_REFRESH, as before 2026-11-22, costs
+ * 5-10 us more per sample in this VM: the disable at the overflow and the re-enable restart the
+ * event's hrtimer. It also stopped for good whenever a signal was lost.) This samples true
+ * per-thread CPU time at 1 kHz and more, where setitimer(ITIMER_PROF) and POSIX CPU timers only
+ * fire on the scheduler tick (250 Hz here). setitimer is the fallback when perf events are refused
+ * (perf_event_paranoid, seccomp, containers).
  *
  * Weights. Each record carries how many timer periods of the VM thread's CPU time it stands for,
- * from CLOCK_THREAD_CPUTIME_ID deltas with the remainder carried over, so coalesced or late
- * signals do not bias totals; weight-1 is counted as missed periods.
+ * so that weights x period cover the thread's CPU time (user and system, the handler's included,
+ * as ITIMER_PROF counts it) even when signals coalesce: SIGPROF does not queue, so an overflow
+ * while one is pending (a handler longer than a period, SIGPROF blocked) is lost, and overflows in
+ * the kernel are excluded. The thread CPU clock (CLOCK_THREAD_CPUTIME_ID) is read on every
+ * setitimer sample and on every 64th perf sample; what it ran beyond the periods the signals since
+ * then stand for goes to that sample's weight, the remainder carried over. weight-1 is counted as
+ * missed periods.
  *
  * Native stacks. Two walkers read the interrupted context (ucontext): a bounds-checked
  * frame-pointer walk (the stack between the interrupted rsp and the thread's stack top; a frame
@@ -219,12 +227,10 @@ static struct {
   _Atomic int paused;           /* tj_sampler_pause: timer off, handler inert */
   _Atomic int hotness_only;     /* tj_sampler_set_hotness_only: records as the JIT's hotness takes them */
   uint64_t paused_at_ns, paused_ns; /* thread CPU time spent paused (left out of st.cpu_ns) */
-  clockid_t vm_clock;           /* the sampled thread's CPU clock, readable from other threads */
-  uint64_t wd_signals, wd_cpu_ns; /* tj_sampler_watchdog: signal count and VM CPU when it last moved */
-  uint64_t wd_prev_cpu_ns, wd_prev_enabled_ns; /* VM CPU and the event's enabled time, last call */
+  uint64_t credited_signals;    /* st.signals as of the last weighing read of the CPU clock */
 } S = { .perf_fd = -1 };
 
-/* start, stop and the watchdog (never the handler) touch the perf fd from different threads */
+/* start, pause and stop (never the handler) may come from different threads */
 static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Probe requests (tests, measurements): served by the handler when raised with pthread_kill. */
@@ -264,11 +270,12 @@ static void refine_running_pc(const ucontext_t *uc, tj_sample *s) {
 }
 
 /* System calls are most of what a sample costs the handler (each reads cold kernel state). Under
- * the perf timer a signal stands for exactly one counted period: the event disables itself at its
- * overflow and counts nothing until the handler re-arms it, so the weight is 1 and no clock is
- * read; the handler times itself (thread CPU clock, two reads) on every 64th sample only, and
- * tj_sampler_stop scales that up. Under setitimer, whose signals coalesce, the thread CPU clock is
- * read on every sample and the credit of CPU time since the previous one sets the weight. (Timing
+ * the perf timer a signal stands for one period and the handler makes no system call, except on
+ * every 64th sample: that one reads the thread CPU clock, takes as its weight the CPU time the
+ * signals since the previous such read do not account for (lost and kernel-time periods; at least
+ * 1), and times itself (a second read), which tj_sampler_stop scales up to all samples. So a loss
+ * is credited up to 63 samples late, and the very last ones not at all. Under setitimer, whose
+ * signals coalesce all the time, every sample reads the clock and is weighed so. (Timing
  * the handler with CLOCK_MONOTONIC instead was tried: on a loaded machine the thread is often
  * descheduled inside the handler and the wall time came out at milliseconds per sample.) */
 static void take_sample(ucontext_t *uc) {
@@ -276,10 +283,12 @@ static void take_sample(ucontext_t *uc) {
   int timed = !perf || (S.st.signals & 63) == 0;
   uint64_t t0 = timed ? tj_thread_cpu_ns() : 0;
   int64_t w = 1;
-  if (!perf) {
-    int64_t delta = (int64_t)(t0 - S.last_cpu_ns);
+  if (timed) {
+    /* the signals since the previous read other than this one took a period each */
+    uint64_t others = S.st.signals - S.credited_signals;
+    S.credited_signals = S.st.signals + 1;
+    S.credit_ns += (int64_t)(t0 - S.last_cpu_ns) - (int64_t)(others * S.period_ns);
     S.last_cpu_ns = t0;
-    S.credit_ns += delta;
     w = S.credit_ns / (int64_t)S.period_ns;
     if (w < 1) w = 1;
     if (w > 1000000) w = 1000000;
@@ -347,10 +356,7 @@ static void on_sigprof(int sig, siginfo_t *si, void *ucv) {
   } else if (atomic_load_explicit(&S.active, memory_order_acquire) &&
              !atomic_load_explicit(&S.paused, memory_order_acquire)) {
     if (S.timer == TJ_TIMER_PERF) {
-      if (si->si_fd == S.perf_fd) {
-        take_sample(uc);
-        if (ioctl(S.perf_fd, PERF_EVENT_IOC_REFRESH, 1) != 0) S.st.rearm_failures++;
-      }
+      if (si->si_fd == S.perf_fd) take_sample(uc);
     } else if (si->si_code == SI_KERNEL || si->si_code <= 0) {
       if ((int)syscall(SYS_gettid) == S.vm_tid) take_sample(uc);
       else S.st.foreign++;
@@ -437,7 +443,6 @@ static int open_perf_timer(uint64_t period_ns) {
   a.exclude_kernel = 1;
   a.exclude_hv = 1;
   a.wakeup_events = 1;
-  a.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED; /* the watchdog tells disabled from excluded */
   int fd = (int)syscall(SYS_perf_event_open, &a, 0 /* this thread */, -1, -1, PERF_FLAG_FD_CLOEXEC);
   if (fd < 0) return -errno;
   struct f_owner_ex owner = { .type = F_OWNER_TID, .pid = S.vm_tid };
@@ -517,13 +522,10 @@ static int sampler_start(const tj_sampler_config *cfg, tj_ring *ring, const tj_v
   if (!S.timer) S.timer = TJ_TIMER_ITIMER;
   S.start_cpu_ns = S.last_cpu_ns = tj_thread_cpu_ns();
   S.credit_ns = 0;
-  if (pthread_getcpuclockid(pthread_self(), &S.vm_clock) != 0) S.vm_clock = CLOCK_THREAD_CPUTIME_ID;
-  S.wd_signals = 0;
-  S.wd_cpu_ns = S.wd_prev_cpu_ns = S.start_cpu_ns;
-  S.wd_prev_enabled_ns = 0;
+  S.credited_signals = 0;
   atomic_store_explicit(&S.active, 1, memory_order_release);
   if (S.timer == TJ_TIMER_PERF) {
-    if (ioctl(S.perf_fd, PERF_EVENT_IOC_RESET, 0) != 0 || ioctl(S.perf_fd, PERF_EVENT_IOC_REFRESH, 1) != 0) {
+    if (ioctl(S.perf_fd, PERF_EVENT_IOC_RESET, 0) != 0 || ioctl(S.perf_fd, PERF_EVENT_IOC_ENABLE, 0) != 0) {
       int e = errno;
       atomic_store(&S.active, 0);
       close(S.perf_fd);
@@ -565,67 +567,10 @@ static int sampler_pause(int paused) {
   S.paused_ns += now - S.paused_at_ns;
   S.last_cpu_ns = now; /* the paused time earns no weight */
   S.credit_ns = 0;
-  S.wd_signals = S.st.signals; /* nor counts as quiet for the watchdog */
-  S.wd_cpu_ns = now;
-  if (S.timer == TJ_TIMER_PERF) {
-    /* A fresh event: REFRESH adds to the event's overflow budget and nothing takes it back, and the
-     * paused event may still hold the 1 it was last armed with (or 0, if its overflow came while
-     * paused); re-arming that one could leave 2 overflows per re-arm, the handler's time counted. A
-     * late signal of the old event no longer matches si_fd. */
-    int fd = open_perf_timer(S.period_ns);
-    if (fd < 0) return fd;
-    close(S.perf_fd);
-    S.perf_fd = fd;
-    atomic_store_explicit(&S.paused, 0, memory_order_release);
-    return ioctl(S.perf_fd, PERF_EVENT_IOC_REFRESH, 1) != 0 ? -errno : 0;
-  }
+  S.credited_signals = S.st.signals;
   atomic_store_explicit(&S.paused, 0, memory_order_release);
+  if (S.timer == TJ_TIMER_PERF) return ioctl(S.perf_fd, PERF_EVENT_IOC_ENABLE, 0) != 0 ? -errno : 0;
   return arm_itimer() != 0 ? -errno : 0;
-}
-
-/* A perf-timer signal that never arrives leaves the event disabled for good (it re-arms only in
- * the handler), and sampling, profile and JIT hotness alike, would stop for the rest of the run.
- * Seen in the test suite: a run of 0.2 s CPU at 2 kHz took 7 signals, then none. The drain thread
- * calls this after each drain: when the sampled thread has run for 20 periods (and at least 50 ms,
- * more than a slow libunwind walk takes) with no signal, and the event's enabled time has not moved
- * since the previous call while the thread ran (a thread in the kernel also takes no signals, its
- * overflows are excluded, but its event stays enabled), the event is armed again and the re-arm
- * counted. Re-arming while the handler also does (or a misfire: a handler busy for 50 ms) leaves the
- * event two overflows per re-arm from then on, the handler's time counted: harmless to the profile,
- * but counted as a loss. */
-int tj_sampler_watchdog(void) {
-  if (!atomic_load_explicit(&S.active, memory_order_acquire) || S.timer != TJ_TIMER_PERF) return 0;
-  pthread_mutex_lock(&ctl_lock);
-  int rearmed = 0;
-  uint64_t now = tj_clock_ns(S.vm_clock);
-  if (atomic_load(&S.active) && S.perf_fd >= 0 && !atomic_load(&S.paused) && now != 0) {
-    uint64_t signals = __atomic_load_n(&S.st.signals, __ATOMIC_RELAXED);
-    uint64_t quiet = 20 * S.period_ns > 50000000ull ? 20 * S.period_ns : 50000000ull;
-    uint64_t rd[2] = {0, 0}; /* value, time enabled */
-    int known = read(S.perf_fd, rd, sizeof rd) == (ssize_t)sizeof rd;
-    int stopped = !known || (rd[1] == S.wd_prev_enabled_ns && now - S.wd_prev_cpu_ns >= 1000000ull);
-    if (signals != S.wd_signals || now < S.wd_cpu_ns) {
-      S.wd_signals = signals;
-      S.wd_cpu_ns = now;
-    } else if (now - S.wd_cpu_ns >= quiet && stopped) {
-      if (ioctl(S.perf_fd, PERF_EVENT_IOC_REFRESH, 1) == 0) {
-        __atomic_add_fetch(&S.st.watchdog_rearms, 1, __ATOMIC_RELAXED);
-        rearmed = 1;
-      }
-      S.wd_cpu_ns = now;
-    }
-    S.wd_prev_cpu_ns = now;
-    S.wd_prev_enabled_ns = rd[1];
-  }
-  pthread_mutex_unlock(&ctl_lock);
-  return rearmed;
-}
-
-int tj_test_sampler_lose_signal(void) {
-  pthread_mutex_lock(&ctl_lock);
-  int rc = atomic_load(&S.active) && S.timer == TJ_TIMER_PERF ? ioctl(S.perf_fd, PERF_EVENT_IOC_DISABLE, 0) : -1;
-  pthread_mutex_unlock(&ctl_lock);
-  return rc;
 }
 
 int tj_sampler_pause(int paused) {

@@ -120,8 +120,6 @@ public struct Profile: Sendable {
     public var startTime: Date
     /// CPU seconds spent inside the signal handler's body (kernel delivery not included).
     public var handlerSeconds: Double = 0
-    /// Times the perf timer was armed again after a lost signal (tj_sampler_watchdog).
-    public var timerRearms: Int = 0
 
     public init(stacks: [WeightedStack], sampleCount: Int? = nil, periodNanoseconds: UInt64 = 1_000_000,
                 requestedHz: Int = 1000, cpuSeconds: Double? = nil, wallSeconds: Double? = nil,

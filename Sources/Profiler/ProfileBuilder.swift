@@ -79,7 +79,6 @@ public struct ProfileBuilder {
             missedPeriods: Int(st.missed_periods), dropped: Int(st.dropped), droppedWeight: Int(st.dropped_weight),
             timer: raw.timerName, startTime: raw.startTime)
         p.handlerSeconds = Double(st.handler_ns) / 1e9
-        p.timerRearms = Int(st.watchdog_rearms)
         return p.merged()
     }
 

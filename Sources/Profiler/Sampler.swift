@@ -314,7 +314,6 @@ public final class Sampler: @unchecked Sendable {
                 wakeDrain.wait()
                 continue
             }
-            _ = tj_sampler_watchdog()
             if let prompt { interval = Sampler.nextDrainInterval(interval, prompt: prompt(), base: base, longest: longest) }
             _ = wakeDrain.wait(timeout: .now() + .microseconds(Int(interval)))  // stop() wakes it early
         }

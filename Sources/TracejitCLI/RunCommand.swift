@@ -243,7 +243,6 @@ public func runProgram(_ o: RunOptions) -> Int32 {
         status = runProfiled(vm, chunks, profileOptions, stats, hotness: hotness)
     } else if let h = hotness {
         status = withHotnessSampler(vm, h) { _ in runChunks(vm, chunks, stats) }
-        stats.timerRearms = h.timerRearms
     } else {
         // on one VM thread, as the sampled paths run: every chunk and run on it (and the stats'
         // per-run thread CPU times are that thread's)
@@ -306,7 +305,6 @@ private func runProfiled(_ vm: LuaVM, _ chunks: [(bytes: [UInt8], name: String)]
     if let e = startError { fputs("tracejit: profiler could not start: \(e)\n", stderr) }
     if let p = profile {
         stats.samples = p.sampleCount
-        stats.timerRearms = p.timerRearms
         do {
             try session.writeOutputs(p)
         } catch {

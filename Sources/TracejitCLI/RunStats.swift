@@ -27,9 +27,6 @@ final class RunStats {
     var pauseSampling: ((Bool) -> Void)?
     var iterationProfiled: [Bool] = []
     var samples: Int?
-    /// Times the sampler's perf timer was armed again after a lost signal (profile or sample
-    /// hotness runs).
-    var timerRearms: Int?
     var jit: JITEngine?
     /// Sample hotness's counters (read after the sampler stopped).
     var hotness: SampleHotness?
@@ -83,7 +80,6 @@ final class RunStats {
             fields.append("\"samples\": \(h.heat.samples)")
         }
         if let h = hotness, h.heat.totalWeight > 0 { fields.append("\"jit_sample_share\": \(h.heat.traceShare)") }
-        if let r = timerRearms { fields.append("\"timer_rearms\": \(r)") }
         if let j = jit?.stats {
             fields.append("\"traces\": \(j.tracesMade)")
             fields.append("\"side_traces\": \(j.sideTraces)")

@@ -18,8 +18,6 @@ import Runtime
 public final class SampleHotness {
     public let heat: SampledLoopHeat
     public let sampleHz: Int
-    /// Times the sampler's perf timer was armed again after a lost signal (set when it stops).
-    public internal(set) var timerRearms: Int?
 
     /// `sampleHz`: the rate the sampler actually runs at (the heat's clock).
     public init(engine: JITEngine, sampleHz: Int) {
@@ -84,7 +82,7 @@ public func withHotnessSampler<T>(_ vm: LuaVM, _ hotness: SampleHotness, _ body:
             fputs("tracejit: sample hotness: \(error); no loop will get hot (try --hotness counter)\n", stderr)
         }
         let r = body(sampling)
-        if sampling { hotness.timerRearms = Int(sampler.stop().stats.watchdog_rearms) }
+        if sampling { _ = sampler.stop() }
         return r
     }
 }

@@ -1,7 +1,7 @@
 /* timer_cost.c: what the sampling timer costs by itself, apart from tracejit's handler
  * (docs/profiler.md, "Overhead at 1 kHz").
  *
- *   cc -O2 -o /tmp/timer_cost bench/tools/timer_cost.c && /tmp/timer_cost [iterations [reps]]
+ *   cc -O2 -o /tmp/timer_cost bench/tools/timer_cost.c && /tmp/timer_cost [iterations [reps [period_ns]]]
  *
  * A fixed amount of register-only work runs `reps` times under each of five arrangements,
  * interleaved run by run so that the machine's drift hits all of them alike:
@@ -33,6 +33,7 @@
 enum { NONE, REFRESH, FREE, NO_SIGNAL, ITIMER, MODES };
 static const char *mode_names[MODES] = {"none", "refresh", "free", "no-signal", "itimer"};
 static int current_fd = -1, current_mode;
+static long period_ns = 1000000; /* 1 kHz; argv[3] amplifies the per-event cost */
 static volatile long signals;
 
 static uint64_t thread_cpu_ns(void) {
@@ -62,7 +63,7 @@ static int open_timer(int with_signal) {
   a.size = sizeof a;
   a.type = PERF_TYPE_SOFTWARE;
   a.config = PERF_COUNT_SW_TASK_CLOCK;
-  a.sample_period = 1000000;
+  a.sample_period = (uint64_t)period_ns;
   a.disabled = 1;
   a.exclude_kernel = 1;
   a.exclude_hv = 1;
@@ -87,6 +88,7 @@ int main(int argc, char **argv) {
   long n = argc > 1 ? atol(argv[1]) : 100000000;
   int reps = argc > 2 ? atoi(argv[2]) : 151;
   if (reps < 4) reps = 4;
+  if (argc > 3 && atol(argv[3]) >= 10000) period_ns = atol(argv[3]);
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_sigaction = on_sigprof;
@@ -110,7 +112,7 @@ int main(int argc, char **argv) {
       } else if (fd >= 0) {
         ioctl(fd, PERF_EVENT_IOC_REFRESH, m == FREE ? 1 << 30 : 1);
       } else if (m == ITIMER) {
-        struct itimerval it = {{0, 1000}, {0, 1000}};
+        struct itimerval it = {{0, period_ns / 1000}, {0, period_ns / 1000}};
         setitimer(ITIMER_PROF, &it, NULL);
       }
       uint64_t t0 = thread_cpu_ns();
@@ -125,7 +127,7 @@ int main(int argc, char **argv) {
       double ev = (double)signals;
       if (m == NO_SIGNAL) { /* no signals to count: the periods the event counted */
         uint64_t count = 0;
-        if (read(fd, &count, sizeof count) == (ssize_t)sizeof count) ev = (double)count / 1e6;
+        if (read(fd, &count, sizeof count) == (ssize_t)sizeof count) ev = (double)count / (double)period_ns;
       }
       if (fd >= 0) close(fd);
       ms[m * reps + r] = (double)(t1 - t0) / 1e6;

@@ -131,8 +131,6 @@ typedef struct tj_sampler_stats {
   uint64_t dropped;        /* records lost to a full ring */
   uint64_t dropped_weight;
   uint64_t foreign;        /* timer signals that landed on another thread (itimer) */
-  uint64_t rearm_failures; /* PERF_EVENT_IOC_REFRESH failures */
-  uint64_t watchdog_rearms; /* perf timer armed again by tj_sampler_watchdog after a lost signal */
   uint64_t handler_ns;     /* CPU spent inside the handler body (thread CPU clock; under perf
                               measured on every 64th sample and scaled to all) */
   uint64_t cpu_ns;         /* the VM thread's CPU time between start and stop */
@@ -148,20 +146,14 @@ typedef struct tj_sampler_stats {
  * cannot be loaded). */
 int tj_sampler_start(const tj_sampler_config *cfg, tj_ring *ring, const tj_vmstate_t *vm);
 /* Pauses (paused != 0) or resumes the running sampler's timer, on the sampled thread. Paused, no
- * signals are taken and the thread's CPU time is left out of the stats' cpu_ns; resuming starts a
- * fresh period. For measuring the sampler's own cost within one run (TRACEJIT_BENCH_PROFILE_
+ * signals are taken and the thread's CPU time is left out of the stats' cpu_ns; resuming goes on with
+ * the period where it stood. For measuring the sampler's own cost within one run (TRACEJIT_BENCH_PROFILE_
  * ALTERNATE, docs/profiler.md). Returns 0 or a negative errno (-EINVAL when not running). */
 int tj_sampler_pause(int paused);
 /* While on, records are taken as the JIT's hotness-only sampler takes them (the running frame
  * only, no native walk) and flagged TJ_SAMPLE_HOTNESS_ONLY, which the profile leaves out: with the
  * JIT on, alternating this measures what --profile adds to the sampling the JIT does anyway. */
 void tj_sampler_set_hotness_only(int on);
-/* For the drain thread, every interval while sampling: re-arms the perf timer when the sampled
- * thread has run for a while with no signal (a lost signal would stop sampling for good). Returns
- * 1 when it re-armed. */
-int tj_sampler_watchdog(void);
-/* Tests: disables the running perf timer as a lost signal would leave it. 0 on success. */
-int tj_test_sampler_lose_signal(void);
 /* Stops the timer (the handler stays installed but inert), fills *out if not NULL. */
 int tj_sampler_stop(tj_sampler_stats *out);
 int tj_sampler_running(void);

@@ -36,10 +36,6 @@ public struct TextReport {
             out.append(String(format: "  sampler cost: %.1f µs per sample in the handler (%.2f%% of CPU), plus signal delivery",
                               p.handlerSeconds * 1e6 / Double(p.sampleCount), 100 * p.handlerSeconds / max(p.cpuSeconds, 1e-9)))
         }
-        if p.timerRearms > 0 {
-            out.append(c("33", "  warning: the timer lost its signal \(p.timerRearms) times and was armed again " +
-                               "(the CPU time until each re-arm went unsampled)"))
-        }
         if p.dropped > 0 {
             out.append(c("33", "  warning: \(p.dropped) samples (\(p.droppedWeight) periods) were dropped: the ring was full"))
         }
