@@ -237,33 +237,17 @@ final class FunctionTraceTests: XCTestCase {
         XCTAssertLessThan(r.stats?.exits ?? 0, 500, "\(r.engine?.hotExitLines(top: 5) ?? [])")
     }
 
-    /// Return traces with several results, results the caller drops or pads, mutual recursion,
-    /// a recursion whose unwinding makes tables, and one whose result changes type half-way.
-    func testDownRecursionShapes() {
+    /// Return traces with several results, and results the caller drops or pads.
+    func testDownRecursionWithSeveralResults() {
         let src = """
         local function fibpair(n)
           if n == 0 then return 0, 1 end
           local a, b = fibpair(n - 1)
           return b, a + b
         end
-        local isodd
-        local function iseven(n) if n == 0 then return true, 0 end local r, k = isodd(n - 1) return r, k + 1 end
-        isodd = function(n) if n == 0 then return false, 0 end local r, k = iseven(n - 1) return r, k + 2 end
-        local function make(d) if d == 0 then return {} end d = d - 1 return { make(d), make(d) } end
-        local function check(t) if t[1] == nil then return 1 end return 1 + check(t[1]) + check(t[2]) end
-        local function mixed(n)
-          if n == 0 then return 0 end
-          local r = mixed(n - 1)
-          if n == 150 then return "s" .. r end
-          if type(r) == "string" then return r end
-          return r + n
-        end
         local function two(n) if n == 0 then return 1, 2 end local x = two(n - 1) return x + 1, x end
         for i = 1, 3 do
           print(fibpair(30 + i))
-          print(iseven(200 + i))
-          print(check(make(8 + i)))
-          print(mixed(100 * i))
           print(two(40 * i))
         end
         """
@@ -272,45 +256,19 @@ final class FunctionTraceTests: XCTestCase {
         XCTAssertFalse(Self.returnTraces(r).isEmpty, "\(r.logLines)")
     }
 
-    /// Errors and stack overflows while a return trace unwinds: the interpreter raises them at the
-    /// same place with the same message; a captured local of a returning frame is closed (RETF
-    /// exits while an upvalue points into the frame).
-    func testDownRecursionErrorsAndUpvalues() {
-        let src = """
-        local function bad(n)
-          if n == 0 then return nil end
-          local r = bad(n - 1)
-          if n < 100 then return r end
-          return r + n
-        end
-        local function thrower(n, at)
-          if n == 0 then return 0 end
-          local r = thrower(n - 1, at)
-          if n == at then error("unwound to " .. n) end
-          return r + n
-        end
-        local function deep(n) if n == 0 then return 0 end return deep(n - 1) + 1 end
-        local fns = {}
-        local function capt(n)
-          local x = n * 2
-          if n % 50 == 0 then fns[#fns + 1] = function() return x end end
-          if n == 0 then return 0 end
-          return capt(n - 1) + x
-        end
-        for i = 1, 3 do
-          print(pcall(bad, 99))
-          print(pcall(bad, 300))
-          print(pcall(thrower, 400, 100 * i))
-          print(pcall(thrower, 400, 1000))
-          print(pcall(deep, 1e7))
-          print(deep(3000 * i))
-          print(capt(200), capt(120))
-        end
-        local cs = 0
-        for i = 1, #fns do cs = cs + fns[i]() end
-        print(#fns, cs)
-        """
-        differential(src)
-        differential(src, hotness: .counter, ["hotcall=3", "hotexit=2", "hotloop=1000"])
+    /// The down-recursion programs of the conformance corpus (Tests/conformance/jit/downrec_*.lua,
+    /// which JITConformanceTests runs with eager hotness), here with counter hotness at low
+    /// thresholds: mutual recursion, unwinding that makes tables, a result changing type half-way,
+    /// several results; errors and stack overflows while a return trace unwinds (raised at the same
+    /// place with the same message); a captured local of a returning frame closed (RETF exits while
+    /// an upvalue points into it).
+    func testDownRecursionCorpusUnderCounterHotness() throws {
+        for (name, makesReturnTraces) in [("downrec_fib", true), ("downrec_multres", false), ("downrec_mutual", true),
+                                          ("downrec_errors", false)] {
+            let path = JITTestSupport.root.appendingPathComponent("Tests/conformance/jit/\(name).lua").path
+            let src = try String(contentsOfFile: path, encoding: .utf8)
+            let r = differential(src, hotness: .counter, ["hotcall=3", "hotexit=2", "hotloop=1000"])
+            if makesReturnTraces { XCTAssertFalse(Self.returnTraces(r).isEmpty, "\(name): \(r.logLines)") }
+        }
     }
 }
