@@ -166,23 +166,29 @@ int tj_walk_lua_frames(const tj_vmstate_t *vm, const tj_frame_layout *layout, tj
   const tj_proto *running = vm->proto;
   const uint32_t *running_pc = vm->pc;
   const tj_thread *th = vm->thread;
-  if (layout && layout->valid && layout->ci_stride && th && th->interp) {
+  int budget = 4 * TJ_MAX_LUA_FRAMES + 64; /* records examined, natives included */
+  int stop = 0;
+  /* The running coroutine's records, innermost first, then (after a boundary entry) those of the
+   * thread that resumed it, and so on down to the main thread: a coroutine's samples stand on the
+   * stack that resumed it. A resumer is in the "normal" state while the coroutine runs, and the
+   * runtime sets `resumer` before it publishes the coroutine and clears it after it publishes the
+   * resumer again, so the chain seen here is whole; the budget bounds it all the same. */
+  for (int hop = 0; !stop && layout && layout->valid && layout->ci_stride && th && th->interp; hop++) {
     const char *co = (const char *)th->interp;
     const char *cis = *(const char *const *)(co + layout->co_cis);
     intptr_t count = *(const intptr_t *)(co + layout->co_count);
     if (!cis || count < 0) count = 0;
-    int budget = 4 * TJ_MAX_LUA_FRAMES + 64; /* records examined, natives included */
     for (intptr_t i = count - 1; i >= 0; i--) {
-      if (budget-- == 0) { s->flags |= TJ_SAMPLE_LUA_TRUNCATED; break; }
+      if (budget-- == 0) { s->flags |= TJ_SAMPLE_LUA_TRUNCATED; stop = 1; break; }
       const char *ci = cis + (size_t)i * layout->ci_stride;
       uint32_t flags = *(const uint32_t *)(ci + layout->ci_flags);
       if (!(flags & layout->lua_flag)) continue;
       const tj_lfunc *cl = *(const tj_lfunc *const *)(ci + layout->ci_closure);
       const tj_proto *p = cl ? cl->proto : NULL;
       if (!p) continue;
-      if (n == max) { s->flags |= TJ_SAMPLE_LUA_TRUNCATED; break; }
+      if (n == max) { s->flags |= TJ_SAMPLE_LUA_TRUNCATED; stop = 1; break; }
       uint32_t pc;
-      if (i == count - 1 && p == running) {
+      if (hop == 0 && i == count - 1 && p == running) {
         pc = pc_index(p, running_pc);
       } else {
         const uint32_t *saved = *(const uint32_t *const *)(ci + layout->ci_pc);
@@ -192,6 +198,14 @@ int tj_walk_lua_frames(const tj_vmstate_t *vm, const tj_frame_layout *layout, tj
       s->lua[n].pc = pc;
       n++;
     }
+    if (stop || n == 0) break; /* n == 0: the fallback below names the running frame alone */
+    const tj_thread *up = th->resumer;
+    if (!up || up == th || up->status != TJ_CO_NORMAL || hop >= TJ_MAX_LUA_FRAMES) break;
+    if (n == max) { s->flags |= TJ_SAMPLE_LUA_TRUNCATED; break; }
+    s->lua[n].proto_id = TJ_PROTO_COROUTINE_BOUNDARY;
+    s->lua[n].pc = 0;
+    n++;
+    th = up;
   }
   if (n == 0 && running) {
     s->lua[0].proto_id = running->id;

@@ -85,6 +85,10 @@ public struct ProfileBuilder {
     /// Root-first frames of one sample.
     public func frames(for s: RawSample) -> [ProfileFrame] { framesAndTrace(for: s).frames }
 
+    /// Between a coroutine's frames and those of the code that resumed it (coroutine.resume or a
+    /// wrap function's call).
+    public static let coroutineBoundary = "[coroutine]"
+
     /// The frame of samples taken in a native trace's entry or exit handling.
     public static let traceTransition = "[trace entry/exit]"
 
@@ -167,7 +171,9 @@ public struct ProfileBuilder {
         let key = RawSample.luaFrame(proto: proto, pc: pc)
         if let f = luaFrames.table[key] { return f }
         let f: ProfileFrame
-        if let info = luaNamer?.luaFrame(proto: proto, pc: pc) {
+        if proto == TJ_PROTO_COROUTINE_BOUNDARY {
+            f = ProfileFrame(kind: .vm, name: ProfileBuilder.coroutineBoundary)
+        } else if let info = luaNamer?.luaFrame(proto: proto, pc: pc) {
             f = ProfileFrame(kind: .lua, name: info.name, file: info.source, line: info.line, definedLine: info.definedLine)
         } else {
             f = ProfileFrame(kind: .lua, name: "proto#\(proto)", line: 0)

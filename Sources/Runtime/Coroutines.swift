@@ -243,6 +243,7 @@ extension LuaVM {
         swiftDepth &+= 1
         inLoopResumes &+= 1
         currentThread = C
+        C.pointee.resumer = R  // before C is published: a sample never sees C without it
         tj_vm_state.thread = C
         return true
     }
@@ -279,6 +280,7 @@ extension LuaVM {
         R.pointee.status = UInt8(TJ_CO_RUNNING)
         currentThread = R
         tj_vm_state.thread = R
+        C.pointee.resumer = nil  // after R is published
         let rco = coState(R)
         let rci = rco.pointee.cis + (rco.pointee.ciCount - 1)  // the pending resume call
         let fn = rci.pointee.fn
@@ -335,6 +337,7 @@ extension LuaVM {
         R.pointee.status = UInt8(TJ_CO_RUNNING)
         currentThread = R
         tj_vm_state.thread = R
+        C.pointee.resumer = nil
         if wrap {
             if e.value.isString { return runtimeError(e.value.string.string, ci: nil) }
             return e
@@ -379,12 +382,14 @@ extension LuaVM {
         prev.pointee.status = UInt8(TJ_CO_NORMAL)
         L.pointee.status = UInt8(TJ_CO_RUNNING)
         currentThread = L
+        L.pointee.resumer = prev
         tj_vm_state.thread = L
         swiftDepth += 1
         defer {
             swiftDepth -= 1
             currentThread = prev
             tj_vm_state.thread = prev
+            L.pointee.resumer = nil
             prev.pointee.status = UInt8(TJ_CO_RUNNING)
         }
         var finished = false

@@ -103,6 +103,47 @@ final class ProfileRunTests: XCTestCase {
                       "\(stacks.prefix(3))")
     }
 
+    /// A coroutine's samples stand on the stack that resumed it, with a "[coroutine]" frame
+    /// between: resumed in the interpreter loop (coroutine.resume from Lua), through a wrap
+    /// function, and nested (pcall(coroutine.resume, co) resumes from Swift), interpreted and JIT.
+    func testCoroutineSamplesStandOnTheirResumersStack() throws {
+        let prog = try write("co.lua", """
+            local function workA(n) local s = 0 for i = 1, n do s = s + i % 7 end return s end
+            local function workB(n) local s = 0 for i = 1, n do s = s + i % 5 end return s end
+            local function workC(n) local s = 0 for i = 1, n do s = s + i % 3 end return s end
+            local coA = coroutine.create(function() while true do coroutine.yield(workA(20000)) end end)
+            local genB = coroutine.wrap(function() while true do coroutine.yield(workB(20000)) end end)
+            local coC = coroutine.create(function() while true do coroutine.yield(workC(20000)) end end)
+            local function consumerA() local _, v = coroutine.resume(coA) return v end
+            local function consumerB() return genB() end
+            local function consumerC() local _, _, v = pcall(coroutine.resume, coC) return v end
+            local t0, sum = os.clock(), 0
+            repeat sum = sum + consumerA() + consumerB() + consumerC() until os.clock() - t0 >= 0.4
+            print(sum > 0)
+            """)
+        for mode in [["--interp-only"], []] {
+            let folded = dir + "/co.folded"
+            let (status, out, err) = try run(["run"] + mode + [prog, "--sample-rate", "2000", "--folded", folded,
+                                                               "--profile-out", dir + "/co.txt"])
+            XCTAssertEqual(status, 0, err)
+            XCTAssertEqual(out, "true\n")
+            let stacks = try FoldedStacks.parse(try read(folded))
+            for w in ["A", "B", "C"] {
+                let mine = stacks.filter { $0.frames.contains { $0.hasPrefix("work\(w) ") } }
+                XCTAssertGreaterThan(mine.reduce(0) { $0 + $1.count }, 50, "\(mode) work\(w)")
+                for st in mine {
+                    let f = st.frames
+                    let consumer = f.firstIndex { $0.hasPrefix("consumer\(w) ") }
+                    let boundary = f.lastIndex(of: "[coroutine]")
+                    let work = f.firstIndex { $0.hasPrefix("work\(w) ") }
+                    XCTAssertTrue(f.first?.hasPrefix("main chunk (") == true, "\(mode) \(f)")
+                    XCTAssertTrue(consumer != nil && boundary != nil && work != nil && consumer! < boundary! && boundary! < work!,
+                                  "\(mode) \(f)")
+                }
+            }
+        }
+    }
+
     func testReportNamesTheHotFunctionAndLineOnStderrWithoutChangingStdout() throws {
         let prog = try write("hot.lua", """
             local function cold() return 1 end

@@ -179,6 +179,27 @@ final class LuaFrameWalkTests: XCTestCase {
         XCTAssertEqual(frames(walk(vm)), [[2, TJ_PC_UNKNOWN], [1, 20], [0, 10]])
     }
 
+    /// A coroutine's frames go on with those of the thread that resumed it (in the "normal" state),
+    /// after a boundary entry; a resumer in any other state, or a thread naming itself, ends the
+    /// walk; the depth limit counts the boundary.
+    func testCoroutineFramesGoOnWithTheResumersFrames() {
+        let resumer = FakeVM(), vm = FakeVM()
+        resumer.setStack([(0, 10), (3, 4), (nil, 0)])  // main -> f, which called coroutine.resume
+        resumer.thread.pointee.status = UInt8(TJ_CO_NORMAL)
+        vm.setStack([(1, 5), (2, 7)])
+        vm.thread.pointee.resumer = resumer.thread
+        let b = TJ_PROTO_COROUTINE_BOUNDARY
+        XCTAssertEqual(frames(walk(vm)), [[2, 7], [1, 5], [b, 0], [3, 4], [0, 10]])
+        let s = walk(vm, max: 3)
+        XCTAssertEqual(frames(s), [[2, 7], [1, 5], [b, 0]])
+        XCTAssertNotEqual(s.flags & UInt32(TJ_SAMPLE_LUA_TRUNCATED), 0)
+        resumer.thread.pointee.status = UInt8(TJ_CO_RUNNING)  // not resuming anything: not followed
+        XCTAssertEqual(frames(walk(vm)), [[2, 7], [1, 5]])
+        vm.thread.pointee.status = UInt8(TJ_CO_NORMAL)
+        vm.thread.pointee.resumer = vm.thread
+        XCTAssertEqual(frames(walk(vm)), [[2, 7], [1, 5]])
+    }
+
     func testWithoutLayoutOnlyTheRunningFrameAndTornStateIsSafe() {
         let vm = FakeVM()
         vm.setStack([(0, 10), (1, 20)])

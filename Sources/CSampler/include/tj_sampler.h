@@ -76,6 +76,8 @@ typedef struct tj_sample {
 
 /* The pc value recorded when a frame's pc is out of its prototype's code (torn state). */
 #define TJ_PC_UNKNOWN 0xFFFFFFFFu
+/* lua[] entry between a coroutine's frames and those of the thread that resumed it (pc 0) */
+#define TJ_PROTO_COROUTINE_BOUNDARY 0xFFFFFFFFu
 
 /* Fills s->state/aux/code_epoch/last_exit from the VM state and walks its Lua frames into s->lua (innermost first, at
  * most `max`) from the running coroutine's call records as `layout` describes them, the running

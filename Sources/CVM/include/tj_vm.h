@@ -200,7 +200,10 @@ typedef struct tj_thread {
   uint64_t *base;               /* 56: interpreter: current frame base (when not running) */
   const uint32_t *pc;           /* 64: interpreter: saved pc */
   void *interp;                 /* 72: interpreter-owned state */
-  uint64_t reserved[4];         /* 80 */
+  struct tj_thread *resumer;    /* 80: while this thread runs, the thread that resumed it (either way:
+                                   in the interpreter loop or nested); NULL otherwise. Only the
+                                   profiler reads it, to join a coroutine's stack to its resumer's */
+  uint64_t reserved[3];         /* 88 */
 } tj_thread;
 
 /* Full userdata; payload 16-byte aligned. */
