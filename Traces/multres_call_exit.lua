@@ -1,4 +1,4 @@
--- tracejit: --hotness=counter --jit-param hotloop=2 --jit-param hotexit=2
+-- tracejit: --hotness=counter --jit-param hotloop=2 --jit-param hotexit=2 --jit-param tryinner=0
 -- An exit at a call whose arguments are all the results of another call (add(s:sub(i, j))): the
 -- call's guards (here the identity of `add`, a new closure at every tok() call) resume the
 -- interpreter at the CALL with the multiple-results top in the snapshot, so it passes exactly

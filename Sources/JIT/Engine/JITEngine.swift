@@ -98,6 +98,8 @@ public final class JITEngine: LoopHook, RecordHook {
     var abortCounts: [LoopKey: Int] = [:]
     /// Recordings of a root loop that ended because the recorded iteration was its last (retried).
     var loopLeftRetries: [LoopKey: Int] = [:]
+    /// Recordings of a root loop that reached an inner loop's trace (retried, up to `tryinner`).
+    var innerLinkRetries: [LoopKey: Int] = [:]
     var blacklist: Set<LoopKey> = []
     @exclusivity(unchecked) var recorder: Recorder?
     let irInterp: IRInterpreter
@@ -433,8 +435,9 @@ public final class JITEngine: LoopHook, RecordHook {
             // Counter and sample hotness start recording at whichever back-edge got hot; when that
             // was the loop's last iteration, nothing failed: record again at its next back-edge
             // (a few times; a loop that always leaves after one iteration then counts aborts).
-            if reason == "loop left" && params.hotness != .eager && (loopLeftRetries[key] ?? 0) < 8 {
-                loopLeftRetries[key, default: 0] += 1
+            let leftRetry = reason == "loop left" && (loopLeftRetries[key] ?? 0) < 8
+            if (leftRetry || reason.hasPrefix(Recorder.innerLinkReason)) && params.hotness != .eager {
+                if leftRetry { loopLeftRetries[key, default: 0] += 1 } else { innerLinkRetries[key, default: 0] += 1 }
                 if params.hotness == .counter {
                     counters[key] = (params.hotloop << min(abortCounts[key] ?? 0, 10)) - 1
                 } else if let p = ProtoRef(bitPattern: key.proto) {

@@ -70,6 +70,9 @@ public struct JITParams: Sendable, Equatable {
     public var maxtrace = 1000
     /// Aborted recordings of one loop before it is blacklisted.
     public var maxabort = 6
+    /// Counter/sample mode: recordings of a root loop trace that reached the trace of an inner
+    /// loop retried at the next back-edge before one links to it (Recorder.loopHeader).
+    public var tryinner = 4
     /// Machine-code budget in KB (exhausted: all traces are flushed).
     public var maxmcode = 32768
     /// Optimization passes.
@@ -158,6 +161,7 @@ public struct JITParams: Sendable, Equatable {
         int("tryside", \.tryside, min: 1, "failed side-trace recordings from one exit before it is left alone"),
         int("maxtrace", \.maxtrace, min: 1, "most traces at once (one more flushes them all)"),
         int("maxabort", \.maxabort, min: 1, "aborted recordings of one loop before it is blacklisted"),
+        int("tryinner", \.tryinner, "counter/sample mode: recordings of a root loop trace that reached an inner loop's trace, retried at the next back-edge for a path that stays in its loop, before one links to it (0: link at once)"),
         int("maxmcode", \.maxmcode, min: 64, "machine-code budget in KB (exhausted: all traces are flushed)"),
         flag("fold", \.fold, "constant folding and algebraic simplification"),
         flag("cse", \.cse, "common-subexpression elimination"),

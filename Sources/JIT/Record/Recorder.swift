@@ -211,6 +211,19 @@ final class Recorder {
         let level = f.depth - depth0
         if unrollsShortLoop(p, idx, level: level) { return .continueRecording }
         if let n = engine.rootTraces[LoopKey(p, idx)], engine.trace(n) != nil {
+            // A root loop trace that reaches another loop's trace (an inner loop entered on this
+            // iteration) would make the loop's path through that trace its root, and every other
+            // path (often the common one: sieve's composite numbers) a side trace that goes back
+            // to the root's start through the stack at each iteration: 1.5-2x slower than a loop
+            // whose own body is the common path, and which shape a run got hung on which
+            // iteration the sampler happened to mark. So the recording is retried at the next
+            // back-edge (`tryinner` times, not counted as aborts) for an iteration that stays in
+            // the loop; a loop whose every iteration enters the inner loop then links to it.
+            if trace.parent == nil && !isFunctionRoot, let k = key, engine.params.hotness != .eager,
+               (engine.innerLinkRetries[k] ?? 0) < engine.params.tryinner {
+                abort("\(Recorder.innerLinkReason) (\(engine.location(p, idx)))")
+                return .aborted
+            }
             return close(link: .trace(n))
         }
         // An inner loop with no trace. A root trace gives up (the inner loop gets its own trace
@@ -285,6 +298,10 @@ final class Recorder {
         if active >= 2 && inFunctionTraceTree { return stopToInterpreter() }
         return .continueRecording
     }
+
+    /// The start of the abort reason of a root loop recording that reached another loop's trace
+    /// (JITEngine retries it at the next back-edge).
+    static let innerLinkReason = "reached another loop's trace, retrying for an iteration that stays in the loop"
 
     func abort(_ reason: String) {
         if done { return }
