@@ -241,7 +241,10 @@ static struct {
   _Atomic int paused;           /* tj_sampler_pause: timer off, handler inert */
   _Atomic int hotness_only;     /* tj_sampler_set_hotness_only: records as the JIT's hotness takes them */
   uint64_t paused_at_ns, paused_ns; /* thread CPU time spent paused (left out of st.cpu_ns) */
-  uint64_t credited_signals;    /* st.signals as of the last weighing read of the CPU clock */
+  uint64_t accounted_ns;        /* perf: CPU time the signals since the last clock read stand for */
+  uint64_t period_scale;        /* perf: base periods per signal (doubled by each throttle) */
+  uint64_t last_exit_ns;        /* perf: CLOCK_MONOTONIC (vDSO) as the previous handler returned */
+  int starved;                  /* perf: consecutive signals that came less than 3/4 period apart */
 } S = { .perf_fd = -1 };
 
 /* start, pause and stop (never the handler) may come from different threads */
@@ -292,22 +295,28 @@ static void refine_running_pc(const ucontext_t *uc, tj_sample *s) {
  * signals coalesce all the time, every sample reads the clock and is weighed so. (Timing
  * the handler with CLOCK_MONOTONIC instead was tried: on a loaded machine the thread is often
  * descheduled inside the handler and the wall time came out at milliseconds per sample.) */
+static uint64_t test_spin_ns;
+void tj_test_set_handler_spin_ns(uint64_t ns) { test_spin_ns = ns; }
+
 static void take_sample(ucontext_t *uc) {
   int perf = S.timer == TJ_TIMER_PERF;
   int timed = !perf || (S.st.signals & 63) == 0;
   uint64_t t0 = timed ? tj_thread_cpu_ns() : 0;
   int64_t w = 1;
+  int64_t own = perf ? (int64_t)S.period_scale : 1; /* base periods a signal stands for */
   if (timed) {
-    /* the signals since the previous read other than this one took a period each */
-    uint64_t others = S.st.signals - S.credited_signals;
-    S.credited_signals = S.st.signals + 1;
-    S.credit_ns += (int64_t)(t0 - S.last_cpu_ns) - (int64_t)(others * S.period_ns);
+    /* CPU time since the previous read, less what the signals since then stood for */
+    S.credit_ns += (int64_t)(t0 - S.last_cpu_ns) - (int64_t)S.accounted_ns;
+    S.accounted_ns = 0;
     S.last_cpu_ns = t0;
     w = S.credit_ns / (int64_t)S.period_ns;
-    if (w < 1) w = 1;
+    if (w < own) w = own;
     if (w > 1000000) w = 1000000;
     S.credit_ns -= w * (int64_t)S.period_ns;
     if (S.credit_ns < -4 * (int64_t)S.period_ns) S.credit_ns = -4 * (int64_t)S.period_ns;
+  } else {
+    w = own;
+    S.accounted_ns += (uint64_t)own * S.period_ns;
   }
 
   S.st.signals++;
@@ -335,11 +344,26 @@ static void take_sample(ucontext_t *uc) {
     tj_ring_commit_write(S.ring);
     S.st.samples++;
     S.st.weight += (uint64_t)w;
-    S.st.missed_periods += (uint64_t)(w - 1);
+    S.st.missed_periods += (uint64_t)(w - own);
+  }
+  if (test_spin_ns) { /* tests: a slow handler */
+    uint64_t t = tj_thread_cpu_ns();
+    while (tj_thread_cpu_ns() - t < test_spin_ns) {}
   }
   if (timed) {
     S.handler_timed_ns += tj_thread_cpu_ns() - t0;
     S.handler_timed++;
+  }
+}
+
+/* Doubles the perf event's period (to 1024x at most); weights count base periods. */
+static void throttle(void) {
+  S.starved = 0;
+  if (S.period_scale >= 1024) return;
+  uint64_t p = S.period_ns * S.period_scale * 2;
+  if (ioctl(S.perf_fd, PERF_EVENT_IOC_PERIOD, &p) == 0) {
+    S.period_scale *= 2;
+    S.st.throttles++;
   }
 }
 
@@ -370,7 +394,22 @@ static void on_sigprof(int sig, siginfo_t *si, void *ucv) {
   } else if (atomic_load_explicit(&S.active, memory_order_acquire) &&
              !atomic_load_explicit(&S.paused, memory_order_acquire)) {
     if (S.timer == TJ_TIMER_PERF) {
-      if (si->si_fd == S.perf_fd) take_sample(uc);
+      if (si->si_fd == S.perf_fd) {
+        /* The free event counts the handler's and the signal's own time too: a handler that takes
+         * more than a quarter of each period (libunwind walks, high rates) would starve the
+         * program, and one longer than a period would leave it no time at all. Four signals in a
+         * row less than 3/4 period (wall time, which only runs ahead of the thread's CPU time)
+         * after the previous handler returned double the period. */
+        uint64_t now = tj_monotonic_ns();
+        uint64_t period = S.period_ns * S.period_scale;
+        if (S.last_exit_ns && now - S.last_exit_ns < period - period / 4) {
+          if (++S.starved >= 4) throttle();
+        } else {
+          S.starved = 0;
+        }
+        take_sample(uc);
+        S.last_exit_ns = tj_monotonic_ns();
+      }
     } else if (si->si_code == SI_KERNEL || si->si_code <= 0) {
       if ((int)syscall(SYS_gettid) == S.vm_tid) take_sample(uc);
       else S.st.foreign++;
@@ -536,7 +575,10 @@ static int sampler_start(const tj_sampler_config *cfg, tj_ring *ring, const tj_v
   if (!S.timer) S.timer = TJ_TIMER_ITIMER;
   S.start_cpu_ns = S.last_cpu_ns = tj_thread_cpu_ns();
   S.credit_ns = 0;
-  S.credited_signals = 0;
+  S.accounted_ns = 0;
+  S.period_scale = 1;
+  S.last_exit_ns = 0;
+  S.starved = 0;
   atomic_store_explicit(&S.active, 1, memory_order_release);
   if (S.timer == TJ_TIMER_PERF) {
     if (ioctl(S.perf_fd, PERF_EVENT_IOC_RESET, 0) != 0 || ioctl(S.perf_fd, PERF_EVENT_IOC_ENABLE, 0) != 0) {
@@ -581,7 +623,9 @@ static int sampler_pause(int paused) {
   S.paused_ns += now - S.paused_at_ns;
   S.last_cpu_ns = now; /* the paused time earns no weight */
   S.credit_ns = 0;
-  S.credited_signals = S.st.signals;
+  S.accounted_ns = 0;
+  S.last_exit_ns = 0;
+  S.starved = 0;
   atomic_store_explicit(&S.paused, 0, memory_order_release);
   if (S.timer == TJ_TIMER_PERF) return ioctl(S.perf_fd, PERF_EVENT_IOC_ENABLE, 0) != 0 ? -errno : 0;
   return arm_itimer() != 0 ? -errno : 0;
@@ -612,6 +656,7 @@ int tj_sampler_stop(tj_sampler_stats *out) {
   S.st.cpu_ns = end - S.start_cpu_ns - S.paused_ns;
   S.st.handler_ns = S.handler_timed ? S.handler_timed_ns * S.st.signals / S.handler_timed : 0;
   S.st.period_ns = S.period_ns;
+  S.st.final_period_ns = S.timer == TJ_TIMER_PERF ? S.period_ns * S.period_scale : S.period_ns;
   S.st.timer = S.timer;
   S.st.perf_errno = S.perf_errno;
   S.st.native = S.native;

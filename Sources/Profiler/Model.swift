@@ -120,6 +120,10 @@ public struct Profile: Sendable {
     public var startTime: Date
     /// CPU seconds spent inside the signal handler's body (kernel delivery not included).
     public var handlerSeconds: Double = 0
+    /// Times the perf timer's period was doubled (the handler and its signal took more than a
+    /// quarter of a period), and the period it ended with.
+    public var throttles: Int = 0
+    public var finalPeriodNanoseconds: UInt64 = 0
 
     public init(stacks: [WeightedStack], sampleCount: Int? = nil, periodNanoseconds: UInt64 = 1_000_000,
                 requestedHz: Int = 1000, cpuSeconds: Double? = nil, wallSeconds: Double? = nil,

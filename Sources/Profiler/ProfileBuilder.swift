@@ -79,6 +79,8 @@ public struct ProfileBuilder {
             missedPeriods: Int(st.missed_periods), dropped: Int(st.dropped), droppedWeight: Int(st.dropped_weight),
             timer: raw.timerName, startTime: raw.startTime)
         p.handlerSeconds = Double(st.handler_ns) / 1e9
+        p.throttles = Int(st.throttles)
+        p.finalPeriodNanoseconds = st.final_period_ns
         return p.merged()
     }
 

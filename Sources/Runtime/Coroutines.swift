@@ -243,7 +243,7 @@ extension LuaVM {
         swiftDepth &+= 1
         inLoopResumes &+= 1
         currentThread = C
-        C.pointee.resumer = R  // before C is published: a sample never sees C without it
+        C.pointee.resumer = R  // before C is published (plain stores: the walk checks what it follows)
         tj_vm_state.thread = C
         return true
     }

@@ -47,18 +47,17 @@ final class SamplerTests: XCTestCase {
             XCTAssertEqual(s.lua, [RawSample.luaFrame(proto: 3, pc: 42), RawSample.luaFrame(proto: 0, pc: 5)],
                            file: file, line: line)
         }
-        XCTAssertEqual(UInt64(raw.totalWeight - raw.sampleCount), raw.stats.missed_periods, file: file, line: line)
+        if raw.stats.throttles == 0 {
+            XCTAssertEqual(UInt64(raw.totalWeight - raw.sampleCount), raw.stats.missed_periods, file: file, line: line)
+        }
         let covered = Double(raw.totalWeight) * Double(raw.stats.period_ns)
         let cpu = Double(raw.stats.cpu_ns)
         if raw.stats.timer == TJ_TIMER_PERF.rawValue {
-            // One signal per counted period, weight 1. The kernel does the counting: the event stops
-            // at each overflow until the handler re-arms it, so the handler's own time is left out
-            // (a slow libunwind walk on a loaded machine took 2/3 of the thread's CPU in CI), and
-            // task-clock runs up to ~30% ahead of the thread CPU clock under contention. Only a
-            // sanity band is ours to assert here.
-            XCTAssertEqual(raw.stats.missed_periods, 0, file: file, line: line)
-            XCTAssertEqual(raw.totalWeight, raw.sampleCount, file: file, line: line)
-            XCTAssertGreaterThan(covered, 0.1 * cpu, file: file, line: line)
+            // A signal per period of the task clock, and every 64th sample credits what the signals
+            // missed (merged signals, time in the kernel), so the weights cover the CPU time but
+            // for the last samples' credit; the task clock runs up to ~30% ahead of the thread CPU
+            // clock under contention, so the upper bound is loose.
+            XCTAssertGreaterThan(covered, 0.6 * cpu, file: file, line: line)
             XCTAssertLessThan(covered, 2 * cpu, file: file, line: line)
         } else {
             // setitimer signals coalesce; the credit of thread CPU time since the previous sample
@@ -177,6 +176,31 @@ final class SamplerTests: XCTestCase {
         XCTAssertGreaterThan(covered, 0.75, detail)
         XCTAssertGreaterThan(raw.stats.missed_periods, 200, detail)
         XCTAssertEqual(Int(raw.stats.weight), raw.weights.reduce(0, +), detail)
+    }
+
+    /// A handler that takes most of each period (here: 10 kHz and a spin of ~80 µs per sample, as a
+    /// slow libunwind walk on a loaded machine can) would leave the program no time under a
+    /// free-running timer: the sampler doubles its period until the program gets at least 3/4 of
+    /// the CPU again, and the weights still count base periods.
+    func testSlowHandlerThrottlesTheRateInsteadOfStarvingTheProgram() throws {
+        let vm = FakeVM.twoFrames()
+        var cfg = SamplerConfiguration()
+        cfg.nativeWalk = .none
+        cfg.hz = 10_000
+        tj_test_set_handler_spin_ns(80_000)
+        defer { tj_test_set_handler_spin_ns(0) }
+        var loops = 0
+        let raw = try runSampled(cfg, vm: vm, cpuSeconds: 0.4) { _ = tj_test_busy_loop(10_000); loops += 1 }
+        guard raw.timerName == "perf task-clock" else { throw XCTSkip("perf events not permitted here") }
+        let detail = "throttles \(raw.stats.throttles), final period \(raw.stats.final_period_ns) ns, \(raw.stats.signals) signals, handler \(raw.stats.handler_ns) ns of \(raw.stats.cpu_ns)"
+        XCTAssertGreaterThanOrEqual(raw.stats.throttles, 2, detail)
+        XCTAssertGreaterThanOrEqual(raw.stats.final_period_ns, 400_000, detail)
+        XCTAssertLessThan(Double(raw.stats.handler_ns), 0.5 * Double(raw.stats.cpu_ns), detail)
+        let covered = Double(raw.totalWeight) * Double(raw.stats.period_ns)
+        XCTAssertGreaterThan(covered, 0.6 * Double(raw.stats.cpu_ns), detail)
+        XCTAssertLessThan(covered, 2 * Double(raw.stats.cpu_ns), detail)
+        let report = TextReport(color: false).render(ProfileBuilder(mode: .lua, luaNamer: FakeLuaNamer()).build(raw))
+        XCTAssertTrue(report.contains("sampling slowed to"), report)
     }
 
     /// The drain thread wakes every 10 ms for an observer (JIT hotness), else every 100 ms, or

@@ -3,10 +3,11 @@
  *
  *   cc -O2 -o /tmp/signal_cost bench/tools/signal_cost.c && /tmp/signal_cost [reps [n [MB]]]
  *
- * The same timer as CSampler (perf_event_open on the thread's software task clock, user time
- * only, overflow routed as SIGPROF to the thread with F_SETSIG + F_SETOWN_EX, one overflow at a
- * time re-armed with PERF_EVENT_IOC_REFRESH from the handler). The handler does what CSampler's
- * does besides filling a ring slot: it reads CLOCK_THREAD_CPUTIME_ID (the weight) and re-arms;
+ * The timer CSampler used until 2026-11-22 (perf_event_open on the thread's software task clock,
+ * user time only, overflow routed as SIGPROF to the thread with F_SETSIG + F_SETOWN_EX, one
+ * overflow at a time re-armed with PERF_EVENT_IOC_REFRESH from the handler; CSampler's event now
+ * runs free, see timer_cost.c for both). The handler does what CSampler's then did besides
+ * filling a ring slot: it reads CLOCK_THREAD_CPUTIME_ID (the weight) and re-arms;
  * with H=2 it also reads the clock a second time (the handler timing CSampler did until
  * 2026-11-22). The work is a loop of multiply-adds with a fixed iteration count, so its CPU time
  * only changes by what the signals cost (plus noise). Rates 0, 1, 5, 10 and 20 kHz run

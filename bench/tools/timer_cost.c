@@ -6,9 +6,11 @@
  * A fixed amount of register-only work runs `reps` times under each of five arrangements,
  * interleaved run by run so that the machine's drift hits all of them alike:
  *   none         no timer
- *   refresh      CSampler's timer: perf task clock at 1 kHz, SIGPROF to the thread, one overflow
- *                at a time, re-armed from a handler that does nothing else
- *   free         the same event left running (no re-arm system call in the handler)
+ *   refresh      CSampler's timer until 2026-11-22: perf task clock (1 kHz, or 1e9/period_ns),
+ *                SIGPROF to the thread, one overflow at a time, re-armed from a handler that does
+ *                nothing else
+ *   free         the same event left running (no re-arm system call in the handler): CSampler's
+ *                timer now
  *   no-signal    the same event counting and overflowing with no signal attached (the kernel's
  *                hrtimer alone)
  *   itimer       setitimer(ITIMER_PROF) asked for 1 kHz (the scheduler tick gives 250 Hz here)

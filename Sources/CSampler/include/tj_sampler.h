@@ -129,10 +129,13 @@ typedef struct tj_sampler_stats {
   uint64_t signals;        /* handler entries for this sampler (VM thread) */
   uint64_t samples;        /* records written */
   uint64_t weight;         /* summed weight of written records */
-  uint64_t missed_periods; /* sum of (weight - 1): periods with no signal of their own */
+  uint64_t missed_periods; /* periods with no signal of their own: sum of weight - the signal's own (1, or 2^throttles under perf) */
   uint64_t dropped;        /* records lost to a full ring */
   uint64_t dropped_weight;
   uint64_t foreign;        /* timer signals that landed on another thread (itimer) */
+  uint64_t throttles;      /* perf: times the period was doubled because the handler and the
+                              signal took more than a quarter of it (weights stay in period_ns) */
+  uint64_t final_period_ns; /* the period at the end (period_ns << throttles under perf) */
   uint64_t handler_ns;     /* CPU spent inside the handler body (thread CPU clock; under perf
                               measured on every 64th sample and scaled to all) */
   uint64_t cpu_ns;         /* the VM thread's CPU time between start and stop */
@@ -193,6 +196,9 @@ void tj_free(void *p);
 /* A deliberately CPU-bound C function with a frame pointer and a known name, for tests:
  * the sampler must find `tj_test_busy_leaf` in symbolized stacks. */
 double tj_test_busy_loop(uint64_t iterations);
+/* Tests: every sample's handler spins this long (thread CPU time) after taking the sample, as a
+ * slow native walk would; 0 turns it off. */
+void tj_test_set_handler_spin_ns(uint64_t ns);
 
 /* Spins with a register walking over code[from, n) (tests of the handler's pc refinement). */
 void tj_test_walk_code(const uint32_t *code, uint32_t from, uint32_t n, uint64_t rounds);

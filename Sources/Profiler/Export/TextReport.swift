@@ -36,6 +36,10 @@ public struct TextReport {
             out.append(String(format: "  sampler cost: %.1f µs per sample in the handler (%.2f%% of CPU), plus signal delivery",
                               p.handlerSeconds * 1e6 / Double(p.sampleCount), 100 * p.handlerSeconds / max(p.cpuSeconds, 1e-9)))
         }
+        if p.throttles > 0 {
+            out.append(c("33", String(format: "  warning: sampling slowed to %.0f Hz: the handler and its signal took more than a quarter of each period",
+                                      1e9 / Double(max(p.finalPeriodNanoseconds, 1)))))
+        }
         if p.dropped > 0 {
             out.append(c("33", "  warning: \(p.dropped) samples (\(p.droppedWeight) periods) were dropped: the ring was full"))
         }
