@@ -270,17 +270,24 @@ extension LuaVM {
         try switchBackBody(C, cco, to: R, values: values, count: count, finished: finished)
     }
 
+    /// Coroutine C, resumed in the loop by R, stops running (`status`: suspended at a yield, or
+    /// dead) and R runs again. The profiler's `resumer` link goes only after R is published.
+    @inline(__always)
+    func leaveForResumer(_ C: ThreadRef, _ cco: CoPtr, to R: ThreadRef, status: Int) {
+        cco.pointee.resumer = nil
+        swiftDepth &-= 1
+        C.pointee.status = UInt8(status)
+        R.pointee.status = UInt8(TJ_CO_RUNNING)
+        currentThread = R
+        tj_vm_state.thread = R
+        C.pointee.resumer = nil
+    }
+
     @inline(__always)
     func switchBackBody(_ C: ThreadRef, _ cco: CoPtr, to R: ThreadRef, values: UnsafeMutablePointer<Value>,
                         count: Int, finished: Bool) throws -> Int {
         let wrap = cco.pointee.resumedByWrap
-        cco.pointee.resumer = nil
-        swiftDepth &-= 1
-        C.pointee.status = UInt8(finished ? TJ_CO_DEAD : TJ_CO_SUSPENDED)
-        R.pointee.status = UInt8(TJ_CO_RUNNING)
-        currentThread = R
-        tj_vm_state.thread = R
-        C.pointee.resumer = nil  // after R is published
+        leaveForResumer(C, cco, to: R, status: finished ? TJ_CO_DEAD : TJ_CO_SUSPENDED)
         let rco = coState(R)
         let rci = rco.pointee.cis + (rco.pointee.ciCount - 1)  // the pending resume call
         let fn = rci.pointee.fn
@@ -330,14 +337,8 @@ extension LuaVM {
     func coroutineDied(_ C: ThreadRef, _ cco: CoPtr, error e: LuaError) -> LuaError? {
         let R = cco.pointee.resumer.unsafelyUnwrapped
         let wrap = cco.pointee.resumedByWrap
-        cco.pointee.resumer = nil
-        swiftDepth -= 1
-        C.pointee.status = UInt8(TJ_CO_DEAD)
+        leaveForResumer(C, cco, to: R, status: TJ_CO_DEAD)
         closeUpvalues(C, level: stackBase(C))
-        R.pointee.status = UInt8(TJ_CO_RUNNING)
-        currentThread = R
-        tj_vm_state.thread = R
-        C.pointee.resumer = nil
         if wrap {
             if e.value.isString { return runtimeError(e.value.string.string, ci: nil) }
             return e
