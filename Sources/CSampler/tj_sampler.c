@@ -7,7 +7,9 @@
  * event runs free: every overflow signals, and the handler makes no system call to re-arm it. (An
  * event armed for one overflow at a time with PERF_EVENT_IOC_REFRESH, as before 2026-11-22, costs
  * 5-10 us more per sample in this VM: the disable at the overflow and the re-enable restart the
- * event's hrtimer. It also stopped for good whenever a signal was lost.) This samples true
+ * event's hrtimer. It also stopped for good whenever a signal was lost.) A free event counts the
+ * handler's own time too, so a handler that takes more than a quarter of each period doubles the
+ * period (throttle(), on_sigprof) rather than starve the program. This samples true
  * per-thread CPU time at 1 kHz and more, where setitimer(ITIMER_PROF) and POSIX CPU timers only
  * fire on the scheduler tick (250 Hz here). setitimer is the fallback when perf events are refused
  * (perf_event_paranoid, seccomp, containers).
