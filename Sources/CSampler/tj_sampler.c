@@ -202,7 +202,7 @@ int tj_walk_lua_frames(const tj_vmstate_t *vm, const tj_frame_layout *layout, tj
     }
     if (stop || n == 0) break; /* n == 0: the fallback below names the running frame alone */
     const tj_thread *up = th->resumer;
-    if (!up || up == th || up->status != TJ_CO_NORMAL || hop >= TJ_MAX_LUA_FRAMES) break;
+    if (!up || up == th || up->status != TJ_CO_NORMAL) break; /* each hop adds an entry: n bounds it */
     if (n == max) { s->flags |= TJ_SAMPLE_LUA_TRUNCATED; break; }
     s->lua[n].proto_id = TJ_PROTO_COROUTINE_BOUNDARY;
     s->lua[n].pc = 0;
@@ -658,7 +658,7 @@ int tj_sampler_stop(tj_sampler_stats *out) {
   S.st.cpu_ns = end - S.start_cpu_ns - S.paused_ns;
   S.st.handler_ns = S.handler_timed ? S.handler_timed_ns * S.st.signals / S.handler_timed : 0;
   S.st.period_ns = S.period_ns;
-  S.st.final_period_ns = S.timer == TJ_TIMER_PERF ? S.period_ns * S.period_scale : S.period_ns;
+  S.st.final_period_ns = S.period_ns * S.period_scale; /* scale stays 1 under setitimer */
   S.st.timer = S.timer;
   S.st.perf_errno = S.perf_errno;
   S.st.native = S.native;

@@ -10,7 +10,8 @@
 #include <sys/syscall.h>
 #include <zlib.h>
 
-uint64_t tj_clock_ns(clockid_t clock) {
+/* clock_gettime in nanoseconds (0 if the clock cannot be read); async-signal-safe. */
+static uint64_t tj_clock_ns(clockid_t clock) {
   struct timespec ts;
   if (clock_gettime(clock, &ts) != 0) return 0;
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;

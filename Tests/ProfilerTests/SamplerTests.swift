@@ -189,8 +189,7 @@ final class SamplerTests: XCTestCase {
         cfg.hz = 10_000
         tj_test_set_handler_spin_ns(80_000)
         defer { tj_test_set_handler_spin_ns(0) }
-        var loops = 0
-        let raw = try runSampled(cfg, vm: vm, cpuSeconds: 0.4) { _ = tj_test_busy_loop(10_000); loops += 1 }
+        let raw = try runSampled(cfg, vm: vm, cpuSeconds: 0.4) { _ = tj_test_busy_loop(10_000) }
         guard raw.timerName == "perf task-clock" else { throw XCTSkip("perf events not permitted here") }
         let detail = "throttles \(raw.stats.throttles), final period \(raw.stats.final_period_ns) ns, \(raw.stats.signals) signals, handler \(raw.stats.handler_ns) ns of \(raw.stats.cpu_ns)"
         XCTAssertGreaterThanOrEqual(raw.stats.throttles, 2, detail)

@@ -11,7 +11,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <time.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -182,8 +181,6 @@ double tj_measure_walk_ns(tj_native_walk which, int iterations, int per_thread_c
 double tj_measure_signal_ns(int iterations);
 
 /* ---- Small helpers ---------------------------------------------------------------------- */
-/* clock_gettime in nanoseconds (0 if the clock cannot be read); async-signal-safe. */
-uint64_t tj_clock_ns(clockid_t clock);
 uint64_t tj_thread_cpu_ns(void);
 uint64_t tj_monotonic_ns(void);
 int tj_gettid(void);
